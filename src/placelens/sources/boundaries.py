@@ -1,0 +1,74 @@
+"""ONS generalised boundaries: LAD May 2023 (UK) and ITL3 January 2021 (UK, BUC), in WGS84.
+
+ITL2 and ITL1 outlines are dissolved from ITL3 (the code prefix gives the parent)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pandas as pd
+import shapely
+from shapely.geometry import mapping, shape
+
+from placelens.errors import DataFormatError
+from placelens.sources.bundle import SourceTables
+from placelens.sources.provenance import OGL, SourceInfo
+from placelens.sources.tabular import read_text
+
+LAD_FILE = "boundaries/lad_2023_uk_generalised.geojson"
+ITL3_FILE = "boundaries/itl3_jan2021_uk_buc.geojson"
+BOUNDARY_ATTRIBUTION = ("Source: Office for National Statistics licensed under the Open "
+                        "Government Licence v.3.0. Contains OS data © Crown copyright and "
+                        "database right {year}.")
+INFO = [
+    SourceInfo("ons_lad_2023_boundaries", "Local Authority Districts (May 2023) boundaries UK "
+               "(generalised)", "Office for National Statistics (Open Geography Portal)",
+               "May 2023", OGL, BOUNDARY_ATTRIBUTION.format(year=2023),
+               "https://geoportal.statistics.gov.uk/", LAD_FILE, "LAD 2023"),
+    SourceInfo("ons_itl3_2021_boundaries", "International Territorial Level 3 (January 2021) "
+               "boundaries UK BUC", "Office for National Statistics (Open Geography Portal)",
+               "January 2021 (V3, 2022)", OGL, BOUNDARY_ATTRIBUTION.format(year=2022),
+               "https://geoportal.statistics.gov.uk/", ITL3_FILE, "ITL January 2021"),
+]
+
+
+def read_features(path: Path, code_property: str) -> list[dict]:
+    """GeoJSON features with a code property and a valid geometry, or a clear error."""
+    try:
+        collection = json.loads(read_text(path))
+    except json.JSONDecodeError as exc:
+        raise DataFormatError(path, f"not valid JSON ({exc.msg})", row=exc.lineno) from exc
+    features = collection.get("features") if isinstance(collection, dict) else None
+    if not features:
+        raise DataFormatError(path, "no GeoJSON features found")
+    for number, feature in enumerate(features, start=1):
+        if code_property not in (feature.get("properties") or {}) or not feature.get("geometry"):
+            raise DataFormatError(path, f"feature {number} lacks {code_property!r} or geometry",
+                                  column=code_property)
+    return features
+
+
+def load(datapack: Path) -> SourceTables:
+    out = SourceTables(INFO)
+    lads = read_features(datapack / LAD_FILE, "LAD23CD")
+    out.add("boundaries", pd.DataFrame({
+        "area_code": [f["properties"]["LAD23CD"] for f in lads], "area_type": "LAD",
+        "vintage": "2023", "geojson": [json.dumps(f["geometry"]) for f in lads]}))
+    welsh = [(f["properties"]["LAD23CD"], (f["properties"].get("LAD23NMW") or "").strip())
+             for f in lads]
+    out.add("areas", pd.DataFrame(
+        [{"area_code": code, "area_type": "LAD", "vintage": "2023", "name": None,
+          "name_welsh": name} for code, name in welsh if name]))
+    itl3 = read_features(datapack / ITL3_FILE, "ITL321CD")
+    geometries = {f["properties"]["ITL321CD"]: shape(f["geometry"]) for f in itl3}
+    rows = [(code, "ITL3", geom) for code, geom in geometries.items()]
+    for level, width in (("ITL2", 4), ("ITL1", 3)):
+        parents = sorted({code[:width] for code in geometries})
+        for parent in parents:
+            parts = [g for c, g in geometries.items() if c.startswith(parent)]
+            rows.append((parent, level, shapely.union_all(parts)))
+    out.add("boundaries", pd.DataFrame({
+        "area_code": [r[0] for r in rows], "area_type": [r[1] for r in rows], "vintage": "2021",
+        "geojson": [json.dumps(mapping(r[2])) for r in rows]}))
+    return out

@@ -1,0 +1,41 @@
+"""Provenance of every table placelens loads: where it came from, which release, which licence."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import asdict, dataclass
+from pathlib import Path
+
+OGL = "Open Government Licence v3.0"
+
+
+@dataclass(frozen=True)
+class SourceInfo:
+    """What a user needs to trace a figure back to its origin."""
+
+    source_id: str
+    title: str
+    publisher: str
+    release: str
+    licence: str
+    attribution: str
+    url: str
+    files: str
+    code_vintage: str
+    notes: str = ""
+
+    def as_row(self) -> dict:
+        return asdict(self)
+
+
+def datapack_dir() -> Path:
+    """The datapack folder: ``$PLACELENS_DATAPACK`` or ``../shared/datapack`` beside the repo."""
+    env = os.environ.get("PLACELENS_DATAPACK")
+    if env:
+        return Path(env)
+    here = Path(__file__).resolve()
+    for parent in here.parents:
+        candidate = parent.parent / "shared" / "datapack"
+        if candidate.is_dir():
+            return candidate
+    return Path.cwd().parent / "shared" / "datapack"

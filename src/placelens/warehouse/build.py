@@ -1,0 +1,184 @@
+"""Build the warehouse from the datapack: every source is parsed first, then written to a
+temporary DuckDB file that replaces the previous warehouse in one atomic rename. A source that
+fails to parse stops the build before anything is written, so the old warehouse stays usable."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from types import ModuleType
+
+import duckdb
+import pandas as pd
+from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
+
+import placelens
+from placelens.sources import (
+    boundaries,
+    bres,
+    census2011_workplace,
+    nesta_indicators,
+    ons_geography,
+    ons_regional_accounts,
+    ons_regional_population,
+    ons_subnational_indicators,
+    ons_subregional_productivity,
+)
+from placelens.sources.bundle import TABLE_COLUMNS, SourceTables
+
+#: Source modules in build order (geography first, so later sources can be checked against it).
+SOURCE_MODULES: list[ModuleType] = [
+    ons_geography, boundaries, ons_regional_accounts, ons_subregional_productivity,
+    ons_regional_population, bres, census2011_workplace, ons_subnational_indicators,
+    nesta_indicators,
+]
+SORT_KEYS = {
+    "areas": ["area_type", "area_code", "vintage"],
+    "hierarchy": ["child_type", "child_code", "parent_type", "parent_code"],
+    "code_changes": ["old_code", "new_code"],
+    "indicators": ["indicator"],
+    "observations": ["indicator", "area_type", "area_code", "period"],
+    "activity": ["classification", "measure", "area_type", "period", "area_code",
+                 "activity_code"],
+    "activity_codes": ["classification", "activity_code"],
+    "boundaries": ["area_type", "area_code"],
+}
+
+
+def default_warehouse_path() -> Path:
+    """``$PLACELENS_WAREHOUSE``, or ``var/placelens.duckdb`` under the working directory."""
+    return Path(os.environ.get("PLACELENS_WAREHOUSE", "var/placelens.duckdb"))
+
+
+@dataclass
+class BuildReport:
+    path: Path
+    row_counts: dict[str, int]
+    seconds: float
+    notes: list[str] = field(default_factory=list)
+
+
+def build_warehouse(path: Path | None = None, datapack: Path | None = None,
+                    show_progress: bool = True,
+                    modules: list[ModuleType] | None = None) -> BuildReport:
+    """Parse every source and atomically (re)write the warehouse at ``path``."""
+    from placelens.sources.provenance import datapack_dir
+
+    path = Path(path or default_warehouse_path())
+    datapack = Path(datapack or datapack_dir())
+    modules = modules or SOURCE_MODULES
+    started = datetime.now(UTC)
+    with _progress(show_progress) as progress:
+        task = progress.add_task("Reading sources", total=len(modules) + 1)
+        loaded = []
+        for module in modules:
+            progress.update(task, description=f"Reading {module.__name__.rsplit('.', 1)[-1]}")
+            loaded.append(module.load(datapack))
+            progress.advance(task)
+        progress.update(task, description="Writing warehouse")
+        tables, notes = _assemble(loaded)
+        _write_atomically(path, tables, loaded, datapack, started)
+        progress.advance(task)
+    seconds = (datetime.now(UTC) - started).total_seconds()
+    return BuildReport(path, {name: len(frame) for name, frame in tables.items()}, seconds, notes)
+
+
+def _progress(show: bool) -> Progress:
+    return Progress(TextColumn("{task.description:<40}"), BarColumn(), TimeElapsedColumn(),
+                    disable=not show, transient=False)
+
+
+def _assemble(loaded: list[SourceTables]) -> tuple[dict[str, pd.DataFrame], list[str]]:
+    """Concatenate fragments per table, merge area labels, and register areas that data refer
+    to but no lookup names (they keep their code as a label and are reported)."""
+    tables = {}
+    for name, columns in TABLE_COLUMNS.items():
+        fragments = [f for source in loaded for f in source.tables.get(name, [])]
+        frame = pd.concat(fragments, ignore_index=True) if fragments else pd.DataFrame(
+            columns=columns)
+        tables[name] = frame
+    notes = _drop_extra_regio(tables)
+    _mark_retired_lad_codes(tables)
+    tables["areas"] = _merge_areas(tables["areas"])
+    known = set(zip(tables["areas"]["area_code"], tables["areas"]["area_type"], strict=True))
+    referenced = pd.concat([tables[t][["area_code", "area_type", "vintage"]]
+                            for t in ("observations", "activity")]).drop_duplicates()
+    unnamed = referenced[[(c, t) not in known for c, t in zip(
+        referenced["area_code"], referenced["area_type"], strict=True)]]
+    if len(unnamed):
+        notes.append(f"{len(unnamed)} area codes in the data have no name in any lookup "
+                     f"(types: {sorted(unnamed['area_type'].unique())}); their code is their "
+                     "label.")
+        named = tables["areas"].drop_duplicates(["area_code", "area_type"]).set_index(
+            ["area_code", "area_type"])["name"]
+        labels = [named.get((c, t), c) for c, t in zip(unnamed["area_code"],
+                                                       unnamed["area_type"], strict=True)]
+        tables["areas"] = pd.concat([tables["areas"], unnamed.assign(
+            name=labels, name_welsh=None)], ignore_index=True).drop_duplicates(
+            ["area_code", "area_type", "vintage"])
+    tables["indicators"] = tables["indicators"].drop_duplicates("indicator")
+    tables["activity_codes"] = tables["activity_codes"].drop_duplicates(
+        ["classification", "activity_code"])
+    for name, keys in SORT_KEYS.items():
+        tables[name] = tables[name][TABLE_COLUMNS[name]].sort_values(keys, kind="stable") \
+            .reset_index(drop=True)
+    return tables, notes
+
+
+EXTRA_REGIO = {"TLZ", "UKX", "UKZ", "UKZZ", "UKZZZ"}
+
+
+def _drop_extra_regio(tables: dict[str, pd.DataFrame]) -> list[str]:
+    """Extra-Regio (offshore activity not attributable to a region) is not a place."""
+    dropped = 0
+    for name in ("observations", "activity"):
+        keep = ~tables[name]["area_code"].isin(EXTRA_REGIO)
+        dropped += int((~keep).sum())
+        tables[name] = tables[name][keep]
+    return [f"{dropped} Extra-Regio rows (TLZ/UKZ) left out."] if dropped else []
+
+
+def _mark_retired_lad_codes(tables: dict[str, pd.DataFrame]) -> None:
+    """Data published on LAD codes retired before 2023 keep their code, marked pre-2023."""
+    retired = set(tables["code_changes"]["old_code"])
+    for name in ("observations", "activity"):
+        frame = tables[name]
+        old = (frame["area_type"] == "LAD") & frame["area_code"].isin(retired)
+        frame.loc[old, "vintage"] = "pre-2023"
+
+
+def _merge_areas(areas: pd.DataFrame) -> pd.DataFrame:
+    """One row per (code, type, vintage): the first name given and any Welsh name."""
+    first = lambda s: next((v for v in s if isinstance(v, str) and v), None)  # noqa: E731
+    return areas.groupby(["area_code", "area_type", "vintage"], as_index=False).agg(
+        name=("name", first), name_welsh=("name_welsh", first))
+
+
+def _write_atomically(path: Path, tables: dict[str, pd.DataFrame],
+                      loaded: list[SourceTables], datapack: Path, started: datetime) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    temporary = path.with_name(path.name + ".tmp")
+    temporary.unlink(missing_ok=True)
+    try:
+        with duckdb.connect(str(temporary)) as con:
+            for name, frame in tables.items():
+                _create_table(con, name, frame)
+            sources = pd.DataFrame([info.as_row() for s in loaded for info in s.info])
+            _create_table(con, "sources", sources.drop_duplicates("source_id"))
+            _create_table(con, "build_info", pd.DataFrame([{
+                "placelens_version": placelens.__version__,
+                "built_at": started.isoformat(timespec="seconds"),
+                "datapack": str(datapack.resolve())}]))
+            con.execute("CHECKPOINT")
+        os.replace(temporary, path)
+    finally:
+        temporary.unlink(missing_ok=True)
+
+
+def _create_table(con: duckdb.DuckDBPyConnection, name: str, frame: pd.DataFrame) -> None:
+    con.register("frame_view", frame)
+    con.execute(f"CREATE TABLE {name} AS SELECT * FROM frame_view")
+    con.unregister("frame_view")
+
