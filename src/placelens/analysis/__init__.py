@@ -1,0 +1,1 @@
+"""Pure numerical methods on area × activity matrices and indicator panels (no I/O)."""
