@@ -4,6 +4,10 @@ Every function takes ``x``: a DataFrame of an additive quantity (jobs, GVA, busi
 areas as rows and activities as columns. NaN marks a cell the publisher suppressed or omitted;
 ``missing="exclude"`` (the default) leaves such cells out of every sum and gives NaN results
 for them, while ``missing="zero"`` treats them as zero. Negative values are rejected.
+
+Where cells are suppressed, pass ``totals`` (each area's published all-activity total) so that
+shares and LQs of the published cells keep their true denominator. Whole-structure indices
+(Krugman, Hachman, Shannon, variety) need every cell and are NaN for incomplete rows.
 """
 
 from __future__ import annotations
@@ -26,41 +30,50 @@ def _checked(x: pd.DataFrame, name: str = "x", missing: str = "exclude") -> pd.D
     return values.fillna(0.0) if missing == "zero" else values
 
 
-def shares(x: pd.DataFrame, missing: str = "exclude") -> pd.DataFrame:
-    """s_ri = x_ri / sum_i x_ri: each activity's share of the area's total."""
+def shares(x: pd.DataFrame, missing: str = "exclude",
+           totals: pd.Series | None = None) -> pd.DataFrame:
+    """s_ri = x_ri / sum_i x_ri (or x_ri / totals_r): each activity's share of the area."""
     values = _checked(x, missing=missing)
-    totals = values.sum(axis=1, min_count=1)
-    return values.div(totals.where(totals > 0), axis=0)
+    denominator = values.sum(axis=1, min_count=1) if totals is None else \
+        totals.reindex(values.index).astype("float64")
+    return values.div(denominator.where(denominator > 0), axis=0)
 
 
 def national_shares(x: pd.DataFrame, reference: pd.Series | None = None,
-                    missing: str = "exclude") -> pd.Series:
-    """s_i = sum_r x_ri / sum_ri x_ri, or the shares of ``reference`` totals by activity
-    (use it when ``x`` holds only some of the nation's areas)."""
-    totals = _checked(x, missing=missing).sum(axis=0) if reference is None else \
-        reference.reindex(x.columns).astype("float64")
-    return totals / totals.sum()
+                    missing: str = "exclude", totals: pd.Series | None = None) -> pd.Series:
+    """s_i = sum_r x_ri / sum_ri x_ri (or / sum_r totals_r), or the shares of ``reference``
+    totals by activity (use it when ``x`` holds only some of the nation's areas; a
+    ``reference`` with a ``"__total__"`` entry uses it as the national denominator)."""
+    if reference is not None:
+        reference = reference.astype("float64")
+        denominator = reference.get("__total__", reference.drop("__total__", errors="ignore")
+                                    .sum())
+        return reference.reindex(x.columns) / denominator
+    column_sums = _checked(x, missing=missing).sum(axis=0)
+    denominator = column_sums.sum() if totals is None else float(totals.sum())
+    return column_sums / denominator
 
 
 def location_quotients(x: pd.DataFrame, reference: pd.Series | None = None,
-                       missing: str = "exclude") -> pd.DataFrame:
+                       missing: str = "exclude", totals: pd.Series | None = None
+                       ) -> pd.DataFrame:
     """LQ_ri = s_ri / s_i (also called RCA). NaN where the cell is missing or s_i = 0."""
-    national = national_shares(x, reference, missing)
-    return shares(x, missing).div(national.where(national > 0), axis=1)
+    national = national_shares(x, reference, missing, totals)
+    return shares(x, missing, totals).div(national.where(national > 0), axis=1)
 
 
 def krugman_index(x: pd.DataFrame, reference: pd.Series | None = None,
                   missing: str = "exclude") -> pd.Series:
     """K_r = sum_i |s_ri - s_i|: 0 for the national structure, up to 2 for a disjoint one."""
     diff = shares(x, missing).sub(national_shares(x, reference, missing), axis=1).abs()
-    return diff.sum(axis=1, min_count=1).rename("krugman")
+    return diff.sum(axis=1, skipna=False).rename("krugman")
 
 
 def hachman_index(x: pd.DataFrame, reference: pd.Series | None = None,
                   missing: str = "exclude") -> pd.Series:
     """HI_r = 1 / sum_i LQ_ri s_ri: 1 for the national structure, towards 0 when specialised."""
     weighted = (location_quotients(x, reference, missing) * shares(x, missing))
-    return (1.0 / weighted.sum(axis=1, min_count=1)).rename("hachman")
+    return (1.0 / weighted.sum(axis=1, skipna=False)).rename("hachman")
 
 
 def _entropy_terms(p: pd.DataFrame, log) -> pd.DataFrame:
@@ -72,7 +85,7 @@ def _entropy_terms(p: pd.DataFrame, log) -> pd.DataFrame:
 
 def shannon_diversity(x: pd.DataFrame, missing: str = "exclude") -> pd.Series:
     """H_r = -sum_i s_ri ln s_ri (natural log)."""
-    return _entropy_terms(shares(x, missing), np.log).sum(axis=1, min_count=1).rename("shannon")
+    return _entropy_terms(shares(x, missing), np.log).sum(axis=1, skipna=False).rename("shannon")
 
 
 def variety(x: pd.DataFrame, groups: Mapping[str, str], missing: str = "exclude") -> pd.DataFrame:
@@ -87,13 +100,13 @@ def variety(x: pd.DataFrame, groups: Mapping[str, str], missing: str = "exclude"
         raise ValueError(f"groups has no group for activities {unknown[:5]}")
     p = shares(x, missing)
     group_of = pd.Series({c: groups[c] for c in x.columns})
-    big_p = p.T.groupby(group_of).sum(min_count=1).T
-    unrelated = _entropy_terms(big_p, np.log2).sum(axis=1, min_count=1)
+    big_p = p.T.groupby(group_of).sum(min_count=1).T.where(p.notna().all(axis=1), axis=0)
+    unrelated = _entropy_terms(big_p, np.log2).sum(axis=1, skipna=False)
     within = p.div(big_p.reindex(columns=group_of.to_numpy()).set_axis(p.columns, axis=1))
     h_terms = _entropy_terms(within, np.log2)
     h_g = h_terms.T.groupby(group_of).sum(min_count=1).T
-    related = (big_p * h_g).sum(axis=1, min_count=1)
-    total = _entropy_terms(p, np.log2).sum(axis=1, min_count=1)
+    related = (big_p * h_g).sum(axis=1, skipna=False)
+    total = _entropy_terms(p, np.log2).sum(axis=1, skipna=False)
     return pd.DataFrame({"unrelated_variety": unrelated, "related_variety": related,
                          "entropy_bits": total})
 

@@ -1,0 +1,1 @@
+"""Place profiles: HTML (with inline SVG charts) and PDF (WeasyPrint)."""

@@ -1,0 +1,89 @@
+"""Charts as offline SVG (Vega-Lite rendered by vl-convert: no CDN, no browser).
+
+Every chart has a title, axis titles with units and a source line; the caller shows the data
+table beside it, so the chart is never the only way to read the numbers."""
+
+from __future__ import annotations
+
+import json
+
+import altair as alt
+import pandas as pd
+import vl_convert as vlc
+
+FONT = "DejaVu Sans"
+PALETTE = {"place": "#1d70b8", "region": "#f47738", "uk": "#505a5f", "highlight": "#d4351c"}
+
+
+def _finish(chart: alt.Chart, title: str, source: str, width: int, height: int) -> str:
+    spec = chart.properties(
+        title=alt.TitleParams(title, subtitle=[f"Source: {source}"], anchor="start",
+                              fontSize=13, subtitleFontSize=10, subtitleColor="#505a5f"),
+        width=width, height=height,
+    ).configure(font=FONT).configure_view(stroke=None).to_dict()
+    svg = vlc.vegalite_to_svg(spec)
+    return svg.replace("<svg ", f'<svg role="img" aria-label="{_escape(title)}" ', 1)
+
+
+def _escape(text: str) -> str:
+    return text.replace("&", "&amp;").replace('"', "&quot;").replace("<", "&lt;")
+
+
+def trend_chart(frame: pd.DataFrame, title: str, y_title: str, source: str,
+                width: int = 420, height: int = 200) -> str:
+    """Lines per series over years. ``frame``: columns period, value, series."""
+    data = frame.assign(year=frame["period"].astype(int))
+    order = list(dict.fromkeys(data["series"]))
+    colours = [PALETTE["place"], PALETTE["region"], PALETTE["uk"]][: len(order)]
+    chart = alt.Chart(data).mark_line(point=alt.OverlayMarkDef(size=18)).encode(
+        x=alt.X("year:O", title="Year", axis=alt.Axis(labelAngle=0, values=_ticks(data))),
+        y=alt.Y("value:Q", title=y_title, scale=alt.Scale(zero=False)),
+        color=alt.Color("series:N", title=None, sort=order,
+                        scale=alt.Scale(domain=order, range=colours),
+                        legend=alt.Legend(orient="bottom")),
+        strokeDash=alt.StrokeDash("series:N", sort=order, legend=None),
+    )
+    return _finish(chart, title, source, width, height)
+
+
+def _ticks(data: pd.DataFrame) -> list[int]:
+    years = sorted(data["year"].unique())
+    step = max(1, len(years) // 8)
+    return [int(y) for y in years[::step]]
+
+
+def bar_chart(frame: pd.DataFrame, category: str, value: str, title: str, x_title: str,
+              source: str, reference: float | None = None, width: int = 360,
+              height: int | None = None, diverging: bool = False) -> str:
+    """Horizontal bars in the frame's order, with an optional reference line (e.g. LQ = 1)."""
+    height = height or max(120, 22 * len(frame))
+    order = list(frame[category])
+    colour = alt.condition(f"datum['{value}'] < 0", alt.value(PALETTE["region"]),
+                           alt.value(PALETTE["place"])) if diverging else \
+        alt.value(PALETTE["place"])
+    bars = alt.Chart(frame).mark_bar().encode(
+        y=alt.Y(f"{category}:N", sort=order, title=None, axis=alt.Axis(labelLimit=230)),
+        x=alt.X(f"{value}:Q", title=x_title), color=colour)
+    layers = [bars]
+    if reference is not None:
+        layers.append(alt.Chart(pd.DataFrame({"x": [reference]})).mark_rule(
+            color=PALETTE["uk"], strokeDash=[4, 3]).encode(x="x:Q"))
+    return _finish(alt.layer(*layers), title, source, width, height)
+
+
+def choropleth(features: list[dict], title: str, legend_title: str, source: str,
+               highlight: set[str], width: int = 380, height: int = 380) -> str:
+    """A map of areas coloured by ``properties.value``; ``highlight`` codes are outlined."""
+    collection = {"type": "FeatureCollection", "features": features}
+    data = alt.Data(values=json.loads(json.dumps(collection))["features"])
+    base = alt.Chart(data).project(type="mercator")
+    fill = base.mark_geoshape(stroke="white", strokeWidth=0.5).encode(
+        color=alt.Color("properties.value:Q", title=legend_title,
+                        scale=alt.Scale(type="quantize", nice=True, scheme="blues"),
+                        legend=alt.Legend(orient="bottom", format=",.0f")),
+        tooltip=[alt.Tooltip("properties.name:N", title="Area"),
+                 alt.Tooltip("properties.value:Q", title=legend_title)])
+    outline = base.transform_filter(
+        alt.FieldOneOfPredicate(field="properties.code", oneOf=sorted(highlight))
+    ).mark_geoshape(fill=None, stroke=PALETTE["highlight"], strokeWidth=2)
+    return _finish(alt.layer(fill, outline), title, source, width, height)

@@ -1,0 +1,286 @@
+"""Assemble a place profile (numbers, tables, charts) and render it to HTML and PDF."""
+
+from __future__ import annotations
+
+import json
+import math
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+
+import pandas as pd
+from jinja2 import Environment, PackageLoader, select_autoescape
+
+import placelens
+from placelens.api import Observatory
+from placelens.geography.places import Place
+from placelens.report import charts
+
+HEADLINE = [  # indicator, label, unit, decimals
+    ("gva_per_hour_gbp", "GVA per hour worked (smoothed)", "£", 1),
+    ("gva_per_job_gbp", "GVA per filled job", "£", 0),
+    ("filled_jobs", "Filled jobs", "jobs", 0),
+    ("gva_current_gbp_m", "GVA, current prices", "£m", 0),
+    ("population", "Population", "people", 0),
+    ("gdhi_per_head_gbp", "Gross disposable household income per head", "£", 0),
+]
+INNOVATION = [  # Nesta/BEIS indicators at NUTS2 shown in the profile
+    ("nesta_gbp_research_income", "University research income", "£"),
+    ("nesta_total_ukri_funding", "UKRI research funding (GtR)", "£"),
+    ("nesta_gbp_innovate_uk_funding", "Innovate UK funding", "£"),
+    ("nesta_eurostat_berd_data", "Business enterprise R&D (BERD)", "as published"),
+    ("nesta_epo_patent_applications", "EPO patent applications", "as published"),
+    ("nesta_aps_econ_active_stem_density_data", "STEM occupations, share of economically "
+     "active", "%"),
+]
+SHIFT_SHARE_YEARS = 10
+MIN_SHARE_FOR_LQ = 0.01
+SOURCE_IDS_ALWAYS = ["ons_rgva_lad_2025", "ons_subregional_productivity_2024",
+                     "ons_gdhi_lad_2024", "ons_population_itl_2024", "ons_lad23_itl21_lookup",
+                     "ons_city_region_lookup", "ons_lad_2023_boundaries"]
+
+
+@dataclass
+class Profile:
+    place: Place
+    context: dict
+    sources: list[str] = field(default_factory=list)
+
+
+def _fmt(value: float | None, decimals: int = 0, unit: str = "") -> str:
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return "–"
+    text = f"{value:,.{decimals}f}"
+    return f"£{text}" if unit == "£" else f"£{text}m" if unit == "£m" else text
+
+
+class ProfileBuilder:
+    """Builds profiles from one :class:`Observatory`, caching what all profiles share."""
+
+    def __init__(self, observatory: Observatory):
+        self.obs = observatory
+        self.period = self.obs.gva_periods()[-1]
+        self._lad_structure: pd.DataFrame | None = None
+        self.env = Environment(loader=PackageLoader("placelens.report", "templates"),
+                               autoescape=select_autoescape(["html", "j2"]))
+
+    # ---- sections -----------------------------------------------------------------
+    def comparators(self, place: Place) -> list[Place]:
+        codes = [place.parents.get("ITL1"), place.parents.get("CTRY"), "K02000001"]
+        out, seen = [], {place.code}
+        for code in codes:
+            if code and code not in seen and code in self.obs.places.places:
+                out.append(self.obs.places.get(code))
+                seen.add(code)
+        return [out[0], out[-1]] if len(out) > 2 else out
+
+    def headline(self, place: Place, comparators: list[Place]) -> list[dict]:
+        rows = []
+        for indicator, label, unit, decimals in HEADLINE:
+            period, value, method = self.obs.latest(place, indicator)
+            row = {"label": label, "unit": unit, "period": period or "–",
+                   "value": _fmt(value, decimals, unit), "method": method, "others": []}
+            for other in comparators:
+                series = self.obs.indicator_series(other, indicator)
+                match = series[series["period"] == period] if period else series.iloc[0:0]
+                other_value = float(match["value"].iloc[0]) if len(match) else None
+                row["others"].append(_fmt(other_value, decimals, unit))
+            rows.append(row)
+        return rows
+
+    def trend(self, place: Place, comparators: list[Place]) -> dict | None:
+        for indicator, label, unit in (("gva_per_hour_gbp", "GVA per hour worked", "£"),
+                                       ("gva_per_job_gbp", "GVA per filled job", "£")):
+            frames = []
+            for series_place in [place, *comparators]:
+                series = self.obs.indicator_series(series_place, indicator).dropna()
+                frames.append(series.assign(series=series_place.name))
+            if not frames[0].empty:
+                data = pd.concat(frames, ignore_index=True)
+                svg = charts.trend_chart(
+                    data, f"{label}, {place.name} compared", f"{label} ({unit}, current "
+                    "prices)", "ONS Subregional productivity (June 2024)")
+                table = data.pivot_table(index="period", columns="series", values="value",
+                                         sort=True)[[p.name for p in [place, *comparators]
+                                                     if p.name in set(data["series"])]]
+                table = table.round(1).reset_index().rename(columns={"period": "Year"})
+                return {"svg": svg, "table": table.to_dict("split"),
+                        "method": frames[0]["method"].iloc[-1]}
+        return None
+
+    def innovation(self, place: Place) -> dict:
+        nuts2 = place.parents.get("NUTS2")
+        if not nuts2:
+            return {"available": False, "reason": "The place spans more than one NUTS2 region, "
+                    "and these indicators are only published for NUTS2/NUTS3 regions."}
+        rows = []
+        for indicator, label, unit in INNOVATION:
+            table = self.obs.indicator_table(indicator)
+            table = table[table["area_type"] == "NUTS2"]
+            own = table[table["area_code"] == nuts2]
+            if own.empty:
+                continue
+            period = own["period"].max()
+            value = float(own.loc[own["period"] == period, "value"].iloc[0])
+            same_year = table[table["period"] == period]
+            rank = int((same_year["value"] > value).sum()) + 1
+            rows.append({"label": label, "period": period, "value": _fmt(value, 0 if
+                         abs(value) > 100 else 2), "unit": unit,
+                         "median": _fmt(float(same_year["value"].median()),
+                                        0 if abs(value) > 100 else 2),
+                         "rank": f"{rank} of {len(same_year)}"})
+        areas = self.obs.warehouse.table("areas")
+        names = areas.loc[areas["area_code"] == nuts2, "name"]
+        region = f"{names.iloc[0] if len(names) else nuts2} ({nuts2}, NUTS 2016)"
+        return {"available": bool(rows), "rows": rows, "region": region,
+                "reason": "No R&D indicators are published for this region."}
+
+    def specialisations(self, place: Place) -> dict:
+        lq = self.obs.location_quotients(place, self.period)
+        suppressed = int(lq["gva_gbp_m"].isna().sum())
+        shown = lq[(lq["share"] >= MIN_SHARE_FOR_LQ)].dropna(subset=["lq"]).head(10)
+        svg = charts.bar_chart(
+            shown.assign(label=shown["industry"].str.slice(0, 45)), "label", "lq",
+            f"Top industries by location quotient, {place.name}, {self.period}",
+            "Location quotient (UK = 1)", "ONS Regional GVA by industry, LAD (April 2025)",
+            reference=1.0)
+        table = pd.DataFrame({
+            "Industry": shown["industry"], "Code": shown.index,
+            "GVA £m": shown["gva_gbp_m"].map(lambda v: _fmt(v)),
+            "Share of place": (shown["share"] * 100).map(lambda v: f"{v:.1f}%"),
+            "Share of UK": (shown["uk_share"] * 100).map(lambda v: f"{v:.1f}%"),
+            "LQ": shown["lq"].map(lambda v: f"{v:.2f}")})
+        return {"svg": svg, "table": table.to_dict("split"), "suppressed": suppressed,
+                "industries": len(lq), "period": self.period,
+                "structure": self.structure(place)}
+
+    def structure(self, place: Place) -> list[dict]:
+        if self._lad_structure is None:
+            self._lad_structure = self.obs.structure(self.obs.places.of_type("LAD"), self.period)
+        own = self.obs.structure([place], self.period).iloc[0]
+        labels = [("krugman", "Krugman dissimilarity (0 = UK structure, max 2)", 3),
+                  ("hachman", "Hachman index (1 = UK structure)", 3),
+                  ("shannon", "Shannon diversity (nats)", 3),
+                  ("related_variety", "Related variety (bits, within sections)", 3),
+                  ("unrelated_variety", "Unrelated variety (bits, between sections)", 3),
+                  ("specialisations", "Industries with LQ ≥ 1", 0)]
+        rows = []
+        for key, label, decimals in labels:
+            value = own[key]
+            spread = self._lad_structure[key].dropna()
+            percentile = "–" if pd.isna(value) else f"{(spread < value).mean() * 100:.0f}"
+            rows.append({"label": label, "value": _fmt(float(value), decimals),
+                         "percentile": percentile})
+        return rows
+
+    def shift_share(self, place: Place) -> dict:
+        periods = self.obs.gva_periods()
+        end = self.period
+        start = str(int(end) - SHIFT_SHARE_YEARS)
+        if start not in periods:
+            start = periods[0]
+        parts = self.obs.shift_share(place, start, end).dropna(subset=["local"])
+        totals = parts[["start", "end", "change", "national", "industry_mix", "local"]].sum()
+        movers = pd.concat([parts.head(5), parts.tail(5)]).drop_duplicates()
+        svg = charts.bar_chart(
+            movers.assign(label=movers["industry"].str.slice(0, 45)), "label", "local",
+            f"Local (competitive) component of GVA change {start}–{end}, {place.name}",
+            "£m, current prices", "ONS Regional GVA by industry, LAD (April 2025)",
+            reference=0.0, diverging=True)
+        table = pd.DataFrame({
+            "Industry": movers["industry"], f"GVA {start} £m": movers["start"].map(_fmt),
+            f"GVA {end} £m": movers["end"].map(_fmt), "Change": movers["change"].map(_fmt),
+            "National": movers["national"].map(_fmt),
+            "Industry mix": movers["industry_mix"].map(_fmt),
+            "Local": movers["local"].map(_fmt)})
+        return {"svg": svg, "table": table.to_dict("split"), "start": start, "end": end,
+                "totals": {k: _fmt(float(v)) for k, v in totals.items()},
+                "industries": len(parts)}
+
+    def map(self, place: Place) -> dict:
+        region_code = place.parents.get("ITL1") or (place.code if place.area_type in (
+            "ITL1", "CTRY", "UK") else None)
+        region = self.obs.places.places.get(region_code) if region_code else None
+        lads = list(region.members) if region else list(place.members)
+        lads = sorted(set(lads) | set(place.members))
+        values = self.obs.indicator_table("gva_per_hour_gbp")
+        values = values[(values["area_type"] == "LAD") & values["area_code"].isin(lads)]
+        latest = values[values["period"] == values["period"].max()].set_index("area_code")
+        shapes = self.obs.warehouse.boundaries("LAD", lads)
+        names = {p.code: p.name for p in (self.obs.places.get(c) for c in lads
+                                           if c in self.obs.places.places)}
+        features = [{"type": "Feature", "geometry": json.loads(row.geojson),
+                     "properties": {"code": row.area_code, "name": names.get(row.area_code),
+                                    "value": _none_if_nan(latest["value"].get(row.area_code))}}
+                    for row in shapes.itertuples(index=False)]
+        period = values["period"].max()
+        svg = charts.choropleth(
+            features, f"GVA per hour worked, {period}: {place.name} "
+            f"{'outlined ' if len(lads) > len(place.members) else ''}"
+            f"in {region.name if region else 'its area'}", "£ per hour",
+            "ONS Subregional productivity (June 2024); ONS LAD boundaries May 2023",
+            set(place.members))
+        table = pd.DataFrame({"Area": [names.get(c, c) for c in latest.index],
+                              "Code": latest.index,
+                              "£ per hour": latest["value"].round(1).to_numpy()}
+                             ).sort_values("£ per hour", ascending=False)
+        table["In place"] = table["Code"].isin(place.members).map({True: "yes", False: ""})
+        return {"svg": svg, "table": table.to_dict("split"), "period": period}
+
+    def sources(self) -> list[dict]:
+        sources = self.obs.warehouse.table("sources")
+        used = sources[sources["source_id"].isin(SOURCE_IDS_ALWAYS + [
+            "nesta_beis_indicators_2021"])]
+        return used.to_dict("records")
+
+    # ---- whole profile ------------------------------------------------------------
+    def build(self, place: Place) -> Profile:
+        comparators = self.comparators(place)
+        info = self.obs.warehouse.table("build_info").iloc[0].to_dict()
+        context = {
+            "place": place, "comparators": comparators,
+            "headline": self.headline(place, comparators), "trend": self.trend(place,
+                                                                                comparators),
+            "innovation": self.innovation(place), "specialisation": self.specialisations(place),
+            "shift_share": self.shift_share(place), "map": self.map(place),
+            "sources": self.sources(), "ogl": placelens.OGL_ATTRIBUTION,
+            "os": placelens.OS_ATTRIBUTION.format(year=2023), "build": info,
+            "version": placelens.__version__, "today": date.today().isoformat(),
+            "members": [self.obs.places.get(c) for c in place.members
+                        if c in self.obs.places.places],
+        }
+        return Profile(place, context)
+
+    def render_html(self, profile: Profile) -> str:
+        return self.env.get_template("profile.html.j2").render(**profile.context)
+
+    def write(self, place: Place, out_dir: Path, pdf: bool = True) -> dict[str, Path]:
+        out_dir.mkdir(parents=True, exist_ok=True)
+        html = self.render_html(self.build(place))
+        stem = f"{place.code}_{slug(place.name)}"
+        paths = {"html": out_dir / f"{stem}.html"}
+        paths["html"].write_text(html, encoding="utf-8")
+        if pdf:
+            from weasyprint import HTML
+
+            paths["pdf"] = out_dir / f"{stem}.pdf"
+            HTML(string=html, base_url=str(out_dir)).write_pdf(paths["pdf"])
+        return paths
+
+    def write_index(self, entries: list[tuple[Place, dict[str, Path]]], out_dir: Path) -> Path:
+        rows = [{"place": place, "html": paths["html"].name,
+                 "pdf": paths["pdf"].name if "pdf" in paths else None}
+                for place, paths in sorted(entries, key=lambda e: (e[0].area_type, e[0].name))]
+        path = out_dir / "index.html"
+        path.write_text(self.env.get_template("index.html.j2").render(
+            rows=rows, ogl=placelens.OGL_ATTRIBUTION, version=placelens.__version__,
+            today=date.today().isoformat()), encoding="utf-8")
+        return path
+
+
+def _none_if_nan(value):
+    return None if value is None or pd.isna(value) else float(value)
+
+
+def slug(name: str) -> str:
+    return "".join(c if c.isalnum() else "_" for c in name.lower()).strip("_")[:60]
