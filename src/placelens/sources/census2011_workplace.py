@@ -17,7 +17,7 @@ from placelens.sources.ons_geography import (
     read_lad_history,
 )
 from placelens.sources.provenance import OGL, SourceInfo
-from placelens.sources.tabular import read_csv, to_number
+from placelens.sources.tabular import file_row, read_csv, to_number
 
 WORKPLACE_FILE = "census2011_workplace_industry/census2011_workplace_population_msoa_by_sic_section.csv"
 MSOA_LOOKUP_FILE = "lookups/drkane_msoa11_msoa21_to_lad_active.csv.gz"
@@ -68,7 +68,7 @@ def read_workplace_by_lad(path: Path, lookup_path: Path,
     if lad.isna().any():
         position = int(lad.isna().to_numpy().nonzero()[0][0])
         raise DataFormatError(path, f"MSOA {msoa.iloc[position]!r} is not in {lookup_path.name}",
-                              row=position + 2, column=MSOA_COLUMN)
+                              row=file_row(frame, position), column=MSOA_COLUMN)
     values = pd.DataFrame({code: to_number(frame, column, path)
                            for column, code in sections.items()})
     values["area_code"] = lad.to_numpy()

@@ -56,8 +56,10 @@ def _read_series(path: Path, geography: str, indicator: str) -> pd.DataFrame:
     frame = read_csv(path, required=[code_column] + ([extra] if extra else []))
     require_values(frame, code_column, path)
     prefix = next(m.group(1) for c in frame.columns if (m := re.fullmatch(r"(\w+_)\d{4}", c)))
+    if geography != "itl":  # the UK row is repeated in every table; keep the ITL table's
+        frame = frame[frame[code_column] != "UKX"]
     if geography == "cityregion":
-        frame[code_column] = [UK_CODE if c == "UKX" else city_region_code(c, n)
+        frame[code_column] = [city_region_code(c, n)
                               for c, n in zip(frame[code_column], frame[extra], strict=True)]
     else:
         frame[code_column] = frame[code_column].replace({"UKX": UK_CODE})
@@ -67,10 +69,9 @@ def _read_series(path: Path, geography: str, indicator: str) -> pd.DataFrame:
         types = long["ITL_level"].replace({"Other": "CTRY"})
         codes = codes.replace({"TLB": "E92000001"})
     elif geography == "lad":
-        types = codes.map(lambda c: "UK" if c == UK_CODE else "LAD")
+        types = pd.Series("LAD", index=codes.index)
     else:
-        types = codes.map(lambda c: "UK" if c == UK_CODE
-                          else "CA" if c[:3] in ("E47", "E61") else "CR")
+        types = codes.map(lambda c: "CA" if c[:3] in ("E47", "E61") else "CR")
     vintages = ["2021" if t.startswith("ITL") else "2023" for t in types]
     return pd.DataFrame({"area_code": codes, "area_type": types, "vintage": vintages,
                          "indicator": indicator, "period": long["period"],

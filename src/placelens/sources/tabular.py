@@ -83,6 +83,13 @@ def _check_field_counts(path: Path, text: str, width: int, sep: str) -> None:
                 "(the file may be truncated or corrupted)", row=row)
 
 
+def file_row(frame: pd.DataFrame, position: int) -> int:
+    """The 1-based file row (header = row 1) of a row of a frame from :func:`read_csv`, even
+    after filtering: the frame keeps the reader's 0-based row labels."""
+    label = frame.index[position]
+    return int(label) + 2 if isinstance(label, (int, np.integer)) else position + 2
+
+
 def to_number(frame: pd.DataFrame, column: str, path: Path) -> pd.Series:
     """Parse a published numeric column into floats.
 
@@ -95,7 +102,7 @@ def to_number(frame: pd.DataFrame, column: str, path: Path) -> pd.Series:
     if unparsed.any():
         position = int(np.flatnonzero(unparsed.to_numpy())[0])
         raise DataFormatError(path, f"value {frame[column].iloc[position]!r} is not a number",
-                              row=position + 2, column=column)
+                              row=file_row(frame, position), column=column)
     return parsed.where(values.str.lower() != "nan")
 
 
@@ -109,7 +116,7 @@ def require_values(frame: pd.DataFrame, column: str, path: Path,
     if bad.any():
         position = int(np.flatnonzero(bad.to_numpy())[0])
         raise DataFormatError(path, f"invalid key {frame[column].iloc[position]!r}",
-                              row=position + 2, column=column)
+                              row=file_row(frame, position), column=column)
 
 
 def wide_years_to_long(frame: pd.DataFrame, id_columns: list[str], path: Path,

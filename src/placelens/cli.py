@@ -1,0 +1,191 @@
+"""The placelens command line: build the warehouse, find places, write profiles, export metrics."""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+from placelens.errors import PlacelensError
+
+app = typer.Typer(help="placelens: an open observatory for place-based innovation policy.",
+                  no_args_is_help=True, pretty_exceptions_enable=False)
+data_app = typer.Typer(help="Build and inspect the warehouse.", no_args_is_help=True)
+places_app = typer.Typer(help="Find places and area sets.", no_args_is_help=True)
+app.add_typer(data_app, name="data")
+app.add_typer(places_app, name="places")
+console = Console(stderr=True)
+WarehouseOption = Annotated[Path | None, typer.Option(
+    "--warehouse", envvar="PLACELENS_WAREHOUSE", help="Warehouse file (default "
+    "var/placelens.duckdb).")]
+
+
+def _fail(error: Exception) -> None:
+    console.print(f"[bold red]Error:[/] {error}")
+    raise typer.Exit(code=2)
+
+
+def _observatory(warehouse: Path | None):
+    from placelens.api import Observatory
+
+    try:
+        return Observatory(warehouse)
+    except PlacelensError as error:
+        _fail(error)
+
+
+@data_app.command("build")
+def data_build(
+    warehouse: WarehouseOption = None,
+    datapack: Annotated[Path | None, typer.Option(envvar="PLACELENS_DATAPACK",
+                                                  help="Datapack folder.")] = None,
+) -> None:
+    """Parse every source in the datapack and (re)build the warehouse atomically."""
+    from placelens.warehouse.build import build_warehouse
+
+    try:
+        report = build_warehouse(warehouse, datapack)
+    except PlacelensError as error:
+        console.print("[yellow]The previous warehouse (if any) was left unchanged.[/]")
+        _fail(error)
+    table = Table(title=f"Warehouse {report.path} built in {report.seconds:.1f} s")
+    table.add_column("table")
+    table.add_column("rows", justify="right")
+    for name, rows in report.row_counts.items():
+        table.add_row(name, f"{rows:,}")
+    console.print(table)
+    for note in report.notes:
+        console.print(f"[dim]Note: {note}[/]")
+
+
+@data_app.command("info")
+def data_info(warehouse: WarehouseOption = None) -> None:
+    """Show the warehouse's tables, row counts and sources."""
+    obs = _observatory(warehouse)
+    table = Table(title=str(obs.warehouse.path))
+    table.add_column("table")
+    table.add_column("rows", justify="right")
+    for name, rows in obs.warehouse.counts().items():
+        table.add_row(name, f"{rows:,}")
+    console.print(table)
+    sources = obs.warehouse.table("sources")
+    listing = Table(title="Sources")
+    for column in ("source_id", "release", "licence", "code_vintage"):
+        listing.add_column(column)
+    for row in sources.itertuples(index=False):
+        listing.add_row(row.source_id, row.release, row.licence, row.code_vintage)
+    console.print(listing)
+
+
+@places_app.command("search")
+def places_search(text: str, warehouse: WarehouseOption = None,
+                  limit: Annotated[int, typer.Option(help="Rows to show.")] = 10) -> None:
+    """Find places by name or code (fuzzy)."""
+    obs = _observatory(warehouse)
+    found = obs.places.search(text, limit)
+    table = Table(title=f"Places matching {text!r}")
+    for column in found.columns:
+        table.add_column(column)
+    for row in found.itertuples(index=False):
+        table.add_row(*[str(v) for v in row])
+    Console().print(table)
+
+
+@places_app.command("list")
+def places_list(area_type: Annotated[str, typer.Option("--type", help="LAD, CA, CR, SET, ITL1, "
+                                                       "ITL2, ITL3, CTRY or UK")] = "LAD",
+                warehouse: WarehouseOption = None) -> None:
+    """List every place of a type with its code."""
+    obs = _observatory(warehouse)
+    for place in obs.places.of_type(area_type):
+        typer.echo(f"{place.code}\t{place.name}\t{len(place.members)} LADs")
+
+
+@app.command()
+def profile(
+    places: Annotated[list[str] | None, typer.Argument(help="Place names or codes.")] = None,
+    all_places: Annotated[bool, typer.Option("--all", help="Every place of --type.")] = False,
+    area_type: Annotated[str | None, typer.Option("--type", help="Restrict names to a type "
+                                                  "(LAD, CA, CR, SET, ITL1-3...).")] = None,
+    out: Annotated[Path, typer.Option(help="Output folder.")] = Path("out"),
+    html_only: Annotated[bool, typer.Option("--html-only", help="Skip the PDF.")] = False,
+    warehouse: WarehouseOption = None,
+) -> None:
+    """Write place profiles (HTML and PDF) and an index page."""
+    from placelens.report.profile import ProfileBuilder
+
+    obs = _observatory(warehouse)
+    try:
+        if all_places:
+            targets = obs.places.of_type(area_type or "LAD")
+        elif places:
+            targets = [obs.place(query, area_type) for query in places]
+        else:
+            raise PlacelensError("name at least one place, or use --all --type TYPE")
+    except PlacelensError as error:
+        _fail(error)
+    builder = ProfileBuilder(obs)
+    written = []
+    started = time.perf_counter()
+    columns = (TextColumn("{task.description:<50}"), BarColumn(), MofNCompleteColumn(),
+               TimeElapsedColumn())
+    with Progress(*columns, console=console) as progress:
+        task = progress.add_task("Writing profiles", total=len(targets))
+        for place in targets:
+            progress.update(task, description=f"{place.name[:40]} ({place.code})")
+            written.append((place, builder.write(place, out, pdf=not html_only)))
+            progress.advance(task)
+    existing = _existing_index_entries(obs, out, {p.code for p, _ in written})
+    index = builder.write_index(written + existing, out)
+    console.print(f"Wrote {len(written)} profile(s) in {time.perf_counter() - started:.1f} s "
+                  f"to {out.resolve()}; index: {index.resolve()}")
+
+
+def _existing_index_entries(obs, out: Path, skip: set[str]) -> list:
+    """Profiles already in the folder, so the index lists every profile written there."""
+    entries = []
+    for html in sorted(out.glob("*.html")):
+        code = html.name.split("_", 1)[0]
+        if html.name != "index.html" and code not in skip and code in obs.places.places:
+            paths = {"html": html}
+            if html.with_suffix(".pdf").exists():
+                paths["pdf"] = html.with_suffix(".pdf")
+            entries.append((obs.places.get(code), paths))
+    return entries
+
+
+@app.command()
+def metrics(
+    metric: Annotated[str, typer.Argument(help="'lq', 'structure', or an indicator id such as "
+                                          "gva_per_hour_gbp.")],
+    out: Annotated[Path, typer.Option(help="Output file: .csv, .parquet or .xlsx.")],
+    area_type: Annotated[str, typer.Option("--type", help="Area type.")] = "LAD",
+    period: Annotated[str | None, typer.Option(help="Year (default: latest).")] = None,
+    warehouse: WarehouseOption = None,
+) -> None:
+    """Export a metric for every place of a type as CSV, Parquet or XLSX."""
+    obs = _observatory(warehouse)
+    try:
+        table = obs.metric_table(metric, area_type.upper(), period)
+    except (ValueError, PlacelensError) as error:
+        _fail(error)
+    suffix = out.suffix.lower()
+    out.parent.mkdir(parents=True, exist_ok=True)
+    if suffix == ".csv":
+        table.to_csv(out, index=False)
+    elif suffix == ".parquet":
+        table.to_parquet(out, index=False)
+    elif suffix == ".xlsx":
+        table.to_excel(out, index=False)
+    else:
+        _fail(PlacelensError(f"--out must end in .csv, .parquet or .xlsx, not {out.name!r}"))
+    console.print(f"Wrote {len(table):,} rows to {out.resolve()}")
+
+
+if __name__ == "__main__":  # pragma: no cover
+    app()

@@ -1,0 +1,37 @@
+"""Shared fixtures: the real datapack and one warehouse built from it per test session."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+from placelens.sources.provenance import datapack_dir
+
+FIXTURES = Path(__file__).parent / "fixtures"
+
+
+@pytest.fixture(scope="session")
+def datapack() -> Path:
+    path = datapack_dir()
+    if not (path / "SOURCES.md").exists():
+        pytest.fail(f"datapack not found at {path}; set PLACELENS_DATAPACK")
+    return path
+
+
+@pytest.fixture(scope="session")
+def warehouse_path(tmp_path_factory, datapack) -> Path:
+    from placelens.warehouse import build_warehouse
+
+    path = tmp_path_factory.mktemp("warehouse") / "placelens.duckdb"
+    build_warehouse(path, datapack, show_progress=False)
+    return path
+
+
+@pytest.fixture(scope="session")
+def observatory(warehouse_path):
+    from placelens.api import Observatory
+
+    os.environ.setdefault("PLACELENS_AREA_SETS", str(FIXTURES / "area_sets"))
+    return Observatory(warehouse_path)

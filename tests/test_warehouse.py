@@ -1,0 +1,133 @@
+"""The warehouse built from the real datapack: counts match the sources, builds are atomic and
+idempotent, and a damaged file leaves the previous warehouse untouched."""
+
+import hashlib
+import os
+import shutil
+
+import pytest
+
+from placelens.errors import DataFormatError
+from placelens.warehouse import Warehouse, build_warehouse
+
+
+@pytest.fixture(scope="module")
+def wh(warehouse_path):
+    return Warehouse(warehouse_path)
+
+
+def _count(wh, sql):
+    return int(wh.query(sql).iloc[0, 0])
+
+
+def test_area_counts_match_the_lookups(wh):
+    areas = wh.table("areas")
+    current = areas[areas["vintage"].isin(["2021", "2023"])]
+    counts = current.groupby("area_type").size()
+    assert counts["LAD"] == 361  # LAD 2023, UK
+    assert counts["ITL3"] == 179 and counts["ITL2"] == 41 and counts["ITL1"] == 12
+    assert counts["CA"] == 11  # 10 combined authorities + Greater London Authority
+
+
+def test_lad_gva_covers_361_lads_and_26_years(wh):
+    assert _count(wh, "SELECT count(DISTINCT area_code) FROM activity WHERE "
+                      "source_id = 'ons_rgva_lad_2025'") == 361
+    periods = wh.periods("ons_gva_industry", "gva_current_gbp_m", "LAD")
+    assert periods[0] == "1998" and periods[-1] == "2023" and len(periods) == 26
+
+
+def test_productivity_series_years_and_uk_value(wh):
+    gva_hour = wh.observations("gva_per_hour_gbp", ["K02000001"])
+    assert gva_hour["period"].min() == "2004" and gva_hour["period"].max() == "2022"
+    assert gva_hour.set_index("period").loc["2022", "value"] == pytest.approx(39.7)
+    lads = wh.observations("gva_per_hour_gbp", area_type="LAD")
+    assert lads["area_code"].nunique() == 361
+
+
+def test_bres_and_census_counts(wh):
+    assert _count(wh, "SELECT count(DISTINCT area_code) FROM activity WHERE "
+                      "source_id = 'nomis_bres_nuts2016'") == 40
+    assert _count(wh, "SELECT count(DISTINCT activity_code) FROM activity WHERE "
+                      "source_id = 'nomis_bres_nuts2013_sic4'") == 525
+    census = wh.query("SELECT sum(value) AS v, count(DISTINCT area_code) AS n FROM activity "
+                      "WHERE source_id = 'census2011_workplace_section'")
+    assert census["n"][0] == 318  # current LADs in England and Wales... after 2023 mergers
+    assert census["v"][0] == pytest.approx(26_526_336, rel=0.02)
+
+
+def test_known_values_from_the_source_files(wh):
+    # Hartlepool, construction of buildings (41), current prices 2023, from the LAD GVA file.
+    value = wh.query("SELECT value FROM activity WHERE area_code = 'E06000001' AND "
+                     "activity_code = '41' AND period = '1998' AND "
+                     "measure = 'gva_constant_2022_gbp_m'")["value"]
+    assert value.iloc[0] == 39.0
+    pop = wh.observations("population", ["K02000001"]).set_index("period")["value"]
+    assert pop["2022"] == 67_596_279  # "67,596,279" in the published file
+
+
+def test_every_row_has_a_source_and_every_source_a_licence(wh):
+    sources = wh.table("sources")
+    assert sources["licence"].str.len().min() > 0
+    used = set(wh.query("SELECT DISTINCT source_id FROM observations UNION "
+                        "SELECT DISTINCT source_id FROM activity")["source_id"])
+    assert used <= set(sources["source_id"])
+
+
+def _digest(wh):
+    tables = ["areas", "hierarchy", "observations", "activity", "indicators", "sources"]
+    # Order-independent: the count and the sum of row hashes.
+    return {t: tuple(wh.query(f"SELECT count(*), sum(hash(x)::HUGEINT) FROM {t} x").iloc[0])
+            for t in tables}
+
+
+def test_rebuild_is_idempotent(tmp_path, datapack, wh, warehouse_path):
+    again = tmp_path / "again.duckdb"
+    build_warehouse(again, datapack, show_progress=False)
+    assert _digest(Warehouse(again)) == _digest(wh)
+
+
+def _mirror_with_damage(datapack, tmp_path, relative, damage):
+    """A datapack of symlinks to the real one, with one file replaced by a damaged copy."""
+    mirror = tmp_path / "datapack"
+    shutil.copytree(datapack, mirror, copy_function=os.symlink)
+    target = mirror / relative
+    target.unlink()
+    target.write_bytes(damage((datapack / relative).read_bytes()))
+    return mirror
+
+
+def test_truncated_file_names_file_and_row_and_keeps_previous_warehouse(
+        tmp_path, datapack, warehouse_path):
+    previous = tmp_path / "previous.duckdb"
+    shutil.copy(warehouse_path, previous)
+    before = hashlib.sha256(previous.read_bytes()).hexdigest()
+    relative = "ons_subnational_indicators/subnational_indicators_revised_data_2024.csv"
+    mirror = _mirror_with_damage(datapack, tmp_path, relative,
+                                 lambda data: data[: len(data) // 2])
+    with pytest.raises(DataFormatError) as info:
+        build_warehouse(previous, mirror, show_progress=False)
+    assert "subnational_indicators_revised_data_2024.csv" in str(info.value)
+    assert info.value.row is not None and info.value.row > 1000
+    assert hashlib.sha256(previous.read_bytes()).hexdigest() == before
+    assert Warehouse(previous).counts()["areas"] > 0  # still opens and reads
+
+
+def test_corrupted_gzip_and_bad_cell_are_reported(tmp_path, datapack):
+    relative = "ons_regional_accounts_lad_2025/gdhi_lad_1997_2022_sep2024.csv.gz"
+    mirror = _mirror_with_damage(datapack, tmp_path, relative, lambda d: d[: len(d) - 500])
+    with pytest.raises(DataFormatError, match="gdhi_lad_1997_2022_sep2024.csv.gz.*truncated"):
+        build_warehouse(tmp_path / "w.duckdb", mirror, show_progress=False)
+    assert not (tmp_path / "w.duckdb").exists()
+
+    relative = "ons_subregional_productivity/lad_filled_jobs_2024release.csv"
+
+    def bad_cell(data):
+        lines = data.decode().splitlines()
+        lines[5] = lines[5].replace(",", ",n/k,", 1).rsplit(",", 1)[0]
+        return ("\n".join(lines) + "\n").encode()
+
+    mirror2 = _mirror_with_damage(datapack, tmp_path / "two", relative, bad_cell)
+    with pytest.raises(DataFormatError) as info:
+        build_warehouse(tmp_path / "w.duckdb", mirror2, show_progress=False)
+    assert info.value.row == 6 and "lad_filled_jobs" in info.value.file
+
