@@ -15,12 +15,17 @@ $(STAMP): pyproject.toml
 	$(BIN)/pip install --quiet -e '.[dev]'
 	touch $(STAMP)
 
-# WeasyPrint needs Pango and fonts from the system; install them when they are missing.
+# WeasyPrint needs Pango, HarfBuzz (with subsetting, for small PDFs) and fonts from the
+# system; install them with apt-get when any is missing.
+SYSTEM_LIBS := libpango-1.0.so libpangoft2-1.0.so libharfbuzz-subset.so
 system-deps:
-	@if ! ldconfig -p | grep -q libpango-1.0 || ! fc-list 2>/dev/null | grep -qi dejavu; then \
-		echo "Installing Pango and fonts for PDF output (apt-get)"; \
+	@missing=0; for lib in $(SYSTEM_LIBS); do ldconfig -p | grep -q $$lib || missing=1; done; \
+	fc-list 2>/dev/null | grep -qi dejavu || missing=1; \
+	if [ $$missing = 1 ]; then \
+		echo "Installing Pango, HarfBuzz and fonts for PDF output (apt-get)"; \
 		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq \
-			libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz0b fonts-dejavu-core fontconfig; \
+			libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz0b libharfbuzz-subset0 \
+			fonts-dejavu-core fontconfig >/dev/null; \
 	fi
 
 build: $(STAMP)

@@ -19,7 +19,7 @@ TYPE_LABELS = {"LAD": "local authority district", "CA": "combined authority",
                "ITL2": "ITL2 region", "ITL1": "ITL1 region", "CTRY": "country", "UK": "UK"}
 VINTAGES = {"LAD": "LAD 2023", "CA": "2023", "CR": "2023", "ITL3": "ITL 2021",
             "ITL2": "ITL 2021", "ITL1": "ITL 2021", "CTRY": "2023", "UK": "2023", "SET": "LAD 2023"}
-_NAME_SUFFIXES = re.compile(r"\b(mayoral )?(combined authority|city region|\(b\))$")
+_NAME_SUFFIXES = re.compile(r"(\s+(mayoral\s+)?(combined authority|city region)|\s*\(b\))$")
 
 
 def normalise_name(name: str) -> str:
@@ -120,10 +120,10 @@ class PlaceIndex:
         by_code = [p for p in candidates if p.code.upper() == text.upper()]
         if by_code:
             return by_code[0]
-        target = normalise_name(text)
-        exact = [p for p in candidates if normalise_name(p.name) == target]
-        if exact:
-            return min(exact, key=lambda p: PROFILE_TYPES.index(p.area_type))
+        for key in (str.casefold, normalise_name):  # literal names first, then loose ones
+            exact = [p for p in candidates if key(p.name) == key(text)]
+            if exact:
+                return min(exact, key=lambda p: PROFILE_TYPES.index(p.area_type))
         raise UnknownPlaceError(query, self.suggest(text, candidates))
 
     def suggest(self, text: str, candidates: list[Place] | None = None, limit: int = 5

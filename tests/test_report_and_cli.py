@@ -1,0 +1,65 @@
+"""Profiles and the command line, end to end on the real warehouse."""
+
+import re
+
+import pytest
+from typer.testing import CliRunner
+
+from placelens.cli import app
+from placelens.report.profile import ProfileBuilder
+
+runner = CliRunner()
+
+
+@pytest.fixture(scope="module")
+def builder(observatory):
+    return ProfileBuilder(observatory)
+
+
+def test_profile_html_has_every_section_and_attribution(builder, observatory, tmp_path):
+    paths = builder.write(observatory.place("Cardiff"), tmp_path, pdf=False)
+    html = paths["html"].read_text(encoding="utf-8")
+    for section in ("headline", "innovation", "specialisation", "shift-share", "map",
+                    "sources"):
+        assert f'id="{section}"' in html
+    assert "Open Government Licence v3.0" in html and "Contains OS data" in html
+    assert html.count("<svg") >= 4 and html.count('role="img"') >= 4
+    assert "W06000015" in html and "£37.0" in html  # Cardiff GVA per hour 2022
+
+
+def test_profile_pdf_for_a_combined_authority(builder, observatory, tmp_path):
+    paths = builder.write(observatory.place("Greater Manchester"), tmp_path, pdf=True)
+    assert paths["pdf"].read_bytes()[:5] == b"%PDF-"
+    assert paths["pdf"].stat().st_size > 50_000
+
+
+def test_cli_profile_and_index(warehouse_path, tmp_path):
+    result = runner.invoke(app, ["profile", "Cornwall", "PL_TEST_TEES", "--html-only",
+                                 "--out", str(tmp_path), "--warehouse", str(warehouse_path)])
+    assert result.exit_code == 0, result.output
+    index = (tmp_path / "index.html").read_text(encoding="utf-8")
+    assert "Cornwall" in index and "Test Tees Partnership" in index
+
+
+def test_cli_unknown_place_suggests(warehouse_path, tmp_path):
+    result = runner.invoke(app, ["profile", "Cardif", "--out", str(tmp_path),
+                                 "--warehouse", str(warehouse_path)])
+    assert result.exit_code == 2
+    assert "Cardiff (W06000015" in re.sub(r"\s+", " ", result.output)
+
+
+def test_cli_metrics_export(warehouse_path, tmp_path):
+    out = tmp_path / "lq.csv"
+    result = runner.invoke(app, ["metrics", "lq", "--out", str(out), "--warehouse",
+                                 str(warehouse_path)])
+    assert result.exit_code == 0, result.output
+    assert out.read_text().splitlines()[0] == "area_code,period,industry_code,lq"
+    bad = runner.invoke(app, ["metrics", "lq", "--out", str(tmp_path / "x.txt"),
+                              "--warehouse", str(warehouse_path)])
+    assert bad.exit_code == 2 and ".csv, .parquet or .xlsx" in bad.output
+
+
+def test_cli_missing_warehouse_is_clear(tmp_path):
+    result = runner.invoke(app, ["places", "search", "x", "--warehouse",
+                                 str(tmp_path / "none.duckdb")])
+    assert result.exit_code == 2 and "placelens data build" in result.output
