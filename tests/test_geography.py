@@ -82,3 +82,10 @@ def test_normalise_name():
     assert normalise_name("Greater Manchester Combined Authority") == "greater manchester"
     assert normalise_name("Hartlepool (B)") == "hartlepool"
     assert normalise_name("Barking & Dagenham") == "barking and dagenham"
+    assert normalise_name("Bristol, City of") == "bristol"
+
+
+def test_common_short_names_find_the_district(observatory):
+    assert observatory.places.resolve("Glasgow").code == "S12000049"  # not the city region
+    assert observatory.places.resolve("Bristol").code == "E06000023"
+    assert observatory.places.resolve("Manchester").code == "E08000003"

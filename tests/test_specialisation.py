@@ -117,3 +117,17 @@ def test_summary_counts_specialisations():
     summary = spec.specialisation_summary(X)
     assert summary.loc["a", "specialisations"] == 1
     assert summary.loc["b", "total"] == 60
+
+
+def test_activity_absent_nationally_does_not_blank_hachman():
+    x = pd.DataFrame([[10.0, 30.0, 0.0], [30.0, 30.0, 0.0]], index=["a", "b"],
+                     columns=["i", "j", "k"])
+    assert spec.hachman_index(x)["a"] == pytest.approx(1 / 1.09375)
+
+
+def test_variety_with_a_group_absent_from_the_area():
+    x = pd.DataFrame([[40.0, 10.0, 0.0, 0.0]], index=["r"], columns=["g1", "g2", "h1", "h2"])
+    out = spec.variety(x, {"g1": "G", "g2": "G", "h1": "H", "h2": "H"}).iloc[0]
+    assert out["unrelated_variety"] == pytest.approx(0.0)
+    assert out["related_variety"] == pytest.approx(-(0.8 * math.log2(0.8) +
+                                                     0.2 * math.log2(0.2)))

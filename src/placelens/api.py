@@ -18,6 +18,7 @@ from placelens.analysis import specialisation as spec
 from placelens.geography.places import Place, PlaceIndex, aggregate
 from placelens.sources.ons_regional_accounts import CLASSIFICATION as GVA_CLASSIFICATION
 from placelens.sources.ons_regional_accounts import LAD_INDUSTRY_PARTITION
+from placelens.warehouse.matrices import MATRICES, load_matrix
 from placelens.warehouse.store import Warehouse
 
 #: Ratios placelens can derive for places ONS does not publish them for: indicator →
@@ -192,6 +193,24 @@ class Observatory:
         by_industry.insert(0, "industry", [names.get(c, c) for c in by_industry.index])
         by_industry.index.name = "industry_code"
         return by_industry.sort_values("local", ascending=False)
+
+    def matrix_measures(self, matrix: str, period: str, metric: str = "lq") -> pd.DataFrame:
+        """LQs (long form) or structure indices for every area of a named warehouse matrix
+        (see :data:`placelens.warehouse.matrices.MATRICES`), e.g. NUTS2 × SIC4 jobs."""
+        x = load_matrix(self.warehouse, matrix, str(period))
+        if metric == "lq":
+            long = spec.location_quotients(x).stack().rename("lq").reset_index()
+            long.columns = ["area_code", "activity_code", "lq"]
+        elif metric == "structure":
+            long = spec.specialisation_summary(x)
+            groups = MATRICES[matrix].groups(self.warehouse, list(x.columns))
+            if groups:
+                long = long.join(spec.variety(x, groups))
+            long = long.reset_index(names="area_code")
+        else:
+            raise ValueError(f"metric for a matrix must be 'lq' or 'structure', not {metric!r}")
+        long.insert(1, "period", str(period))
+        return long
 
     def metric_table(self, metric: str, area_type: str = "LAD",
                      period: str | None = None) -> pd.DataFrame:

@@ -166,12 +166,22 @@ def metrics(
     out: Annotated[Path, typer.Option(help="Output file: .csv, .parquet or .xlsx.")],
     area_type: Annotated[str, typer.Option("--type", help="Area type.")] = "LAD",
     period: Annotated[str | None, typer.Option(help="Year (default: latest).")] = None,
+    matrix: Annotated[str | None, typer.Option(help="Compute 'lq' or 'structure' on a named "
+                                               "matrix instead: lad-gva, itl3-gva, "
+                                               "nuts2-sic4-jobs, nuts2-sic2-jobs, "
+                                               "lad-census2011-sections.")] = None,
     warehouse: WarehouseOption = None,
 ) -> None:
-    """Export a metric for every place of a type as CSV, Parquet or XLSX."""
+    """Export a metric for every place of a type (or every area of a matrix) as CSV, Parquet
+    or XLSX."""
     obs = _observatory(warehouse)
     try:
-        table = obs.metric_table(metric, area_type.upper(), period)
+        if matrix:
+            if period is None:
+                raise PlacelensError("--matrix needs --period YEAR")
+            table = obs.matrix_measures(matrix, period, metric)
+        else:
+            table = obs.metric_table(metric, area_type.upper(), period)
     except (ValueError, PlacelensError) as error:
         _fail(error)
     suffix = out.suffix.lower()

@@ -72,7 +72,9 @@ def krugman_index(x: pd.DataFrame, reference: pd.Series | None = None,
 def hachman_index(x: pd.DataFrame, reference: pd.Series | None = None,
                   missing: str = "exclude") -> pd.Series:
     """HI_r = 1 / sum_i LQ_ri s_ri: 1 for the national structure, towards 0 when specialised."""
-    weighted = (location_quotients(x, reference, missing) * shares(x, missing))
+    share = shares(x, missing)
+    weighted = location_quotients(x, reference, missing) * share
+    weighted = weighted.mask(share == 0, 0.0)  # activities absent nationally contribute 0
     return (1.0 / weighted.sum(axis=1, skipna=False)).rename("hachman")
 
 
@@ -103,6 +105,7 @@ def variety(x: pd.DataFrame, groups: Mapping[str, str], missing: str = "exclude"
     big_p = p.T.groupby(group_of).sum(min_count=1).T.where(p.notna().all(axis=1), axis=0)
     unrelated = _entropy_terms(big_p, np.log2).sum(axis=1, skipna=False)
     within = p.div(big_p.reindex(columns=group_of.to_numpy()).set_axis(p.columns, axis=1))
+    within = within.mask(p == 0, 0.0)  # a group absent from the area adds no entropy
     h_terms = _entropy_terms(within, np.log2)
     h_g = h_terms.T.groupby(group_of).sum(min_count=1).T
     related = (big_p * h_g).sum(axis=1, skipna=False)

@@ -14,16 +14,19 @@ from placelens.geography.area_sets import AreaSet, discover_area_sets
 
 #: Area types that have LAD members and profiles, in order of preference for equal names.
 PROFILE_TYPES = ["LAD", "CA", "CR", "SET", "ITL3", "ITL2", "ITL1", "CTRY", "UK"]
+ADMINISTRATIVE_TYPES = {"LAD", "CA", "CR", "SET"}
 TYPE_LABELS = {"LAD": "local authority district", "CA": "combined authority",
                "CR": "city region / growth deal", "SET": "area set", "ITL3": "ITL3 region",
                "ITL2": "ITL2 region", "ITL1": "ITL1 region", "CTRY": "country", "UK": "UK"}
 VINTAGES = {"LAD": "LAD 2023", "CA": "2023", "CR": "2023", "ITL3": "ITL 2021",
             "ITL2": "ITL 2021", "ITL1": "ITL 2021", "CTRY": "2023", "UK": "2023", "SET": "LAD 2023"}
-_NAME_SUFFIXES = re.compile(r"(\s+(mayoral\s+)?(combined authority|city region)|\s*\(b\))$")
+_NAME_SUFFIXES = re.compile(r"(\s+(mayoral\s+)?(combined authority|city region)|\s*\(b\)"
+                            r"|,\s*(city|county) of|\s+city)$")
 
 
 def normalise_name(name: str) -> str:
-    """Lower case, '&' as 'and', without '(B)' or a 'Combined Authority' suffix."""
+    """Lower case, '&' as 'and', without suffixes that users leave out: '(B)', 'Combined
+    Authority', 'City Region', ', City of', ', County of', 'City' ("Glasgow City")."""
     text = re.sub(r"\s+", " ", name.casefold().replace("&", "and")).strip()
     return _NAME_SUFFIXES.sub("", text).strip(" ,")
 
@@ -120,11 +123,21 @@ class PlaceIndex:
         by_code = [p for p in candidates if p.code.upper() == text.upper()]
         if by_code:
             return by_code[0]
-        for key in (str.casefold, normalise_name):  # literal names first, then loose ones
-            exact = [p for p in candidates if key(p.name) == key(text)]
-            if exact:
-                return min(exact, key=lambda p: PROFILE_TYPES.index(p.area_type))
+        target = normalise_name(text)
+        exact = [p for p in candidates if normalise_name(p.name) == target]
+        if exact:
+            return min(exact, key=lambda p: self._name_match_rank(p, text))
         raise UnknownPlaceError(query, self.suggest(text, candidates))
+
+    @staticmethod
+    def _name_match_rank(place: Place, text: str) -> tuple[int, int, int]:
+        """Order places whose names match: councils and partnerships before statistical
+        regions (so "Greater Manchester" is the combined authority, not ITL2 TLD3); then the
+        name as typed before a loose match ("Glasgow City Region" is the city region); then
+        the type order (a district before a city region for "Glasgow")."""
+        statistical = place.area_type not in ADMINISTRATIVE_TYPES
+        literal = place.name.casefold() != text.strip().casefold()
+        return int(statistical), int(literal), PROFILE_TYPES.index(place.area_type)
 
     def suggest(self, text: str, candidates: list[Place] | None = None, limit: int = 5
                 ) -> list[str]:

@@ -19,7 +19,8 @@ from placelens.sources.ons_geography import (
 from placelens.sources.provenance import OGL, SourceInfo
 from placelens.sources.tabular import file_row, read_csv, to_number
 
-WORKPLACE_FILE = "census2011_workplace_industry/census2011_workplace_population_msoa_by_sic_section.csv"
+WORKPLACE_FILE = ("census2011_workplace_industry/"
+                  "census2011_workplace_population_msoa_by_sic_section.csv")
 MSOA_LOOKUP_FILE = "lookups/drkane_msoa11_msoa21_to_lad_active.csv.gz"
 SOURCE_ID = "census2011_workplace_section"
 MSOA_COLUMN = "2011 super output area - middle layer"

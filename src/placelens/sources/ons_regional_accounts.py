@@ -55,9 +55,10 @@ LAD_INDUSTRY_PARTITION: list[tuple[str, str]] = [
     ("Q (86-88)", "Q"), ("R (90-93)", "R"), ("94-95", "S"), ("96", "S"), ("T (97-98)", "T"),
 ]
 
-#: SIC 2007 sections (with imputed rent taken out of L) for the ITL tables.
+#: SIC 2007 sections for the ITL tables (with imputed rent taken out of L). ITL3 rows publish
+#: A with B and D with E, so those pairs are one group at every level.
 SECTION_PARTITION: list[tuple[str, str]] = [
-    ("A (1-3)", "A"), ("B (5-9)", "B"), ("C (10-33)", "C"), ("D (35)", "D"), ("E (36-39)", "E"),
+    ("AB (1-9)", "A-B"), ("C (10-33)", "C"), ("DE (35-39)", "D-E"),
     ("F (41-43)", "F"), ("G (45-47)", "G"), ("H (49-53)", "H"), ("I (55-56)", "I"),
     ("J (58-63)", "J"), ("K (64-66)", "K"), ("68", "L"), ("M (69-75)", "M"), ("N (77-82)", "N"),
     ("O (84)", "O"), ("P (85)", "P"), ("Q (86-88)", "Q"), ("R (90-93)", "R"), ("S (94-96)", "S"),

@@ -40,7 +40,8 @@ def read_text(path: Path, encoding: str = "utf-8-sig") -> str:
         return raw.decode(encoding)
     except UnicodeDecodeError as exc:
         row = raw[: exc.start].count(b"\n") + 1
-        raise DataFormatError(path, f"not valid {encoding} text at byte {exc.start}", row=row) from exc
+        raise DataFormatError(path, f"not valid {encoding} text at byte {exc.start}",
+                              row=row) from exc
 
 
 def _rows_readable(path: Path) -> int:

@@ -51,13 +51,15 @@ class Warehouse:
 
     def activity(self, classification: str, measure: str, area_type: str,
                  periods: list[str] | None = None, activity_codes: list[str] | None = None,
-                 area_codes: list[str] | None = None) -> pd.DataFrame:
+                 area_codes: list[str] | None = None, vintage: str | None = None
+                 ) -> pd.DataFrame:
         """Long activity rows filtered in SQL (so the same query can later run on Spark)."""
         sql = ("SELECT area_code, activity_code, period, value FROM activity "
                "WHERE classification = ? AND measure = ? AND area_type = ?")
         params: list = [classification, measure, area_type]
         for column, values in (("period", periods), ("activity_code", activity_codes),
-                               ("area_code", area_codes)):
+                               ("area_code", area_codes),
+                               ("vintage", None if vintage is None else [vintage])):
             if values is not None:
                 sql += f" AND {column} IN (SELECT unnest(?))"
                 params.append([str(v) for v in values])
