@@ -63,3 +63,11 @@ def test_cli_missing_warehouse_is_clear(tmp_path):
     result = runner.invoke(app, ["places", "search", "x", "--warehouse",
                                  str(tmp_path / "none.duckdb")])
     assert result.exit_code == 2 and "placelens data build" in result.output
+
+
+def test_cli_download_rejects_unknown_source_and_missing_industries(tmp_path):
+    result = runner.invoke(app, ["data", "download", "nowhere", "--to", str(tmp_path)])
+    assert result.exit_code == 2 and "choose one of" in result.output
+    result = runner.invoke(app, ["data", "download", "nomis-bres", "--to",
+                                 str(tmp_path / "b.csv")])
+    assert result.exit_code == 2 and "--industries is required" in result.output

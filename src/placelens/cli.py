@@ -63,6 +63,43 @@ def data_build(
         console.print(f"[dim]Note: {note}[/]")
 
 
+DOWNLOADS = ("boundaries", "lookups", "subnational-indicators", "nomis-bres",
+             "nomis-business-counts")
+
+
+@data_app.command("download")
+def data_download(
+    source: Annotated[str, typer.Argument(help=f"One of: {', '.join(DOWNLOADS)}.")],
+    to: Annotated[Path, typer.Option(help="Datapack folder to write into (nomis: a CSV file "
+                                     "path).")],
+    industries: Annotated[str, typer.Option(help="NOMIS industry selection (nomis only).")] = "",
+    dates: Annotated[str, typer.Option(help="NOMIS dates: latest or years (nomis only).")
+                     ] = "latest",
+) -> None:
+    """Fetch a source from its official endpoint (needs internet access)."""
+    from placelens.sources import boundaries, nomis, ons_geography, ons_subnational_indicators
+
+    try:
+        if source == "boundaries":
+            written = boundaries.download(to)
+        elif source == "lookups":
+            written = ons_geography.download(to)
+        elif source == "subnational-indicators":
+            written = [ons_subnational_indicators.download(to)]
+        elif source in ("nomis-bres", "nomis-business-counts"):
+            if not industries:
+                raise PlacelensError("--industries is required for NOMIS downloads")
+            dataset = "bres" if source == "nomis-bres" else "business_counts"
+            nomis.download(dataset, industries, dates).to_csv(to, index=False)
+            written = [to]
+        else:
+            raise PlacelensError(f"unknown source {source!r}; choose one of {', '.join(DOWNLOADS)}")
+    except (PlacelensError, OSError) as error:
+        _fail(error)
+    for path in written:
+        console.print(f"Wrote {path}")
+
+
 @data_app.command("info")
 def data_info(warehouse: WarehouseOption = None) -> None:
     """Show the warehouse's tables, row counts and sources."""

@@ -12,7 +12,9 @@ import shapely
 from shapely.geometry import mapping, shape
 
 from placelens.errors import DataFormatError
+from placelens.sources import ons_geoportal
 from placelens.sources.bundle import SourceTables
+from placelens.sources.http import Fetch, fetch_url
 from placelens.sources.provenance import OGL, SourceInfo
 from placelens.sources.tabular import read_text
 
@@ -31,6 +33,23 @@ INFO = [
                "January 2021 (V3, 2022)", OGL, BOUNDARY_ATTRIBUTION.format(year=2022),
                "https://geoportal.statistics.gov.uk/", ITL3_FILE, "ITL January 2021"),
 ]
+
+
+#: Portal services for the two boundary files (names as published on the portal; pass another
+#: ``service`` for a newer vintage).
+LAD_SERVICE = "Local_Authority_Districts_May_2023_UK_BGC_V2"
+ITL3_SERVICE = "International_Territorial_Level_3_January_2021_UK_BUC_V3_2022"
+
+
+def download(datapack: Path, lad_service: str = LAD_SERVICE, itl3_service: str = ITL3_SERVICE,
+             fetch: Fetch = fetch_url) -> list[Path]:
+    """Fetch both boundary files from the ONS Open Geography Portal into ``datapack``."""
+    return [
+        ons_geoportal.download_geojson(lad_service, ["LAD23CD", "LAD23NM", "LAD23NMW", "LONG",
+                                                     "LAT"], datapack / LAD_FILE, fetch),
+        ons_geoportal.download_geojson(itl3_service, ["ITL321CD", "ITL321NM"],
+                                       datapack / ITL3_FILE, fetch),
+    ]
 
 
 def read_features(path: Path, code_property: str) -> list[dict]:
@@ -57,9 +76,10 @@ def load(datapack: Path) -> SourceTables:
         "vintage": "2023", "geojson": [json.dumps(f["geometry"]) for f in lads]}))
     welsh = [(f["properties"]["LAD23CD"], (f["properties"].get("LAD23NMW") or "").strip())
              for f in lads]
-    out.add("areas", pd.DataFrame(
-        [{"area_code": code, "area_type": "LAD", "vintage": "2023", "name": None,
-          "name_welsh": name} for code, name in welsh if name]))
+    welsh = [(code, name) for code, name in welsh if name]
+    out.add("areas", pd.DataFrame({"area_code": [c for c, _ in welsh], "area_type": "LAD",
+                                   "vintage": "2023", "name": None,
+                                   "name_welsh": [n for _, n in welsh]}))
     itl3 = read_features(datapack / ITL3_FILE, "ITL321CD")
     geometries = {f["properties"]["ITL321CD"]: shape(f["geometry"]) for f in itl3}
     rows = [(code, "ITL3", geom) for code, geom in geometries.items()]

@@ -9,12 +9,11 @@ from __future__ import annotations
 
 import io
 import urllib.parse
-import urllib.request
-from collections.abc import Callable
 
 import pandas as pd
 
 from placelens.errors import DataFormatError
+from placelens.sources.http import Fetch, fetch_url
 from placelens.sources.tabular import to_number
 
 API_ROOT = "https://www.nomisweb.co.uk/api/v01/dataset"
@@ -34,7 +33,6 @@ SUPPRESSED_STATUS = {"Q", "!", "*", "-", "x"}
 #: NOMIS geography type for local authority districts on April 2023 boundaries.
 LAD_GEOGRAPHY = "TYPE424"
 
-Fetch = Callable[[str], bytes]
 
 
 def build_url(dataset: str, industries: str, dates: str = "latest",
@@ -70,13 +68,9 @@ def parse_response(body: bytes, dataset: str, url: str = "NOMIS response") -> pd
         "source_id": f"nomis_{dataset}_lad"})
 
 
-def _urlopen(url: str) -> bytes:  # pragma: no cover - the network is never used in tests
-    with urllib.request.urlopen(url, timeout=120) as response:
-        return response.read()
-
 
 def download(dataset: str, industries: str, dates: str = "latest",
-             geography: str = LAD_GEOGRAPHY, fetch: Fetch = _urlopen) -> pd.DataFrame:
+             geography: str = LAD_GEOGRAPHY, fetch: Fetch = fetch_url) -> pd.DataFrame:
     """Fetch every page of a NOMIS query and return the parsed activity rows."""
     pages, offset = [], 0
     while True:

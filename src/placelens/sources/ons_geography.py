@@ -8,7 +8,9 @@ from pathlib import Path
 
 import pandas as pd
 
+from placelens.sources import ons_geoportal
 from placelens.sources.bundle import SourceTables
+from placelens.sources.http import Fetch, fetch_url
 from placelens.sources.provenance import OGL, SourceInfo
 from placelens.sources.tabular import read_csv, require_values
 
@@ -47,6 +49,25 @@ INFO = [
                "under the Open Government Licence v.3.0", "https://geoportal.statistics.gov.uk/",
                LAD_NUTS_FILE, "LAD 2018; NUTS 2016"),
 ]
+
+
+#: Portal lookup services behind the LAD → ITL and LAD → NUTS files.
+LAD_ITL_SERVICE = "LAD23_LAU121_ITL321_ITL221_ITL121_UK_LU"
+LAD_ITL_FIELDS = ["LAD23CD", "LAD23NM", "LAU121CD", "LAU121NM", "ITL321CD", "ITL321NM",
+                  "ITL221CD", "ITL221NM", "ITL121CD", "ITL121NM"]
+LAD_NUTS_SERVICE = "LAD18_LAU118_NUTS318_NUTS218_NUTS118_UK_LUv2"
+LAD_NUTS_FIELDS = ["LAD18CD", "LAD18NM", "LAU118CD", "LAU118NM", "NUTS318CD", "NUTS318NM",
+                   "NUTS218CD", "NUTS218NM", "NUTS118CD", "NUTS118NM"]
+
+
+def download(datapack: Path, fetch: Fetch = fetch_url) -> list[Path]:
+    """Fetch the official LAD → ITL and LAD → NUTS lookups from the ONS Open Geography Portal.
+    (The city-region lookup ships inside the ONS productivity workbook; the LAD code history is
+    a compilation with no single official endpoint.)"""
+    return [ons_geoportal.download_table(LAD_ITL_SERVICE, LAD_ITL_FIELDS,
+                                         datapack / LAD_ITL_FILE, fetch),
+            ons_geoportal.download_table(LAD_NUTS_SERVICE, LAD_NUTS_FIELDS,
+                                         datapack / LAD_NUTS_FILE, fetch)]
 
 
 def country_of(code: str) -> str:

@@ -8,6 +8,7 @@ from pathlib import Path
 import pandas as pd
 
 from placelens.sources.bundle import SourceTables
+from placelens.sources.http import Fetch, fetch_url
 from placelens.sources.provenance import OGL, SourceInfo
 from placelens.sources.tabular import read_csv, require_values, to_number
 
@@ -20,6 +21,28 @@ INFO = [SourceInfo(
     "Open Government Licence v.3.0", "https://www.ons.gov.uk/explore-local-statistics/",
     DATA_FILE, "LAD 2023", "Periods differ by indicator.")]
 LAD_PREFIXES = ("E06", "E07", "E08", "E09", "W06", "S12", "N09")
+#: ONS publishes the explorer's data in its ONSvisual repository; this is the file the
+#: datapack copy came from (pin a commit for a reproducible download).
+OFFICIAL_URL = ("https://raw.githubusercontent.com/ONSvisual/subnational-indicators/"
+                "{commit}/app/revised_data.csv")
+DATAPACK_COMMIT = "b1923378171386355a71a4e763e61dc88c4330dd"
+
+
+def download(datapack: Path, commit: str = DATAPACK_COMMIT, fetch: Fetch = fetch_url) -> Path:
+    """Fetch the explorer's revised data file into ``datapack``; it replaces the old file only
+    once it parses."""
+    body = fetch(OFFICIAL_URL.format(commit=commit))
+    path = datapack / DATA_FILE
+    path.parent.mkdir(parents=True, exist_ok=True)
+    temporary = path.with_name(path.name + ".part")
+    temporary.write_bytes(body)
+    try:
+        read_csv(temporary, required=["unique", "Indicator", "id", "Period", "real"])
+    except Exception:
+        temporary.unlink()
+        raise
+    temporary.replace(path)
+    return path
 
 
 def indicator_id(label: str) -> str:
