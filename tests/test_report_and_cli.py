@@ -71,3 +71,21 @@ def test_cli_download_rejects_unknown_source_and_missing_industries(tmp_path):
     result = runner.invoke(app, ["data", "download", "nomis-bres", "--to",
                                  str(tmp_path / "b.csv")])
     assert result.exit_code == 2 and "--industries is required" in result.output
+
+
+def test_wrapped_table_reads_across_in_rank_order():
+    import pandas as pd
+
+    from placelens.report.profile import _wrap_columns
+
+    table = pd.DataFrame({"Area": list("abcdefg"), "v": range(7)})
+    wrapped = _wrap_columns(table, 3)
+    assert wrapped.shape == (3, 6)
+    assert wrapped.iloc[0, [0, 2, 4]].tolist() == ["a", "b", "c"]
+    assert wrapped.iloc[2, [0, 2, 4]].tolist() == ["g", "", ""]
+
+
+def test_map_table_counts_districts_once(builder, observatory):
+    section = builder.map(observatory.place("Birmingham"))
+    west_midlands = observatory.place("TLG")
+    assert section["rows"] == len(west_midlands.members) == len(section["table"]["data"])

@@ -34,6 +34,7 @@ INNOVATION = [  # Nesta/BEIS indicators at NUTS2 shown in the profile
      "active", "%"),
 ]
 SHIFT_SHARE_YEARS = 10
+MAP_TABLE_ROWS = 45  # longer map tables are wrapped into three column groups
 MIN_SHARE_FOR_LQ = 0.01
 SOURCE_IDS_ALWAYS = ["ons_rgva_lad_2025", "ons_subregional_productivity_2024",
                      "ons_gdhi_lad_2024", "ons_population_itl_2024", "ons_lad23_itl21_lookup",
@@ -69,8 +70,9 @@ class ProfileBuilder:
         codes = [place.parents.get("ITL1"), place.parents.get("CTRY"), "K02000001"]
         out, seen = [], {place.code}
         for code in codes:
-            if code and code not in seen and code in self.obs.places.places:
-                out.append(self.obs.places.get(code))
+            other = self.obs.places.places.get(code) if code else None
+            if other and code not in seen and set(other.members) != set(place.members):
+                out.append(other)  # a parent covering the same districts compares nothing
                 seen.add(code)
         return [out[0], out[-1]] if len(out) > 2 else out
 
@@ -219,13 +221,19 @@ class ProfileBuilder:
             f"{'outlined ' if len(lads) > len(place.members) else ''}"
             f"in {region.name if region else 'its area'}", "£ per hour",
             "ONS Subregional productivity (June 2024); ONS LAD boundaries May 2023",
-            set(place.members))
+            set(place.members) if len(lads) > len(place.members) else set())
         table = pd.DataFrame({"Area": [names.get(c, c) for c in latest.index],
                               "Code": latest.index,
                               "£ per hour": latest["value"].round(1).to_numpy()}
                              ).sort_values("£ per hour", ascending=False)
         table["In place"] = table["Code"].isin(place.members).map({True: "yes", False: ""})
-        return {"svg": svg, "table": table.to_dict("split"), "period": period}
+        if len(lads) == len(place.members):
+            table = table.drop(columns="In place")
+        if len(table) > MAP_TABLE_ROWS:
+            table = _wrap_columns(table.reset_index(drop=True).assign(
+                Area=table["Area"] + " (" + table["Code"] + ")")[["Area", "£ per hour"]], 3)
+        return {"svg": svg, "table": table.to_dict("split"), "rows": len(latest),
+                "wide": len(lads) > MAP_TABLE_ROWS, "period": period}
 
     def sources(self) -> list[dict]:
         sources = self.obs.warehouse.table("sources")
@@ -276,6 +284,15 @@ class ProfileBuilder:
             rows=rows, ogl=placelens.OGL_ATTRIBUTION, version=placelens.__version__,
             today=date.today().isoformat()), encoding="utf-8")
         return path
+
+
+def _wrap_columns(table: pd.DataFrame, parts: int) -> pd.DataFrame:
+    """Lay a long ranked table out as ``parts`` column groups, read across then down (1, 2, 3
+    on the first row), so a 361-row table stays in rank order on every printed page."""
+    padded = table.astype(object).reindex(range(-(-len(table) // parts) * parts)).fillna("")
+    groups = [padded.iloc[number::parts].reset_index(drop=True).set_axis(
+        [f"{c} ({number + 1})" for c in table.columns], axis=1) for number in range(parts)]
+    return pd.concat(groups, axis=1)
 
 
 def _none_if_nan(value):
