@@ -89,3 +89,13 @@ def test_common_short_names_find_the_district(observatory):
     assert observatory.places.resolve("Glasgow").code == "S12000049"  # not the city region
     assert observatory.places.resolve("Bristol").code == "E06000023"
     assert observatory.places.resolve("Manchester").code == "E08000003"
+
+
+def test_ambiguous_names_report_the_other_places(observatory):
+    places = observatory.places
+    chosen = places.resolve("North East")
+    assert chosen.area_type == "CA"  # councils and partnerships before statistical regions
+    assert "TLC" in [p.code for p in places.other_matches("North East", chosen)]
+    # The ITL2 "Greater Manchester" covers the same districts as the CA: not worth a note.
+    gm = places.resolve("Greater Manchester")
+    assert "TLD3" not in [p.code for p in places.other_matches("Greater Manchester", gm)]

@@ -162,6 +162,13 @@ def profile(
             targets = obs.places.of_type(area_type or "LAD")
         elif places:
             targets = [obs.place(query, area_type) for query in places]
+            for query, place in zip(places, targets, strict=True):
+                others = obs.places.other_matches(query, place)
+                if others:
+                    listing = "; ".join(f"{o.name} ({o.code}, {o.type_label})" for o in others)
+                    console.print(f"[yellow]Note:[/] {query!r} is {place.name} ({place.code}, "
+                                  f"{place.type_label}); it also names {listing}. Pass a code "
+                                  "or --type to choose.")
         else:
             raise PlacelensError("name at least one place, or use --all --type TYPE")
     except PlacelensError as error:

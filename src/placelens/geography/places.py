@@ -129,6 +129,14 @@ class PlaceIndex:
             return min(exact, key=lambda p: self._name_match_rank(p, text))
         raise UnknownPlaceError(query, self.suggest(text, candidates))
 
+    def other_matches(self, query: str, chosen: Place) -> list[Place]:
+        """Other places whose names match ``query`` as well as ``chosen`` does, so callers can
+        say that a name was ambiguous."""
+        target = normalise_name(query)
+        return [p for p in self.places.values()
+                if p.code != chosen.code and normalise_name(p.name) == target
+                and set(p.members) != set(chosen.members)]
+
     @staticmethod
     def _name_match_rank(place: Place, text: str) -> tuple[int, int, int]:
         """Order places whose names match: councils and partnerships before statistical
