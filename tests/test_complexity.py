@@ -1,0 +1,143 @@
+"""Economic complexity against a hand-solved case, invariances, and py-ecomplexity 0.5.3."""
+
+import math
+import warnings
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from placelens.analysis import complexity as cx
+
+# A nested presence matrix solved by hand (see docs/complexity.md):
+# M = [[1,1,1],[1,1,0],[1,0,0]]; diversity (3,2,1); ubiquity (3,2,1).
+# M~ has eigenvalues 1, 1/4, 1/9; the 1/4 eigenvector is PCI_raw ∝ (-2, 1, 4), so
+# ECI_raw = (1, -1/2, -2) with mean -1/2 and standard deviation sqrt(1.5).
+M = pd.DataFrame([[1, 1, 1], [1, 1, 0], [1, 0, 0]], index=["r1", "r2", "r3"],
+                 columns=["p1", "p2", "p3"], dtype=float)
+SD = math.sqrt(1.5)
+
+
+def test_hand_solved_eci_pci_and_eigenvalue():
+    result = cx.complexity(M, presence_test="manual")
+    assert result.eigenvalue == pytest.approx(0.25)
+    assert result.eci.tolist() == pytest.approx([1.5 / SD, 0.0, -1.5 / SD])
+    assert result.pci.tolist() == pytest.approx([-1.5 / SD, 1.5 / SD, 4.5 / SD])
+    assert "diversity" in result.orientation
+
+
+def test_hand_solved_proximity_density_and_cog():
+    result = cx.complexity(M, presence_test="manual")
+    phi = result.proximity
+    assert phi.loc["p1", "p2"] == pytest.approx(2 / 3)
+    assert phi.loc["p1", "p3"] == pytest.approx(1 / 3)
+    assert phi.loc["p2", "p3"] == pytest.approx(1 / 2)
+    assert result.density.loc["r3", "p2"] == pytest.approx(4 / 13)
+    assert result.density.loc["r3", "p3"] == pytest.approx(2 / 11)
+    assert result.density.loc["r2", "p3"] == pytest.approx(5 / 11)
+    # COG(r3, p2) = [1·1/(13/6) + 4·(1/2)/(11/6)] / sd(ECI_raw) with PCI_raw = (-2, 1, 4)
+    assert result.cog.loc["r3", "p2"] == pytest.approx((6 / 13 + 12 / 11) / SD)
+    assert result.cog.loc["r1", "p1"] == 0  # present activities gain nothing
+
+
+def test_eci_is_mean_pci_of_the_places_activities():
+    x = _random_matrix(30, 20, seed=3)
+    result = cx.complexity(x)
+    mean_pci = (result.presence @ result.pci) / result.diversity
+    assert mean_pci.to_numpy() == pytest.approx(result.eci.to_numpy())
+
+
+def test_orientation_by_an_external_variable():
+    productivity = pd.Series({"r1": 10.0, "r2": 20.0, "r3": 30.0}, name="GVA per hour")
+    result = cx.complexity(M, presence_test="manual", orient_by=productivity)
+    assert result.eci["r3"] > result.eci["r1"]
+    assert result.orientation.startswith("ECI oriented to correlate positively with GVA")
+
+
+def test_permutation_and_scale_invariance():
+    x = _random_matrix(40, 25, seed=1)
+    base = cx.complexity(x)
+    shuffled = x.sample(frac=1, random_state=2).sample(frac=1, axis=1, random_state=3)
+    again = cx.complexity(shuffled * 1000.0)
+    assert again.eci.reindex(base.eci.index).to_numpy() == pytest.approx(base.eci.to_numpy())
+    assert again.pci.reindex(base.pci.index).to_numpy() == pytest.approx(base.pci.to_numpy())
+    assert cx.rca(x * 7).to_numpy() == pytest.approx(cx.rca(x).to_numpy())
+
+
+def test_rpop_by_hand_and_threshold():
+    x = pd.DataFrame([[10.0, 0.0], [10.0, 20.0]], index=["a", "b"], columns=["i", "j"])
+    pop = pd.Series({"a": 10.0, "b": 30.0})
+    # RPOP_a,i = (10/10) / (20/40) = 2
+    assert cx.rpop(x, pop).loc["a", "i"] == pytest.approx(2.0)
+    with pytest.raises(ValueError, match="population is missing"):
+        cx.rpop(x, pd.Series({"a": 10.0}))
+
+
+def test_bad_input_is_rejected():
+    with pytest.raises(ValueError, match="negative"):
+        cx.complexity(M * -1)
+    with pytest.raises(ValueError, match="only 0 and 1"):
+        cx.complexity(M * 2, presence_test="manual")
+    with pytest.raises(ValueError, match="presence_test"):
+        cx.complexity(M, presence_test="both")
+
+
+def test_empty_rows_and_columns_are_dropped_and_listed():
+    x = _random_matrix(12, 8, seed=4)
+    x.loc["empty"] = 0.0
+    x["never"] = 0.0
+    result = cx.complexity(x)
+    assert result.dropped_areas == ["empty"] and result.dropped_activities == ["never"]
+
+
+def test_panel_from_long_sums_duplicates_and_fills_zero():
+    long = pd.DataFrame({"t": [1, 1, 1, 2], "a": ["x", "x", "y", "x"],
+                         "p": ["i", "i", "j", "j"], "v": [1.0, 2.0, 5.0, 4.0]})
+    panel = cx.panel_from_long(long, "t", "a", "p", "v")
+    assert panel[1].loc["x", "i"] == 3.0 and panel[1].loc["x", "j"] == 0.0
+    assert panel[2].loc["y", "j"] == 0.0 and panel[2].loc["x", "j"] == 4.0
+
+
+def _random_matrix(rows, cols, seed):
+    rng = np.random.default_rng(seed)
+    values = rng.lognormal(2, 1.5, (rows, cols)) * (rng.random((rows, cols)) > 0.3)
+    return pd.DataFrame(values, index=[f"r{i:03d}" for i in range(rows)],
+                        columns=[f"p{j:03d}" for j in range(cols)])
+
+
+def _peer(x, **options):
+    from ecomplexity import ecomplexity  # the peer package (a dev dependency)
+    long = x.stack().rename("val").reset_index()
+    long.columns = ["loc", "prod", "val"]
+    long["time"] = 2020
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        out = ecomplexity(long, {"time": "time", "loc": "loc", "prod": "prod", "val": "val"},
+                          verbose=False, check_logsupermodularity=False, **options)
+    return out.set_index(["loc", "prod"])
+
+
+@pytest.mark.parametrize("shape,seed", [((40, 25), 0), ((20, 60), 1), ((150, 90), 2)])
+def test_equal_to_py_ecomplexity(shape, seed):
+    x = _random_matrix(*shape, seed=seed)
+    ours = cx.complexity(x).long().set_index(["area", "activity"])
+    theirs = _peer(x).loc[ours.index]
+    for column in ("rca", "mcp", "diversity", "ubiquity", "eci", "pci", "density", "coi",
+                   "cog"):
+        assert np.nanmax(np.abs(ours[column].to_numpy() - theirs[column].to_numpy())) < 1e-6
+
+
+def test_equal_to_py_ecomplexity_with_another_threshold():
+    x = _random_matrix(60, 30, seed=5)
+    ours = cx.complexity(x, threshold=1.5).long().set_index(["area", "activity"])
+    theirs = _peer(x, rca_mcp_threshold=1.5).loc[ours.index]
+    assert np.abs(ours["eci"] - theirs["eci"]).max() < 1e-6
+    assert np.abs(ours["density"] - theirs["density"]).max() < 1e-6
+
+
+def test_lanczos_and_dense_paths_agree(monkeypatch):
+    x = _random_matrix(120, 80, seed=6)
+    lanczos = cx.complexity(x)
+    monkeypatch.setattr(cx, "SMALL_PROBLEM", 10_000)
+    dense = cx.complexity(x)
+    assert lanczos.eci.to_numpy() == pytest.approx(dense.eci.to_numpy(), abs=1e-8)
