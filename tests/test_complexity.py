@@ -141,3 +141,14 @@ def test_lanczos_and_dense_paths_agree(monkeypatch):
     monkeypatch.setattr(cx, "SMALL_PROBLEM", 10_000)
     dense = cx.complexity(x)
     assert lanczos.eci.to_numpy() == pytest.approx(dense.eci.to_numpy(), abs=1e-8)
+
+
+def test_projection_of_an_existing_area_reproduces_its_values():
+    x = _random_matrix(50, 30, seed=7)
+    result = cx.complexity(x)
+    projected = cx.project(result, x.loc[["r003", "r010"]])
+    assert projected["eci"].to_numpy() == pytest.approx(result.eci[["r003", "r010"]].to_numpy())
+    assert projected.attrs["density"].to_numpy() == pytest.approx(
+        result.density.loc[["r003", "r010"]].to_numpy())
+    assert projected.attrs["cog"].to_numpy() == pytest.approx(
+        result.cog.loc[["r003", "r010"]].to_numpy())

@@ -46,6 +46,9 @@ class ComplexityResult:
     orientation: str
     eigenvalue: float
     eigenvector: np.ndarray
+    activity_shares: pd.Series  # national shares s_i, the RCA reference
+    eci_raw_mean: float
+    eci_raw_std: float
     dropped_areas: list = field(default_factory=list)
     dropped_activities: list = field(default_factory=list)
 
@@ -199,6 +202,7 @@ def complexity(x: pd.DataFrame, presence_test: str = "rca", threshold: float = 1
     for the eigensolver (:func:`complexity_panel` passes the previous period's).
     """
     values = _values(x)
+    activity_shares = values.sum(axis=0) / values.sum()
     if presence_test == "rca":
         ratio = _rca_array(values)
     elif presence_test == "rpop":
@@ -262,8 +266,39 @@ def complexity(x: pd.DataFrame, presence_test: str = "rca", threshold: float = 1
         proximity=pd.DataFrame(phi, index=activities, columns=activities, copy=False),
         density=frame(density), coi=pd.Series(coi, index=areas, name="coi"),
         cog=frame(cog), orientation=orientation, eigenvalue=second, eigenvector=vector,
+        activity_shares=pd.Series(activity_shares[keep_activities], index=activities),
+        eci_raw_mean=float(mean), eci_raw_std=float(std),
         dropped_areas=list(x.index[~keep_areas]),
         dropped_activities=list(x.columns[~keep_activities]))
+
+
+def project(result: ComplexityResult, rows: pd.DataFrame, threshold: float = 1.0
+            ) -> pd.DataFrame:
+    """ECI, COI-free density and COG for areas *outside* the fitted matrix (e.g. a combined
+    authority or partnership summed from its districts), using the fitted PCI, proximity and
+    national shares, so the new areas do not change the ranking they are placed in.
+
+    ECI is the mean PCI of the activities where the area's RCA >= ``threshold`` (on the same
+    standardised scale as the fitted ECI). Returns one row per area with ``eci``,
+    ``diversity``, and the wide ``rca``/``density``/``cog`` matrices as attributes."""
+    activities = result.pci.index
+    values = rows.reindex(columns=activities).astype("float64").fillna(0.0).clip(lower=0)
+    shares = values.div(values.sum(axis=1), axis=0)
+    ratio = shares.div(result.activity_shares, axis=1)
+    m = (ratio >= threshold).astype("float64")
+    diversity = m.sum(axis=1)
+    eci = (m @ result.pci) / diversity.where(diversity > 0)
+    phi = result.proximity.to_numpy()
+    row_sums = phi.sum(axis=1)
+    density = pd.DataFrame(m.to_numpy() @ (phi / row_sums[None, :]), index=m.index,
+                           columns=activities)
+    pci_raw = result.pci.to_numpy() * result.eci_raw_std + result.eci_raw_mean
+    gain = (1 - m.to_numpy()) @ (phi * (pci_raw / row_sums)[:, None])
+    cog = pd.DataFrame((1 - m.to_numpy()) * gain / result.eci_raw_std, index=m.index,
+                       columns=activities)
+    out = pd.DataFrame({"eci": eci, "diversity": diversity})
+    out.attrs.update(rca=ratio, presence=m, density=density, cog=cog)
+    return out
 
 
 def complexity_panel(panel: dict[str, pd.DataFrame], **options) -> dict[str, ComplexityResult]:

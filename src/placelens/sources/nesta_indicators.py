@@ -24,6 +24,8 @@ INFO = [SourceInfo(
     f"{FOLDER}/**/*.csv", "NUTS 2010/2013/2016 and LEP (per row)",
     "Nothing after about 2020. PATSTAT and Crunchbase aggregates derive from proprietary data.")]
 GEOGRAPHY = {"nuts_id": "NUTS", "lep_id": "LEP"}
+SEGMENT_LOOKUP_FILE = "nesta_beis_indicators/raw/sic_4_industry_segment_lookup.csv"
+SEGMENT_CLASSIFICATION = "nesta_segment"
 
 
 def load(datapack: Path) -> SourceTables:
@@ -35,7 +37,20 @@ def load(datapack: Path) -> SourceTables:
         meta_rows.append(meta)
     meta = pd.DataFrame(meta_rows).drop_duplicates("indicator")
     out.add("indicators", meta.assign(additive=False, polarity=1, source_id=SOURCE_ID))
+    out.add("activity_codes", read_segments(datapack / SEGMENT_LOOKUP_FILE))
     return out
+
+
+def read_segments(path: Path) -> pd.DataFrame:
+    """Nesta's SIC 4-digit → industry segment (cluster) lookup, as activity codes of the
+    ``nesta_segment`` classification: code = SIC 4-digit class, parent = segment."""
+    frame = read_csv(path, required=["sic_4", "descr", "category", "cluster"])
+    frame["sic_4"] = frame["sic_4"].str.strip().str.zfill(4)
+    require_values(frame, "sic_4", path, r"\d{4}")
+    require_values(frame, "cluster", path)
+    return pd.DataFrame({"classification": SEGMENT_CLASSIFICATION,
+                         "activity_code": frame["sic_4"], "name": frame["descr"],
+                         "parent_code": frame["cluster"], "level": frame["category"]})
 
 
 def _read_indicator(path: Path) -> tuple[pd.DataFrame, dict]:

@@ -65,6 +65,20 @@ SECTION_PARTITION: list[tuple[str, str]] = [
     ("T (97-98)", "T"),
 ]
 
+#: The finest non-overlapping industry rows published for ITL3 areas (45 groups; imputed rent
+#: excluded), each with its section group.
+ITL3_INDUSTRY_PARTITION: list[tuple[str, str]] = [
+    ("AB (1-9)", "A-B"), ("CA (10-12)", "C"), ("CB (13-15)", "C"), ("CC (16-18)", "C"),
+    ("CD-CG (19-23)", "C"), ("CH (24-25)", "C"), ("CI-CJ (26-27)", "C"), ("CK-CL (28-30)", "C"),
+    ("CM (31-33)", "C"), ("DE (35-39)", "D-E"), ("41", "F"), ("42", "F"), ("43", "F"),
+    ("45", "G"), ("46", "G"), ("47", "G"), ("49-51", "H"), ("52", "H"), ("53", "H"),
+    ("55", "I"), ("56", "I"), ("58-60", "J"), ("61-63", "J"), ("K (64-66)", "K"), ("68", "L"),
+    ("69", "M"), ("70", "M"), ("71", "M"), ("72-73", "M"), ("74-75", "M"), ("77", "N"),
+    ("78-80", "N"), ("81", "N"), ("82", "N"), ("O (84)", "O"), ("P (85)", "P"), ("86", "Q"),
+    ("87", "Q"), ("88", "Q"), ("90-91", "R"), ("92-93", "R"), ("94", "S"), ("95", "S"),
+    ("96", "S"), ("T (97-98)", "T"),
+]
+
 LAD_MEASURES = {"GVA Current Prices £m": "gva_current_gbp_m",
                 "GVA Constant Prices £m": "gva_constant_2022_gbp_m"}
 ITL_MEASURES = {"current": "gva_current_gbp_m", "constant": "gva_constant_2022_gbp_m"}
@@ -135,7 +149,8 @@ def _read_itl_gva(path: Path) -> tuple[pd.DataFrame, dict[str, str]]:
 
 def _activity_codes(names: dict[str, str]) -> pd.DataFrame:
     """Every industry row published, with its section group where it is in a partition."""
-    parents = dict(LAD_INDUSTRY_PARTITION) | dict(SECTION_PARTITION)
+    parents = dict(ITL3_INDUSTRY_PARTITION) | dict(LAD_INDUSTRY_PARTITION) | dict(
+        SECTION_PARTITION)
     return pd.DataFrame({
         "classification": CLASSIFICATION, "activity_code": list(names),
         "name": list(names.values()), "parent_code": [parents.get(c) for c in names],

@@ -10,7 +10,11 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from placelens.sources.ons_regional_accounts import LAD_INDUSTRY_PARTITION, SECTION_PARTITION
+from placelens.sources.ons_regional_accounts import (
+    ITL3_INDUSTRY_PARTITION,
+    LAD_INDUSTRY_PARTITION,
+    SECTION_PARTITION,
+)
 from placelens.warehouse.store import Warehouse
 
 
@@ -25,11 +29,12 @@ class MatrixSpec:
     codes: tuple[str, ...] | None = None  # a fixed partition of activities, in order
     code_length: int | None = None         # or every code of this length (SIC digits)
     grouped_by: str | None = None          # how activities nest, for related variety
+    partition: tuple[tuple[str, str], ...] | None = None  # activity → section group
 
     def groups(self, warehouse: Warehouse, activities: list[str]) -> dict[str, str] | None:
         """Activity → group (section or SIC 2-digit division) for variety measures."""
         if self.grouped_by == "partition":
-            return dict(LAD_INDUSTRY_PARTITION)
+            return dict(self.partition or ())
         if self.grouped_by == "sic_division":
             return {code: code[:2] for code in activities}
         return None
@@ -38,10 +43,15 @@ class MatrixSpec:
 MATRICES: dict[str, MatrixSpec] = {spec.name: spec for spec in [
     MatrixSpec("lad-gva", "LAD × 36 industries, GVA £m current prices (ONS, April 2025)",
                "ons_gva_industry", "gva_current_gbp_m", "LAD", "2023",
-               codes=tuple(c for c, _ in LAD_INDUSTRY_PARTITION), grouped_by="partition"),
+               codes=tuple(c for c, _ in LAD_INDUSTRY_PARTITION), grouped_by="partition",
+               partition=tuple(LAD_INDUSTRY_PARTITION)),
     MatrixSpec("itl3-gva", "ITL3 (2025) × 18 SIC section groups, GVA £m current prices (ONS, "
                "April 2025)", "ons_gva_industry", "gva_current_gbp_m", "ITL3", "2025",
                codes=tuple(c for c, _ in SECTION_PARTITION)),
+    MatrixSpec("itl3-gva-detailed", "ITL3 (2025) × 45 industries, GVA £m current prices (ONS, "
+               "April 2025)", "ons_gva_industry", "gva_current_gbp_m", "ITL3", "2025",
+               codes=tuple(c for c, _ in ITL3_INDUSTRY_PARTITION), grouped_by="partition",
+               partition=tuple(ITL3_INDUSTRY_PARTITION)),
     MatrixSpec("nuts2-sic4-jobs", "NUTS2 (2013) × SIC 4-digit classes, BRES employment",
                "sic2007", "employment", "NUTS2", "2013", code_length=4,
                grouped_by="sic_division"),
@@ -52,8 +62,12 @@ MATRICES: dict[str, MatrixSpec] = {spec.name: spec for spec in [
 ]}
 
 
-def load_matrix(warehouse: Warehouse, name: str, period: str) -> pd.DataFrame:
-    """The named matrix for one period (areas × activities; NaN = suppressed/absent)."""
+def load_matrix(warehouse: Warehouse, name: str, period: str,
+                clip_negative: bool = False) -> pd.DataFrame:
+    """The named matrix for one period (areas × activities; NaN = suppressed/absent).
+
+    GVA can be negative (an industry making a loss); ``clip_negative`` sets such cells to 0,
+    as presence and complexity measures need non-negative quantities."""
     if name not in MATRICES:
         raise ValueError(f"unknown matrix {name!r}; choose one of {', '.join(MATRICES)}")
     spec = MATRICES[name]
@@ -69,4 +83,4 @@ def load_matrix(warehouse: Warehouse, name: str, period: str) -> pd.DataFrame:
     if spec.codes:
         matrix = matrix.reindex(columns=list(spec.codes))
     matrix.columns.name, matrix.index.name = "activity", "area"
-    return matrix
+    return matrix.clip(lower=0) if clip_negative else matrix

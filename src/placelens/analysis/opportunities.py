@@ -1,0 +1,49 @@
+"""Growth opportunities: activities a place does not yet specialise in, ranked by how close
+they are to what it already does (density) and what they would add (complexity gain)."""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from placelens.analysis.complexity import ComplexityResult
+
+RANKINGS = ("density", "cog", "combined")
+
+
+def opportunities(result: ComplexityResult, area: str, names: dict[str, str] | None = None,
+                  by: str = "density", top: int = 10, related: int = 3) -> pd.DataFrame:
+    """The ``top`` activities with M = 0 for ``area``, best first, each with a plain-language
+    reason naming the ``related`` activities the area already has that are closest to it.
+
+    ``by``: ``density`` (default; the back-tested predictor of gaining RCA >= 1), ``cog``
+    (complexity outlook gain), or ``combined`` (mean of the two percentile ranks).
+    """
+    if by not in RANKINGS:
+        raise ValueError(f"by must be one of {RANKINGS}, not {by!r}")
+    if area not in result.presence.index:
+        raise KeyError(f"{area!r} is not among the areas of this result")
+    names = names or {}
+    absent = result.presence.loc[area] == 0
+    frame = pd.DataFrame({
+        "rca": result.rca.loc[area], "density": result.density.loc[area],
+        "cog": result.cog.loc[area], "pci": result.pci})[absent]
+    frame["density_percentile"] = result.density.loc[:, frame.index].rank(pct=True).loc[area] \
+        * 100
+    frame["score"] = {"density": frame["density"], "cog": frame["cog"],
+                      "combined": (frame["density"].rank(pct=True)
+                                   + frame["cog"].rank(pct=True)) / 2}[by]
+    frame = frame.sort_values("score", ascending=False).head(top)
+    present = result.presence.columns[result.presence.loc[area] == 1]
+    reasons = []
+    for activity in frame.index:
+        closest = result.proximity.loc[activity, present].drop(activity, errors="ignore") \
+            .nlargest(related)
+        listing = ", ".join(f"{names.get(a, a)} (proximity {p:.2f})" for a, p in
+                            closest.items())
+        reasons.append(f"Often found with {listing}, which {area} already specialises in; "
+                       f"complexity {'above' if frame.loc[activity, 'pci'] > 0 else 'below'} "
+                       f"average (PCI {frame.loc[activity, 'pci']:+.2f}).")
+    frame.insert(0, "name", [names.get(a, a) for a in frame.index])
+    frame["why"] = reasons
+    frame.index.name = "activity"
+    return frame.drop(columns="score")
