@@ -89,3 +89,28 @@ def test_map_table_counts_districts_once(builder, observatory):
     section = builder.map(observatory.place("Birmingham"))
     west_midlands = observatory.place("TLG")
     assert section["rows"] == len(west_midlands.members) == len(section["table"]["data"])
+
+
+def test_cli_complexity_commands(warehouse_path, tmp_path):
+    out = tmp_path / "eci.csv"
+    result = runner.invoke(app, ["complexity", "eci", "--out", str(out), "--warehouse",
+                                 str(warehouse_path)])
+    assert result.exit_code == 0, result.output
+    assert "GVA per hour" in result.output
+    assert len(out.read_text().splitlines()) == 362  # header + 361 districts
+    result = runner.invoke(app, ["complexity", "opportunities", "Cardiff", "--top", "2",
+                                 "--warehouse", str(warehouse_path)])
+    assert result.exit_code == 0 and "Often found with" in result.output
+    result = runner.invoke(app, ["complexity", "backtest", "--draws", "50", "--warehouse",
+                                 str(warehouse_path)])
+    assert result.exit_code == 0 and "AUC" in result.output
+    result = runner.invoke(app, ["complexity", "clusters", "Belfast", "--warehouse",
+                                 str(warehouse_path)])
+    assert result.exit_code == 2  # Northern Ireland is outside the GB SIC tables
+
+
+def test_profile_has_the_complexity_section(builder, observatory):
+    section = builder.complexity(observatory.place("Cardiff"))
+    assert 1 <= section["rank"] <= 361 and section["region"].startswith("East Wales")
+    assert len(section["opportunities"]["data"]) == 6
+    assert float(section["backtest"]["rca"].split()[0]) > 0.5

@@ -14,7 +14,11 @@ from pathlib import Path
 
 import pandas as pd
 
+from placelens.analysis import clusters as cl
 from placelens.analysis import specialisation as spec
+from placelens.analysis.backtest import BacktestResult, backtest
+from placelens.analysis.complexity import ComplexityResult, complexity, project
+from placelens.analysis.opportunities import opportunities
 from placelens.geography.places import Place, PlaceIndex, aggregate
 from placelens.sources.ons_regional_accounts import CLASSIFICATION as GVA_CLASSIFICATION
 from placelens.sources.ons_regional_accounts import LAD_INDUSTRY_PARTITION
@@ -30,6 +34,10 @@ DERIVED_RATIOS = {
 #: Population is published for ITL areas; for LAD-based places it is implied by GDHI.
 POPULATION_FALLBACK = "population_gdhi_implied"
 GVA_MEASURE = "gva_current_gbp_m"
+#: Matrices whose values are GVA (can be negative: clipped to 0 for presence measures).
+GVA_MATRICES = ("lad-gva", "itl3-gva", "itl3-gva-detailed")
+CLUSTER_MATRIX, CLUSTER_PERIOD = "nuts2-sic4-jobs", "2018"
+ORIENTATIONS = ("productivity", "diversity")
 
 
 class Observatory:
@@ -243,6 +251,113 @@ class Observatory:
             raise ValueError(f"metric {metric!r} has no values for {area_type}; choose 'lq', "
                              f"'structure' or an indicator: {', '.join(known)}")
         return pd.DataFrame(rows)
+
+
+    # ---- complexity, clusters and opportunities ------------------------------------------
+    def matrix(self, name: str, period: str) -> pd.DataFrame:
+        return load_matrix(self.warehouse, name, str(period), clip_negative=name in GVA_MATRICES)
+
+    def productivity_for(self, area_codes: pd.Index, period: str) -> pd.Series:
+        """GVA per hour worked for the areas of a matrix (LAD, ITL3, or NUTS2 through the
+        matching ITL2 code), from the latest year up to ``period``."""
+        table = self.indicator_table("gva_per_hour_gbp")
+        keys = pd.Series(area_codes, index=area_codes).str.replace(r"^UK", "TL", regex=True)
+        table = table[table["area_code"].isin(set(keys))]
+        years = sorted(table["period"].unique())
+        usable = [y for y in years if y <= str(period)] or years[:1]
+        if not usable:
+            return pd.Series(dtype="float64", name="GVA per hour worked")
+        values = table[table["period"] == usable[-1]].set_index("area_code")["value"]
+        return pd.Series(keys.map(values).to_numpy(), index=area_codes,
+                         name=f"GVA per hour worked ({usable[-1]})")
+
+    def complexity(self, matrix: str = "lad-gva", period: str | None = None,
+                   orient: str = "productivity") -> ComplexityResult:
+        """Complexity of a named warehouse matrix for one period. ``orient``: 'productivity'
+        (default for UK places: ECI correlates positively with GVA per hour) or 'diversity'
+        (the country convention); the result's ``orientation`` says which was used."""
+        if orient not in ORIENTATIONS:
+            raise ValueError(f"orient must be one of {ORIENTATIONS}, not {orient!r}")
+        period = str(period or self.latest_period(matrix))
+        key = ("complexity", matrix, period, orient)
+        if key not in self._matrix_cache:
+            x = self.matrix(matrix, period)
+            orient_by = "diversity"
+            if orient == "productivity":
+                productivity = self.productivity_for(x.index, period)
+                if productivity.notna().sum() >= 3:
+                    orient_by = productivity
+            self._matrix_cache[key] = complexity(x, orient_by=orient_by)
+        return self._matrix_cache[key]
+
+    def latest_period(self, matrix: str) -> str:
+        spec_ = MATRICES[matrix]
+        return self.warehouse.periods(spec_.classification, spec_.measure, spec_.area_type)[-1]
+
+    def place_complexity(self, place: Place, period: str | None = None) -> dict:
+        """The place's ECI on the LAD × industry GVA matrix and its rank among districts
+        (places made of several districts are projected onto the district ranking)."""
+        result = self.complexity("lad-gva", period)
+        if place.is_lad and place.code in result.eci.index:
+            eci = float(result.eci[place.code])
+        else:
+            rows = self.place_matrix([place], period or self.gva_periods()[-1]).fillna(0.0)
+            eci = float(project(result, rows.clip(lower=0))["eci"].iloc[0])
+        rank = int((result.eci > eci).sum()) + 1
+        return {"eci": eci, "rank": rank, "of": len(result.eci),
+                "orientation": result.orientation}
+
+    def area_name(self, code: str) -> str:
+        areas = self.warehouse.table("areas")
+        names = areas.loc[areas["area_code"] == code, "name"]
+        return str(names.iloc[0]) if len(names) else code
+
+    def segment_names(self) -> dict[str, str]:
+        codes = self.warehouse.table("activity_codes")
+        segments = codes[codes["classification"] == "nesta_segment"]
+        return dict(zip(segments["activity_code"], segments["parent_code"], strict=True))
+
+    def sic_names(self) -> dict[str, str]:
+        codes = self.warehouse.table("activity_codes")
+        sic = codes[codes["classification"] == "sic2007"]
+        return dict(zip(sic["activity_code"], sic["name"], strict=True))
+
+    def clusters(self, period: str = CLUSTER_PERIOD) -> pd.DataFrame:
+        """Strong-cluster table for every NUTS2 region (BRES jobs, IDBR establishments)."""
+        key = ("clusters", period)
+        if key not in self._matrix_cache:
+            segments = self.segment_names()
+            jobs = self.matrix(CLUSTER_MATRIX, period)
+            units = load_matrix(self.warehouse, "nuts2-sic4-units", period)
+            self._matrix_cache[key] = cl.strong_clusters(cl.to_clusters(jobs, segments),
+                                                         cl.to_clusters(units, segments))
+        return self._matrix_cache[key]
+
+    def nuts2_region(self, place: Place) -> str | None:
+        """The NUTS2 region of the SIC 4-digit tables that holds the place, if one does."""
+        code = place.parents.get("NUTS2") or (place.code if place.area_type == "NUTS2"
+                                              else None)
+        areas = self.matrix(CLUSTER_MATRIX, CLUSTER_PERIOD).index
+        return code if code in areas else None
+
+    def opportunities(self, place: Place, by: str = "feasibility", top: int = 10,
+                      period: str = CLUSTER_PERIOD) -> pd.DataFrame:
+        """Growth opportunities for the place's NUTS2 region on SIC 4-digit activities."""
+        region = self.nuts2_region(place)
+        if region is None:
+            raise ValueError(f"{place.name} is not inside one NUTS2 region of the SIC 4-digit "
+                             "tables, so activity-level opportunities cannot be computed")
+        result = self.complexity(CLUSTER_MATRIX, period)
+        table = opportunities(result, region, self.sic_names(), by=by, top=top,
+                              label=self.area_name(region))
+        table.insert(1, "cluster", table.index.map(self.segment_names()))
+        return table
+
+    def backtest(self, matrix: str, windows: list[tuple[str, str]], draws: int = 1000,
+                 seed: int = 0) -> BacktestResult:
+        periods = sorted({p for window in windows for p in window})
+        panel = {p: self.matrix(matrix, p) for p in periods}
+        return backtest(panel, windows, draws=draws, seed=seed)
 
 
 def membership(places: list[Place]) -> dict[str, str]:

@@ -6,6 +6,7 @@ import time
 from pathlib import Path
 from typing import Annotated
 
+import pandas as pd
 import typer
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
@@ -18,7 +19,10 @@ app = typer.Typer(help="placelens: an open observatory for place-based innovatio
 data_app = typer.Typer(help="Build and inspect the warehouse.", no_args_is_help=True)
 places_app = typer.Typer(help="Find places and area sets.", no_args_is_help=True)
 app.add_typer(data_app, name="data")
+complexity_app = typer.Typer(help="Economic complexity, clusters, opportunities, back-tests.",
+                             no_args_is_help=True)
 app.add_typer(places_app, name="places")
+app.add_typer(complexity_app, name="complexity")
 console = Console(stderr=True)
 WarehouseOption = Annotated[Path | None, typer.Option(
     "--warehouse", envvar="PLACELENS_WAREHOUSE", help="Warehouse file (default "
@@ -239,6 +243,125 @@ def metrics(
     else:
         _fail(PlacelensError(f"--out must end in .csv, .parquet or .xlsx, not {out.name!r}"))
     console.print(f"Wrote {len(table):,} rows to {out.resolve()}")
+
+
+def _write_table(table, out: Path | None, title: str, columns: list[str] | None = None) -> None:
+    """Write a table to .csv/.parquet/.xlsx, or print it when no file is given."""
+    if out is None:
+        shown = table if columns is None else table[columns]
+        grid = Table(title=title)
+        for column in [shown.index.name or "", *shown.columns]:
+            grid.add_column(str(column))
+        for index, row in shown.iterrows():
+            grid.add_row(str(index), *[f"{v:.3f}" if isinstance(v, float) else str(v)
+                                       for v in row])
+        Console().print(grid)
+        return
+    suffix = out.suffix.lower()
+    out.parent.mkdir(parents=True, exist_ok=True)
+    writers = {".csv": lambda: table.to_csv(out), ".parquet": lambda: table.to_parquet(out),
+               ".xlsx": lambda: table.to_excel(out)}
+    if suffix not in writers:
+        _fail(PlacelensError(f"--out must end in .csv, .parquet or .xlsx, not {out.name!r}"))
+    writers[suffix]()
+    console.print(f"Wrote {len(table):,} rows to {out.resolve()}")
+
+
+OutOption = Annotated[Path | None, typer.Option(help="Write to .csv, .parquet or .xlsx "
+                                                "instead of printing.")]
+MatrixOption = Annotated[str, typer.Option(help="Warehouse matrix: lad-gva, itl3-gva-detailed, "
+                                           "nuts2-sic4-jobs...")]
+
+
+@complexity_app.command("eci")
+def complexity_eci(
+    matrix: MatrixOption = "lad-gva",
+    period: Annotated[str | None, typer.Option(help="Year (default: latest).")] = None,
+    orient: Annotated[str, typer.Option(help="productivity (default) or diversity.")
+                      ] = "productivity",
+    out: OutOption = None, warehouse: WarehouseOption = None,
+) -> None:
+    """ECI, diversity and COI for every area of a matrix, highest ECI first."""
+    obs = _observatory(warehouse)
+    try:
+        result = obs.complexity(matrix, period, orient)
+    except (ValueError, PlacelensError) as error:
+        _fail(error)
+    table = pd.DataFrame({"name": result.eci.index.map(obs.area_name), "eci": result.eci,
+                          "diversity": result.diversity, "coi": result.coi}
+                         ).sort_values("eci", ascending=False)
+    table.index.name = "area_code"
+    console.print(result.orientation)
+    _write_table(table, out, f"ECI, {matrix} {period or obs.latest_period(matrix)}")
+
+
+@complexity_app.command("opportunities")
+def complexity_opportunities(
+    place: str, by: Annotated[str, typer.Option(help="feasibility, density, cog or rca.")
+                              ] = "feasibility",
+    top: Annotated[int, typer.Option(help="How many.")] = 10,
+    out: OutOption = None, warehouse: WarehouseOption = None,
+) -> None:
+    """Activities the place's NUTS2 region could grow into (SIC 4-digit, BRES 2018)."""
+    obs = _observatory(warehouse)
+    try:
+        table = obs.opportunities(obs.place(place), by=by, top=top)
+    except (ValueError, PlacelensError) as error:
+        _fail(error)
+    if out is None:
+        for code, row in table.iterrows():
+            Console().print(f"[bold]{code} {row['name']}[/] ({row['cluster']}): RCA "
+                            f"{row['rca']:.2f}, density {row['density']:.3f}, COG "
+                            f"{row['cog']:+.2f}\n  {row['why']}")
+    else:
+        _write_table(table, out, "Opportunities")
+
+
+@complexity_app.command("clusters")
+def complexity_clusters(
+    place: str, strong_only: Annotated[bool, typer.Option("--strong-only")] = False,
+    out: OutOption = None, warehouse: WarehouseOption = None,
+) -> None:
+    """Industry clusters of the place's NUTS2 region with the strong-cluster tests."""
+    obs = _observatory(warehouse)
+    try:
+        region = obs.nuts2_region(obs.place(place))
+        if region is None:
+            raise PlacelensError(f"{place!r} is not inside one NUTS2 region of the SIC tables")
+    except PlacelensError as error:
+        _fail(error)
+    table = obs.clusters()
+    table = table[table["area"] == region].set_index("cluster").sort_values("lq",
+                                                                            ascending=False)
+    if strong_only:
+        table = table[table["strong"]]
+    _write_table(table.drop(columns="area"), out, f"Clusters of {obs.area_name(region)} "
+                 f"({region}), BRES/IDBR 2018",
+                 ["employment", "establishments", "lq", "strong"])
+
+
+@complexity_app.command("backtest")
+def complexity_backtest(
+    matrix: MatrixOption = "nuts2-sic4-jobs",
+    start: Annotated[str, typer.Option(help="First start year.")] = "2015",
+    end: Annotated[str, typer.Option(help="Last end year.")] = "2018",
+    horizon: Annotated[int | None, typer.Option(help="Pool every window of this many years "
+                                                "between start and end.")] = None,
+    draws: Annotated[int, typer.Option(help="Bootstrap resamples.")] = 1000,
+    out: OutOption = None, warehouse: WarehouseOption = None,
+) -> None:
+    """How well density (and baselines) predicted gaining RCA >= 1: AUC with 95% intervals."""
+    obs = _observatory(warehouse)
+    if horizon:
+        windows = [(str(y), str(y + horizon)) for y in range(int(start), int(end) - horizon + 1)]
+    else:
+        windows = [(start, end)]
+    try:
+        result = obs.backtest(matrix, windows, draws=draws)
+    except (ValueError, PlacelensError) as error:
+        _fail(error)
+    console.print(result.summary())
+    _write_table(result.frame().set_index("predictor"), out, f"Back-test, {matrix}")
 
 
 if __name__ == "__main__":  # pragma: no cover

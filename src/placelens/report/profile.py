@@ -12,6 +12,7 @@ import pandas as pd
 from jinja2 import Environment, PackageLoader, select_autoescape
 
 import placelens
+from placelens.analysis import clusters as cl
 from placelens.api import Observatory
 from placelens.geography.places import Place
 from placelens.report import charts
@@ -38,7 +39,8 @@ MAP_TABLE_ROWS = 45  # longer map tables are wrapped into three column groups
 MIN_SHARE_FOR_LQ = 0.01
 SOURCE_IDS_ALWAYS = ["ons_rgva_lad_2025", "ons_subregional_productivity_2024",
                      "ons_gdhi_lad_2024", "ons_population_itl_2024", "ons_lad23_itl21_lookup",
-                     "ons_city_region_lookup", "ons_lad_2023_boundaries"]
+                     "ons_city_region_lookup", "ons_lad_2023_boundaries",
+                     "nomis_bres_nuts2013_sic4", "nomis_idbr_nuts2013_sic4"]
 
 
 @dataclass
@@ -62,6 +64,7 @@ class ProfileBuilder:
         self.obs = observatory
         self.period = self.obs.gva_periods()[-1]
         self._lad_structure: pd.DataFrame | None = None
+        self._backtest: dict | None = None
         self.env = Environment(loader=PackageLoader("placelens.report", "templates"),
                                autoescape=select_autoescape(["html", "j2"]))
 
@@ -235,6 +238,45 @@ class ProfileBuilder:
         return {"svg": svg, "table": table.to_dict("split"), "rows": len(latest),
                 "wide": len(lads) > MAP_TABLE_ROWS, "period": period}
 
+    def complexity(self, place: Place) -> dict:
+        """ECI rank among districts, the NUTS2 region's strongest clusters and its top
+        opportunities, with the back-test that says how far to trust them."""
+        own = self.obs.place_complexity(place, self.period)
+        section = {"eci": f"{own['eci']:+.2f}", "rank": own["rank"], "of": own["of"],
+                   "orientation": own["orientation"], "period": self.period,
+                   "projected": not place.is_lad}
+        region = self.obs.nuts2_region(place)
+        section["region"] = region and f"{self.obs.area_name(region)} ({region}, NUTS 2013)"
+        if region is None:
+            return section
+        clusters = self.obs.clusters()
+        mine = clusters[clusters["area"] == region].sort_values("lq", ascending=False)
+        strong = mine[mine["strong"]].head(8)
+        share = cl.traded_share_in_strong_clusters(clusters).get(region)
+        section["clusters"] = pd.DataFrame({
+            "Cluster (Nesta segment)": strong["cluster"].str.replace("_", " "),
+            "Jobs": strong["employment"].map(_fmt), "Establishments":
+            strong["establishments"].map(_fmt), "LQ": strong["lq"].map(lambda v: f"{v:.2f}")
+        }).to_dict("split")
+        section["traded_share"] = None if share is None else f"{share * 100:.0f}%"
+        top = self.obs.opportunities(place, top=6)
+        section["opportunities"] = pd.DataFrame({
+            "SIC": top.index, "Activity": top["name"], "RCA now":
+            top["rca"].map(lambda v: f"{v:.2f}"), "Density": top["density"].map(
+                lambda v: f"{v:.3f}"), "COG": top["cog"].map(lambda v: f"{v:+.2f}"),
+            "Why": top["why"]}).to_dict("split")
+        section["backtest"] = self.backtest_summary()
+        return section
+
+    def backtest_summary(self) -> dict:
+        """AUCs of the NUTS2 × SIC4 2015→2018 back-test (computed once per builder)."""
+        if self._backtest is None:
+            result = self.obs.backtest("nuts2-sic4-jobs", [("2015", "2018")], draws=1000)
+            self._backtest = {name: f"{value:.2f} ({low:.2f}–{high:.2f})"
+                              for name, (value, (low, high)) in result.scores.items()}
+            self._backtest["cases"] = f"{result.gains:,} of {result.cases:,}"
+        return self._backtest
+
     def sources(self) -> list[dict]:
         sources = self.obs.warehouse.table("sources")
         used = sources[sources["source_id"].isin(SOURCE_IDS_ALWAYS + [
@@ -251,6 +293,7 @@ class ProfileBuilder:
                                                                                 comparators),
             "innovation": self.innovation(place), "specialisation": self.specialisations(place),
             "shift_share": self.shift_share(place), "map": self.map(place),
+            "complexity": self.complexity(place),
             "sources": self.sources(), "ogl": placelens.OGL_ATTRIBUTION,
             "os": placelens.OS_ATTRIBUTION.format(year=2023), "build": info,
             "version": placelens.__version__, "today": date.today().isoformat(),

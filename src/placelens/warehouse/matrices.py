@@ -55,6 +55,9 @@ MATRICES: dict[str, MatrixSpec] = {spec.name: spec for spec in [
     MatrixSpec("nuts2-sic4-jobs", "NUTS2 (2013) × SIC 4-digit classes, BRES employment",
                "sic2007", "employment", "NUTS2", "2013", code_length=4,
                grouped_by="sic_division"),
+    MatrixSpec("nuts2-sic4-units", "NUTS2 (2013) × SIC 4-digit classes, IDBR business counts",
+               "sic2007", "business_count", "NUTS2", "2013", code_length=4,
+               grouped_by="sic_division"),
     MatrixSpec("nuts2-sic2-jobs", "NUTS2 (2016) × SIC 2-digit divisions, BRES employment",
                "sic2007", "employment", "NUTS2", "2016", code_length=2),
     MatrixSpec("lad-census2011-sections", "LAD (2023) × SIC sections, Census 2011 workplace "
