@@ -4,7 +4,7 @@ Run: ``.venv/bin/python benchmarks/bench_complexity.py`` (``--quick`` for a smal
 Cases (issue 3): 361 places × 600 activities × 10 periods, and 2,000 × 1,200 × 1. The inputs
 are synthetic (log-normal sizes, about 40% zero cells, larger places more diverse), because no
 real UK matrix is that large. Both packages start from the same long table. Prints each
-package's time (best of two), peak traced memory, the speed ratio, and the largest absolute
+package's time (best of three), peak traced memory, the speed ratio, and the largest absolute
 difference of ECI, PCI, density, COI and COG (equal results are the condition for the ratio
 to count). placelens is timed returning its labelled matrices, and again reshaped to the
 peer's long output. The peer runs with its log-supermodularity check switched off, which only
@@ -14,6 +14,7 @@ prints diagnostics and would slow it further.
 from __future__ import annotations
 
 import argparse
+import gc
 import time
 import tracemalloc
 import warnings
@@ -68,11 +69,13 @@ def run_peer(long: pd.DataFrame) -> pd.DataFrame:
                            verbose=False, check_logsupermodularity=False)
 
 
-def measure(function, data):
-    """Best of two timed runs, then a separate run under tracemalloc for peak memory (tracing
-    slows Python-heavy code, so it never overlaps the timing)."""
+def measure(function, data, runs: int = 3):
+    """Best of ``runs`` timed runs (after a garbage collection each), then a separate run
+    under tracemalloc for peak memory (tracing slows Python-heavy code, so it never overlaps
+    the timing)."""
     seconds = []
-    for _ in range(2):
+    for _ in range(runs):
+        gc.collect()
         started = time.perf_counter()
         result = function(data)
         seconds.append(time.perf_counter() - started)

@@ -113,14 +113,24 @@ def presence(values: pd.DataFrame, threshold: float = 1.0) -> pd.DataFrame:
     return (values >= threshold).astype("float64")
 
 
+def _sorted_factorize(values: pd.Series) -> tuple[np.ndarray, pd.Index]:
+    """Codes and sorted labels; sorting only the (few) labels is cheaper than a sorted
+    factorisation of every row."""
+    codes, labels = pd.factorize(values)
+    order = np.argsort(np.asarray(labels), kind="stable")
+    rank = np.empty_like(order)
+    rank[order] = np.arange(len(order))
+    return rank[codes], labels.take(order)
+
+
 def panel_from_long(long: pd.DataFrame, period: str, area: str, activity: str, value: str
                     ) -> dict:
     """``{period: areas × activities matrix}`` from long rows (duplicates summed, absent cells
     0), every period on the same sorted areas and activities; one factorisation for the whole
     panel, so it is much faster than a pivot per period."""
-    periods, period_labels = pd.factorize(long[period], sort=True)
-    areas, area_labels = pd.factorize(long[area], sort=True)
-    activities, activity_labels = pd.factorize(long[activity], sort=True)
+    periods, period_labels = _sorted_factorize(long[period])
+    areas, area_labels = _sorted_factorize(long[area])
+    activities, activity_labels = _sorted_factorize(long[activity])
     shape = (len(period_labels), len(area_labels), len(activity_labels))
     flat = (periods * shape[1] + areas) * shape[2] + activities
     cube = np.bincount(flat, weights=long[value].to_numpy(dtype="float64", na_value=0.0),
@@ -244,11 +254,16 @@ def complexity(x: pd.DataFrame, presence_test: str = "rca", threshold: float = 1
     sign, orientation = _orient(kc, areas, k_c, orient_by)
     kc, kp = sign * kc, sign * kp
 
-    co = m.T @ m
-    phi = co / np.maximum(k_p[:, None], k_p[None, :])
-    density = m @ (phi / phi.sum(axis=1)[None, :])
-    coi_raw = ((density * (1 - m)) * kp[None, :]).sum(axis=1)
-    cog_raw = (1 - m) * ((1 - m) @ (phi * (kp / phi.sum(axis=1))[:, None]))
+    m32 = m.astype(np.float32)  # co-occurrence counts are exact in float32 (< 2**24)
+    phi = (m32.T @ m32).astype("float64") / np.maximum(k_p[:, None], k_p[None, :])
+    row_sums = phi.sum(axis=1)
+    # density = M P and the COG sum (1 - M) W share one product: (1 - M) W = 1'W - M W.
+    n_p = len(k_p)
+    both = m @ np.hstack([phi / row_sums[None, :], phi * (kp / row_sums)[:, None]])
+    density, m_w = both[:, :n_p], both[:, n_p:]
+    absent = 1 - m
+    coi_raw = (density * absent) @ kp
+    cog_raw = absent * ((phi * (kp / row_sums)[:, None]).sum(axis=0)[None, :] - m_w)
 
     mean, std = kc.mean(), kc.std()
     eci = (kc - mean) / std
