@@ -1,0 +1,183 @@
+"""A composite innovation index with the EU Regional Innovation Scoreboard method (METHODS §4).
+
+Input is a long panel (area, period, indicator, value). Each indicator is treated over all
+places and all years together: outliers beyond mean ± 2 SD are replaced by the most extreme
+value that is not an outlier; an indicator whose skewness exceeds 1 is square-rooted; then it
+is min–max normalised to 0–1 (reversed where lower is better). The index is the mean of a
+place's normalised indicators; how many it had is reported, and places below a minimum
+coverage are listed as insufficient rather than dropped. Performance groups compare the index
+with the national average (= 100).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+
+GROUPS = [(125.0, "leader"), (100.0, "strong"), (70.0, "moderate"), (-np.inf, "emerging")]
+
+
+@dataclass(frozen=True)
+class IndexOptions:
+    outlier_sd: float | None = 2.0       # None: no outlier treatment
+    skew_threshold: float | None = 1.0   # None: never transform
+    normalisation: str = "minmax"        # or "zscore" (a robustness alternative)
+    min_coverage: float = 0.5            # share of indicators a place needs to be ranked
+
+
+@dataclass
+class Treatment:
+    """What was done to one indicator, for the explanation a user reads."""
+
+    indicator: str
+    outliers_low: int
+    outliers_high: int
+    skewness: float
+    square_root: bool
+    minimum: float
+    maximum: float
+    polarity: int
+
+
+@dataclass
+class IndexResult:
+    scores: pd.DataFrame          # area, period, index, indicators, coverage, sufficient
+    normalised: pd.DataFrame      # (area, period) × indicator, 0–1, higher is better
+    treatments: list[Treatment] = field(default_factory=list)
+
+
+def treat_outliers(values: pd.Series, sd: float | None = 2.0) -> tuple[pd.Series, int, int]:
+    """Replace values beyond mean ± ``sd`` standard deviations by the most extreme value that
+    is not beyond them. Returns the treated values and how many were replaced low and high."""
+    if sd is None or values.count() < 3:
+        return values, 0, 0
+    mean, std = values.mean(), values.std()
+    low, high = mean - sd * std, mean + sd * std
+    inside = values[(values >= low) & (values <= high)]
+    too_low, too_high = values < low, values > high
+    treated = values.mask(too_low, inside.min()).mask(too_high, inside.max())
+    return treated, int(too_low.sum()), int(too_high.sum())
+
+
+def transform_skewed(values: pd.Series, threshold: float | None = 1.0
+                     ) -> tuple[pd.Series, float, bool]:
+    """Square-root an indicator whose (sample) skewness exceeds ``threshold``; values are
+    shifted to start at 0 first if any is negative."""
+    skewness = float(values.skew()) if values.count() >= 3 else 0.0
+    if threshold is None or not skewness > threshold:
+        return values, skewness, False
+    shifted = values - min(values.min(), 0.0)
+    return np.sqrt(shifted), skewness, True
+
+
+def normalise(values: pd.Series, method: str = "minmax") -> pd.Series:
+    """Min–max to 0–1 over every place and year, or a z-score (for robustness checks)."""
+    if method == "minmax":
+        span = values.max() - values.min()
+        return (values - values.min()) / span if span > 0 else values * np.nan
+    if method == "zscore":
+        std = values.std()
+        return (values - values.mean()) / std if std > 0 else values * np.nan
+    raise ValueError(f"normalisation must be 'minmax' or 'zscore', not {method!r}")
+
+
+def normalised_indicators(panel: pd.DataFrame, polarity: dict[str, int] | None = None,
+                          options: IndexOptions = IndexOptions()
+                          ) -> tuple[pd.DataFrame, list[Treatment]]:
+    """(area, period) × indicator table of treated, normalised values (higher = better)."""
+    required = {"area", "period", "indicator", "value"}
+    if not required <= set(panel.columns):
+        raise ValueError(f"panel needs columns {sorted(required)}, has {list(panel.columns)}")
+    duplicated = panel.duplicated(["area", "period", "indicator"])
+    if duplicated.any():
+        row = panel[duplicated].iloc[0]
+        raise ValueError(f"panel has more than one value for {row['area']}, {row['period']}, "
+                         f"{row['indicator']}")
+    wide = panel.pivot(index=["area", "period"], columns="indicator", values="value")
+    polarity = polarity or {}
+    columns, treatments = {}, []
+    for indicator in wide.columns:
+        values = wide[indicator].astype("float64")
+        treated, low, high = treat_outliers(values, options.outlier_sd)
+        transformed, skewness, rooted = transform_skewed(treated, options.skew_threshold)
+        scaled = normalise(transformed, options.normalisation)
+        sign = polarity.get(indicator, 1)
+        if sign < 0:
+            scaled = (1 - scaled) if options.normalisation == "minmax" else -scaled
+        columns[indicator] = scaled
+        treatments.append(Treatment(indicator, low, high, skewness, rooted,
+                                    float(values.min()), float(values.max()), sign))
+    return pd.DataFrame(columns), treatments
+
+
+def composite_index(panel: pd.DataFrame, polarity: dict[str, int] | None = None,
+                    options: IndexOptions = IndexOptions(),
+                    weights: dict[str, float] | None = None) -> IndexResult:
+    """The index for every area and period: the (weighted) mean of available normalised
+    indicators, with the number of indicators and whether coverage is sufficient."""
+    normalised, treatments = normalised_indicators(panel, polarity, options)
+    w = pd.Series(weights or {}, dtype="float64").reindex(normalised.columns).fillna(1.0)
+    available = normalised.notna()
+    weighted = normalised.fillna(0.0).mul(w, axis=1).sum(axis=1)
+    weight_total = available.mul(w, axis=1).sum(axis=1)
+    scores = pd.DataFrame({
+        "index": weighted / weight_total.where(weight_total > 0),
+        "indicators": available.sum(axis=1),
+        "coverage": available.sum(axis=1) / normalised.shape[1]})
+    scores["sufficient"] = scores["coverage"] >= options.min_coverage
+    return IndexResult(scores.reset_index(), normalised, treatments)
+
+
+def performance_groups(index: pd.Series, national: float | None = None) -> pd.DataFrame:
+    """Index relative to the national average (= 100; the mean over places unless given)
+    and the RIS group: leader > 125, strong 100–125, moderate 70–100, emerging < 70."""
+    national = float(index.mean()) if national is None else national
+    relative = index / national * 100
+    labels = pd.Series("emerging", index=index.index)
+    for threshold, label in reversed(GROUPS[:-1]):
+        labels[relative > threshold] = label
+    labels[relative.isna()] = None
+    return pd.DataFrame({"relative": relative, "group": labels})
+
+
+def change_since(scores: pd.DataFrame, base_period: str) -> pd.Series:
+    """Index points gained since ``base_period`` (latest period minus base), per area."""
+    wide = scores.pivot(index="area", columns="period", values="index")
+    if base_period not in wide.columns:
+        raise ValueError(f"base period {base_period!r} is not in the index "
+                         f"(periods: {list(wide.columns)})")
+    return (wide[wide.columns.max()] - wide[base_period]).rename("change")
+
+
+def rank_intervals(panel: pd.DataFrame, period: str, polarity: dict[str, int] | None = None,
+                   draws: int = 1000, seed: int = 0, options: IndexOptions = IndexOptions()
+                   ) -> pd.DataFrame:
+    """Uncertainty of each place's rank in ``period`` under alternative choices.
+
+    Each draw picks an outlier rule (2 SD, 3 SD or none), a normalisation (min–max or
+    z-score) and random weights (each uniform between 0.5 and 1.5), and ranks the places
+    with sufficient coverage (1 = best). Returns the rank with the default choices and the
+    5th, 50th and 95th percentile ranks over the draws."""
+    variants = []
+    for sd in (2.0, 3.0, None):
+        for method in ("minmax", "zscore"):
+            choice = IndexOptions(sd, options.skew_threshold, method, options.min_coverage)
+            normalised, _ = normalised_indicators(panel, polarity, choice)
+            variants.append(normalised.xs(period, level="period"))
+    base = composite_index(panel, polarity, options).scores
+    base = base[(base["period"] == period) & base["sufficient"]].set_index("area")
+    areas = base.index
+    rng = np.random.default_rng(seed)
+    ranks = np.empty((draws, len(areas)))
+    for draw in range(draws):
+        table = variants[rng.integers(len(variants))].loc[areas]
+        weights = rng.uniform(0.5, 1.5, table.shape[1])
+        available = table.notna().to_numpy()
+        values = np.nan_to_num(table.to_numpy()) @ weights / (available @ weights)
+        ranks[draw] = (-values).argsort().argsort() + 1
+    low, mid, high = np.percentile(ranks, [5, 50, 95], axis=0)
+    return pd.DataFrame({"rank": base["index"].rank(ascending=False, method="min"),
+                         "rank_p05": low, "rank_median": mid, "rank_p95": high},
+                        index=areas)

@@ -1,0 +1,120 @@
+"""The composite index and statistical neighbours, step by step on hand-made panels."""
+
+import math
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from placelens.analysis import composite_index as ci
+from placelens.analysis import similar_places as sp
+
+
+def test_outliers_replaced_by_the_most_extreme_inlier():
+    values = pd.Series([1.0, 2.0, 3.0, 4.0, 5.0, 6.0, 7.0, 8.0, 9.0, 100.0])
+    treated, low, high = ci.treat_outliers(values, 2.0)
+    # mean 14.5, SD 30.06 → upper bound 74.6: only 100 is an outlier, replaced by 9
+    assert (low, high) == (0, 1) and treated.iloc[-1] == 9.0
+    assert ci.treat_outliers(values, None)[0].equals(values)
+
+
+def test_square_root_only_when_skewed():
+    skewed = pd.Series([1.0, 1.0, 1.0, 1.0, 2.0, 2.0, 3.0, 25.0])
+    transformed, skewness, rooted = ci.transform_skewed(skewed, 1.0)
+    assert skewness > 1 and rooted and transformed.iloc[-1] == pytest.approx(5.0)
+    symmetric = pd.Series([1.0, 2.0, 3.0, 4.0, 5.0])
+    assert ci.transform_skewed(symmetric, 1.0)[2] is False
+
+
+def test_minmax_over_all_places_and_years_and_polarity():
+    panel = pd.DataFrame({
+        "area": ["a", "b", "a", "b"], "period": ["2019", "2019", "2020", "2020"],
+        "indicator": ["x"] * 4, "value": [10.0, 20.0, 30.0, 50.0]})
+    options = ci.IndexOptions(outlier_sd=None, skew_threshold=None)
+    normalised, _ = ci.normalised_indicators(panel, options=options)
+    # min 10 and max 50 over both years: a 2019 → 0, b 2019 → 0.25, a 2020 → 0.5, b 2020 → 1
+    assert normalised["x"].tolist() == pytest.approx([0.0, 0.5, 0.25, 1.0])
+    reversed_, _ = ci.normalised_indicators(panel, {"x": -1}, options)
+    assert reversed_["x"].tolist() == pytest.approx([1.0, 0.5, 0.75, 0.0])
+
+
+def _panel():
+    rows = []
+    values = {"a": (1.0, 10.0), "b": (2.0, 30.0), "c": (3.0, None), "d": (4.0, 20.0)}
+    for area, (x, y) in values.items():
+        rows.append({"area": area, "period": "2020", "indicator": "x", "value": x})
+        if y is not None:
+            rows.append({"area": area, "period": "2020", "indicator": "y", "value": y})
+    return pd.DataFrame(rows)
+
+
+def test_index_is_mean_of_available_indicators_and_reports_coverage():
+    options = ci.IndexOptions(outlier_sd=None, skew_threshold=None, min_coverage=0.75)
+    result = ci.composite_index(_panel(), options=options).scores.set_index("area")
+    # x → (0, 1/3, 2/3, 1); y → (0, 1, -, 0.5)
+    assert result.loc["b", "index"] == pytest.approx((1 / 3 + 1) / 2)
+    assert result.loc["c", "index"] == pytest.approx(2 / 3)
+    assert result.loc["c", "indicators"] == 1 and not result.loc["c", "sufficient"]
+    assert result.loc["d", "sufficient"]
+
+
+def test_groups_relative_to_national_average():
+    index = pd.Series({"p": 0.65, "q": 0.55, "r": 0.40, "s": 0.30})
+    groups = ci.performance_groups(index, national=0.5)
+    assert groups["relative"].tolist() == pytest.approx([130, 110, 80, 60])
+    assert groups["group"].tolist() == ["leader", "strong", "moderate", "emerging"]
+    # exactly 125 is strong, exactly 70 is emerging (the thresholds are "above")
+    edge = ci.performance_groups(pd.Series({"e": 1.25, "f": 0.70}), national=1.0)
+    assert edge["group"].tolist() == ["strong", "emerging"]
+
+
+def test_change_since_base_year():
+    scores = pd.DataFrame({"area": ["a", "a"], "period": ["2018", "2020"],
+                           "index": [0.4, 0.5]})
+    assert ci.change_since(scores, "2018")["a"] == pytest.approx(0.1)
+    with pytest.raises(ValueError, match="base period"):
+        ci.change_since(scores, "2010")
+
+
+def test_rank_intervals_contain_the_default_rank():
+    rng = np.random.default_rng(0)
+    rows = [{"area": f"a{i}", "period": "2020", "indicator": f"v{j}",
+             "value": float(i + rng.normal(0, 3))} for i in range(20) for j in range(5)]
+    ranks = ci.rank_intervals(pd.DataFrame(rows), "2020", draws=200)
+    assert (ranks["rank_p05"] <= ranks["rank_p95"]).all()
+    assert ranks.loc["a19", "rank_median"] < ranks.loc["a0", "rank_median"]
+
+
+def test_duplicate_observations_are_an_error():
+    panel = pd.concat([_panel(), _panel().iloc[:1]])
+    with pytest.raises(ValueError, match="more than one value for a, 2020, x"):
+        ci.composite_index(panel)
+
+
+def test_neighbour_distances_by_hand():
+    context = pd.DataFrame({"u": [0.0, 1.0, 2.0, 10.0], "v": [0.0, 0.0, 1.0, 1.0]},
+                           index=["a", "b", "c", "d"])
+    z = (context - context.mean()) / context.std(ddof=0)
+    d = sp.distances(context)
+    expected = math.sqrt(((z.loc["a"] - z.loc["b"]) ** 2).sum())
+    assert d.loc["a", "b"] == pytest.approx(expected)
+    table = sp.nearest_neighbours(context, k=2, areas=["a"])
+    assert table["neighbour"].tolist() == ["b", "c"]
+    assert table.iloc[0]["closest_on"].startswith("v")  # a and b differ only on u
+
+
+def test_missing_values_are_rescaled_not_treated_as_close():
+    context = pd.DataFrame({"u": [0.0, 1.0, 5.0, 6.0], "v": [0.0, np.nan, 5.0, 6.0]},
+                           index=["a", "b", "c", "d"])
+    d = sp.distances(context)
+    z = (context - context.mean()) / context.std(ddof=0)
+    # a–b share only u: distance = |Δu| scaled by sqrt(total weight 2 / shared 1)
+    assert d.loc["a", "b"] == pytest.approx(abs(z.loc["a", "u"] - z.loc["b", "u"]) *
+                                            math.sqrt(2))
+    weighted = sp.distances(context, weights={"u": 0.0, "v": 1.0})
+    assert np.isnan(weighted.loc["a", "b"])  # nothing shared with weight
+
+
+def test_constant_variable_is_named():
+    with pytest.raises(ValueError, match=r"\['k'\]"):
+        sp.standardise(pd.DataFrame({"k": [1.0, 1.0], "v": [1.0, 2.0]}))
