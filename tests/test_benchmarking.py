@@ -118,3 +118,38 @@ def test_missing_values_are_rescaled_not_treated_as_close():
 def test_constant_variable_is_named():
     with pytest.raises(ValueError, match=r"\['k'\]"):
         sp.standardise(pd.DataFrame({"k": [1.0, 1.0], "v": [1.0, 2.0]}))
+
+
+def test_no_neighbours_gives_an_empty_table_with_columns():
+    context = pd.DataFrame({"u": [0.0, 1.0, np.nan], "v": [0.0, 1.0, np.nan]},
+                           index=["a", "b", "c"])
+    table = sp.nearest_neighbours(context, areas=["c"])
+    assert table.empty and "neighbour" in table.columns
+
+
+def test_real_index_ranks_and_lists_districts_without_enough_indicators(observatory):
+    scores = observatory.innovation_index(draws=100)
+    assert len(scores) == 361  # every district is listed
+    unranked = scores[~scores["sufficient"]]
+    assert set(unranked.index) >= {"E06000063", "E06000066"}  # 2023 districts lack data
+    ranked = scores[scores["sufficient"]]
+    assert ranked["rank"].min() == 1 and ranked["rank"].max() == len(ranked)
+    assert (ranked["rank_p05"] <= ranked["rank_p95"]).all()
+    assert ranked["relative"].mean() == pytest.approx(100)
+    assert set(ranked["group"]) <= {"leader", "strong", "moderate", "emerging"}
+
+
+def test_real_explanation_reproduces_the_index(observatory):
+    place = observatory.place("Cardiff")
+    explanation = observatory.explain_index(place)
+    index = observatory.innovation_index(draws=100).loc[place.code, "index"]
+    assert explanation["score"].mean() == pytest.approx(index)  # unweighted mean of scores
+    assert explanation.loc["Business R&D spend per head", "published_for"] == "UKL2"
+
+
+def test_real_neighbours_are_districts_with_reasons(observatory):
+    table = observatory.similar_places(observatory.place("Birmingham"), k=5)
+    assert len(table) == 5 and table["distance"].is_monotonic_increasing
+    assert "E08000025" not in set(table["neighbour"])
+    with pytest.raises(ValueError, match="between local authority districts"):
+        observatory.similar_places(observatory.place("Greater Manchester"))

@@ -114,3 +114,24 @@ def test_profile_has_the_complexity_section(builder, observatory):
     assert 1 <= section["rank"] <= 361 and section["region"].startswith("East Wales")
     assert len(section["opportunities"]["data"]) == 6
     assert float(section["backtest"]["rca"].split()[0]) > 0.5
+
+
+def test_cli_benchmark_commands(warehouse_path):
+    result = runner.invoke(app, ["benchmark", "explain", "Cardiff", "--warehouse",
+                                 str(warehouse_path)])
+    assert result.exit_code == 0, result.output
+    assert "Cardiff (W06000015)" in result.output and "rank" in result.output
+    result = runner.invoke(app, ["benchmark", "neighbours", "Cornwall", "--k", "3",
+                                 "--warehouse", str(warehouse_path)])
+    assert result.exit_code == 0 and "Districts most like Cornwall" in result.output
+    result = runner.invoke(app, ["benchmark", "index", "--draws", "50", "--warehouse",
+                                 str(warehouse_path)])
+    assert result.exit_code == 0 and "too few indicators to rank" in result.output
+
+
+def test_profile_benchmark_section_for_a_district_and_a_combined_authority(builder,
+                                                                           observatory):
+    lad = builder.benchmarking(observatory.place("Cardiff"))
+    assert lad["lad"] and len(lad["neighbours"]["data"]) == 10
+    ca = builder.benchmarking(observatory.place("Greater Manchester"))
+    assert not ca["lad"] and len(ca["members"]["data"]) == 10

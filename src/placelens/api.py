@@ -15,11 +15,14 @@ from pathlib import Path
 import pandas as pd
 
 from placelens.analysis import clusters as cl
+from placelens.analysis import composite_index as ci
+from placelens.analysis import similar_places as sp
 from placelens.analysis import specialisation as spec
 from placelens.analysis.backtest import BacktestResult, backtest
 from placelens.analysis.complexity import ComplexityResult, complexity, project
 from placelens.analysis.opportunities import opportunities
 from placelens.geography.places import Place, PlaceIndex, aggregate
+from placelens.indicator_sets import lad_table, load_sets
 from placelens.sources.ons_regional_accounts import CLASSIFICATION as GVA_CLASSIFICATION
 from placelens.sources.ons_regional_accounts import LAD_INDUSTRY_PARTITION
 from placelens.warehouse.matrices import MATRICES, load_matrix
@@ -358,6 +361,91 @@ class Observatory:
         periods = sorted({p for window in windows for p in window})
         panel = {p: self.matrix(matrix, p) for p in periods}
         return backtest(panel, windows, draws=draws, seed=seed)
+
+
+    # ---- benchmarking: composite index and similar places -------------------------------
+    def indicator_set_table(self, name: str) -> tuple[pd.DataFrame, pd.DataFrame]:
+        """LAD × indicator table of a named set and where each value came from."""
+        sets = load_sets()
+        if name not in sets:
+            raise ValueError(f"unknown indicator set {name!r}; choose one of {sorted(sets)}")
+        key = ("set", name)
+        if key not in self._matrix_cache:
+            self._matrix_cache[key] = lad_table(self, sets[name])
+        return self._matrix_cache[key]
+
+    def innovation_index(self, set_name: str = "lad_innovation", draws: int = 1000,
+                         seed: int = 0) -> pd.DataFrame:
+        """The composite innovation index for every LAD: index (0–1), relative to the mean
+        (= 100), group, rank and its 5–95% interval under alternative choices, and how many
+        indicators each district has. Districts below the set's minimum coverage are listed
+        with ``sufficient`` False and no rank."""
+        key = ("index", set_name, draws, seed)
+        if key in self._matrix_cache:
+            return self._matrix_cache[key]
+        spec_ = load_sets()[set_name]
+        table, _ = self.indicator_set_table(set_name)
+        panel = table.stack().rename("value").reset_index()
+        panel.columns = ["area", "indicator", "value"]
+        panel.insert(1, "period", "latest")
+        polarity = {s.label: s.polarity for s in spec_.indicators}
+        options = ci.IndexOptions(min_coverage=spec_.min_coverage)
+        result = ci.composite_index(panel, polarity, options)
+        scores = result.scores.set_index("area").drop(columns="period")
+        ranked = scores[scores["sufficient"]]
+        scores = scores.join(ci.performance_groups(ranked["index"]))
+        scores = scores.join(ci.rank_intervals(panel, "latest", polarity, draws, seed,
+                                               options))
+        scores.insert(0, "name", [self.places.get(c).name for c in scores.index])
+        scores.attrs.update(treatments=result.treatments, normalised=result.normalised,
+                            set=spec_)
+        self._matrix_cache[key] = scores
+        return scores
+
+    def explain_index(self, place: Place, set_name: str = "lad_innovation") -> pd.DataFrame:
+        """Why a district sits where it does: per indicator its published value, where and
+        when that value was published, how it was treated, its normalised score (0–1) and the
+        UK district median of that score."""
+        if not place.is_lad:
+            raise ValueError("the index is computed for local authority districts; "
+                             f"{place.name} is a {place.type_label}")
+        scores = self.innovation_index(set_name)
+        normalised = scores.attrs["normalised"].xs("latest", level="period")
+        table, provenance = self.indicator_set_table(set_name)
+        treatments = {t.indicator: t for t in scores.attrs["treatments"]}
+        mine = provenance[provenance["lad"] == place.code].set_index("indicator")
+        rows = []
+        for indicator in table.columns:
+            t = treatments[indicator]
+            notes = []
+            if t.outliers_low or t.outliers_high:
+                notes.append(f"{t.outliers_low + t.outliers_high} outlier(s) capped")
+            if t.square_root:
+                notes.append(f"square-rooted (skewness {t.skewness:.2f})")
+            if t.polarity < 0:
+                notes.append("lower is better")
+            source = mine.loc[indicator]
+            rows.append({"indicator": indicator, "value": table.loc[place.code, indicator],
+                         "published_for": source["source_area"], "period": source["period"],
+                         "score": normalised.loc[place.code, indicator],
+                         "uk_median_score": normalised[indicator].median(),
+                         "treatment": "; ".join(notes) or "none"})
+        return pd.DataFrame(rows).set_index("indicator")
+
+    def similar_places(self, place: Place, k: int = 10, set_name: str = "lad_economic"
+                       ) -> pd.DataFrame:
+        """The k districts most like this one on the set's context variables."""
+        if not place.is_lad:
+            raise ValueError("similar places are computed between local authority districts; "
+                             f"{place.name} is a {place.type_label}")
+        table, _ = self.indicator_set_table(set_name)
+        found = sp.nearest_neighbours(table, k=k, areas=[place.code])
+        found.insert(2, "name", [self.places.get(c).name for c in found["neighbour"]])
+        return found
+
+    def all_neighbours(self, k: int = 10, set_name: str = "lad_economic") -> pd.DataFrame:
+        table, _ = self.indicator_set_table(set_name)
+        return sp.nearest_neighbours(table, k=k)
 
 
 def membership(places: list[Place]) -> dict[str, str]:

@@ -23,6 +23,9 @@ complexity_app = typer.Typer(help="Economic complexity, clusters, opportunities,
                              no_args_is_help=True)
 app.add_typer(places_app, name="places")
 app.add_typer(complexity_app, name="complexity")
+benchmark_app = typer.Typer(help="Composite innovation index and similar places.",
+                            no_args_is_help=True)
+app.add_typer(benchmark_app, name="benchmark")
 console = Console(stderr=True)
 WarehouseOption = Annotated[Path | None, typer.Option(
     "--warehouse", envvar="PLACELENS_WAREHOUSE", help="Warehouse file (default "
@@ -362,6 +365,66 @@ def complexity_backtest(
         _fail(error)
     console.print(result.summary())
     _write_table(result.frame().set_index("predictor"), out, f"Back-test, {matrix}")
+
+
+@benchmark_app.command("index")
+def benchmark_index(
+    draws: Annotated[int, typer.Option(help="Robustness draws.")] = 1000,
+    out: OutOption = None, warehouse: WarehouseOption = None,
+) -> None:
+    """The composite innovation index for every district, best first, with rank intervals."""
+    obs = _observatory(warehouse)
+    scores = obs.innovation_index(draws=draws).sort_values("index", ascending=False)
+    missing = scores[~scores["sufficient"]]
+    if len(missing):
+        console.print(f"[yellow]{len(missing)} districts have too few indicators to rank:[/] "
+                      + ", ".join(f"{r['name']} ({c}, {r['indicators']} indicators)"
+                                  for c, r in missing.iterrows()))
+    _write_table(scores, out, "Composite innovation index (RIS method)",
+                 ["name", "index", "relative", "group", "rank", "rank_p05", "rank_p95",
+                  "indicators"])
+
+
+@benchmark_app.command("explain")
+def benchmark_explain(place: str, warehouse: WarehouseOption = None) -> None:
+    """Why a district sits where it does in the index: every indicator, its source and score."""
+    obs = _observatory(warehouse)
+    try:
+        target = obs.place(place, "LAD")
+        table = obs.explain_index(target)
+    except (ValueError, PlacelensError) as error:
+        _fail(error)
+    row = obs.innovation_index().loc[target.code]
+    out = Console()
+    if row["sufficient"]:
+        out.print(f"[bold]{target.name} ({target.code})[/]: index {row['index']:.3f} = "
+                  f"{row['relative']:.0f} against the district mean of 100 → "
+                  f"[bold]{row['group']}[/]; rank {row['rank']:.0f} of "
+                  f"{int(obs.innovation_index()['sufficient'].sum())} (5–95% under other "
+                  f"choices: {row['rank_p05']:.0f}–{row['rank_p95']:.0f}).")
+    else:
+        out.print(f"[bold]{target.name}[/] has only {row['indicators']} of "
+                  f"{len(table)} indicators, too few to rank.")
+    out.print("The index is the mean of the normalised scores below (0 = lowest district, "
+              "1 = highest, over all districts).")
+    _write_table(table, None, "Indicators")
+    strongest = table["score"].sub(table["uk_median_score"]).dropna().sort_values()
+    if len(strongest):
+        out.print(f"Furthest above the median: {strongest.index[-1]}; furthest below: "
+                  f"{strongest.index[0]}.")
+
+
+@benchmark_app.command("neighbours")
+def benchmark_neighbours(place: str, k: Annotated[int, typer.Option(help="How many.")] = 10,
+                         out: OutOption = None, warehouse: WarehouseOption = None) -> None:
+    """The districts most like this one (z-scored context variables, Euclidean distance)."""
+    obs = _observatory(warehouse)
+    try:
+        table = obs.similar_places(obs.place(place, "LAD"), k=k)
+    except (ValueError, PlacelensError) as error:
+        _fail(error)
+    _write_table(table.set_index("rank"), out, f"Districts most like {place}",
+                 ["neighbour", "name", "distance", "closest_on", "furthest_on"])
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -61,4 +61,5 @@ def nearest_neighbours(context: pd.DataFrame, k: int = 10,
                          "distance": float(distance),
                          "closest_on": ", ".join(gaps.index[:drivers]),
                          "furthest_on": ", ".join(gaps.index[::-1][:drivers])})
-    return pd.DataFrame(rows)
+    return pd.DataFrame(rows, columns=["area", "neighbour", "rank", "distance", "closest_on",
+                                       "furthest_on"])

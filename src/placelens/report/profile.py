@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import math
+import re
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -109,7 +110,7 @@ class ProfileBuilder:
                                          sort=True)[[p.name for p in [place, *comparators]
                                                      if p.name in set(data["series"])]]
                 table = table.round(1).reset_index().rename(columns={"period": "Year"})
-                return {"svg": svg, "table": table.to_dict("split"),
+                return {"svg": svg, "table": table.pipe(as_table),
                         "method": frames[0]["method"].iloc[-1]}
         return None
 
@@ -155,7 +156,7 @@ class ProfileBuilder:
             "Share of place": (shown["share"] * 100).map(lambda v: f"{v:.1f}%"),
             "Share of UK": (shown["uk_share"] * 100).map(lambda v: f"{v:.1f}%"),
             "LQ": shown["lq"].map(lambda v: f"{v:.2f}")})
-        return {"svg": svg, "table": table.to_dict("split"), "suppressed": suppressed,
+        return {"svg": svg, "table": table.pipe(as_table), "suppressed": suppressed,
                 "industries": len(lq), "period": self.period,
                 "structure": self.structure(place)}
 
@@ -198,7 +199,7 @@ class ProfileBuilder:
             "National": movers["national"].map(_fmt),
             "Industry mix": movers["industry_mix"].map(_fmt),
             "Local": movers["local"].map(_fmt)})
-        return {"svg": svg, "table": table.to_dict("split"), "start": start, "end": end,
+        return {"svg": svg, "table": table.pipe(as_table), "start": start, "end": end,
                 "totals": {k: _fmt(float(v)) for k, v in totals.items()},
                 "industries": len(parts)}
 
@@ -235,7 +236,7 @@ class ProfileBuilder:
         if len(table) > MAP_TABLE_ROWS:
             table = _wrap_columns(table.reset_index(drop=True).assign(
                 Area=table["Area"] + " (" + table["Code"] + ")")[["Area", "£ per hour"]], 3)
-        return {"svg": svg, "table": table.to_dict("split"), "rows": len(latest),
+        return {"svg": svg, "table": table.pipe(as_table), "rows": len(latest),
                 "wide": len(lads) > MAP_TABLE_ROWS, "period": period}
 
     def complexity(self, place: Place) -> dict:
@@ -257,15 +258,62 @@ class ProfileBuilder:
             "Cluster (Nesta segment)": strong["cluster"].str.replace("_", " "),
             "Jobs": strong["employment"].map(_fmt), "Establishments":
             strong["establishments"].map(_fmt), "LQ": strong["lq"].map(lambda v: f"{v:.2f}")
-        }).to_dict("split")
+        }).pipe(as_table)
         section["traded_share"] = None if share is None else f"{share * 100:.0f}%"
         top = self.obs.opportunities(place, top=6)
+        floored = top["rca"].map(lambda v: f"{math.floor(v * 100) / 100:.2f}")  # all < 1
         section["opportunities"] = pd.DataFrame({
-            "SIC": top.index, "Activity": top["name"], "RCA now":
-            top["rca"].map(lambda v: f"{v:.2f}"), "Density": top["density"].map(
-                lambda v: f"{v:.3f}"), "COG": top["cog"].map(lambda v: f"{v:+.2f}"),
-            "Why": top["why"]}).to_dict("split")
+            "SIC": top.index, "Activity": top["name"], "RCA now": floored,
+            "Density": top["density"].map(lambda v: f"{v:.3f}"),
+            "COG": top["cog"].map(lambda v: f"{v:+.2f}"), "Why": top["why"]}).pipe(as_table)
         section["backtest"] = self.backtest_summary()
+        return section
+
+    def benchmarking(self, place: Place) -> dict:
+        """Composite index, its explanation, and the most similar districts."""
+        scores = self.obs.innovation_index()
+        ranked = int(scores["sufficient"].sum())
+        if not place.is_lad:
+            members = scores.reindex(list(place.members)).dropna(subset=["index"])
+            table = pd.DataFrame({"District": members["name"], "Index": members["index"].map(
+                lambda v: f"{v:.3f}"), "Relative (mean = 100)": members["relative"].map(
+                lambda v: f"{v:.0f}"), "Group": members["group"], "Rank": members["rank"].map(
+                lambda v: f"{v:.0f}")}).sort_values("Index", ascending=False)
+            return {"lad": False, "members": table.pipe(as_table), "ranked": ranked}
+        row = scores.loc[place.code]
+        section = {"lad": True, "ranked": ranked, "sufficient": bool(row["sufficient"]),
+                   "indicators": int(row["indicators"]),
+                   "set": scores.attrs["set"].description}
+        explanation = self.obs.explain_index(place)
+        section["explain"] = pd.DataFrame({
+            "Indicator": explanation.index, "Value": explanation["value"].map(
+                lambda v: "–" if pd.isna(v) else f"{v:,.2f}"),
+            "Published for": [f"{a} ({p})" for a, p in zip(
+                explanation["published_for"], explanation["period"], strict=True)],
+            "Score (0–1)": explanation["score"].map(lambda v: "–" if pd.isna(v) else
+                                                    f"{v:.2f}"),
+            "District median": explanation["uk_median_score"].map(lambda v: f"{v:.2f}")
+        }).pipe(as_table)
+        if row["sufficient"]:
+            section.update(index=f"{row['index']:.3f}", relative=f"{row['relative']:.0f}",
+                           group=row["group"], rank=f"{row['rank']:.0f}",
+                           low=f"{row['rank_p05']:.0f}", high=f"{row['rank_p95']:.0f}")
+        neighbours = self.obs.similar_places(place)
+        codes = [place.code, *neighbours["neighbour"]]
+        compare = scores.reindex(codes)
+        chart_data = pd.DataFrame({"label": compare["name"].str.slice(0, 40),
+                                   "index": compare["index"]}).dropna()
+        section["svg"] = charts.bar_chart(
+            chart_data.sort_values("index", ascending=False), "label", "index",
+            f"Composite innovation index: {place.name} and its 10 most similar districts",
+            "Index (0–1; mean of normalised indicators)",
+            "placelens from ONS, Nesta/BEIS indicators", reference=float(
+                scores.loc[scores["sufficient"], "index"].mean()))
+        section["neighbours"] = pd.DataFrame({
+            "Rank": neighbours["rank"], "District": neighbours["name"],
+            "Distance": neighbours["distance"].map(lambda v: f"{v:.2f}"),
+            "Closest on": neighbours["closest_on"], "Furthest on": neighbours["furthest_on"]
+        }).pipe(as_table)
         return section
 
     def backtest_summary(self) -> dict:
@@ -293,7 +341,7 @@ class ProfileBuilder:
                                                                                 comparators),
             "innovation": self.innovation(place), "specialisation": self.specialisations(place),
             "shift_share": self.shift_share(place), "map": self.map(place),
-            "complexity": self.complexity(place),
+            "complexity": self.complexity(place), "benchmarking": self.benchmarking(place),
             "sources": self.sources(), "ogl": placelens.OGL_ATTRIBUTION,
             "os": placelens.OS_ATTRIBUTION.format(year=2023), "build": info,
             "version": placelens.__version__, "today": date.today().isoformat(),
@@ -336,6 +384,18 @@ def _wrap_columns(table: pd.DataFrame, parts: int) -> pd.DataFrame:
     groups = [padded.iloc[number::parts].reset_index(drop=True).set_axis(
         [f"{c} ({number + 1})" for c in table.columns], axis=1) for number in range(parts)]
     return pd.concat(groups, axis=1)
+
+
+_NUMBER = re.compile(r"^[£+\-–−]?\(?[\d,.]+\)?(%|m|k)?$|^–$")
+
+
+def as_table(frame: pd.DataFrame) -> dict:
+    """A frame as the template's table: columns, rows, and which columns hold numbers
+    (right-aligned, unwrapped), judged from the formatted values."""
+    data = frame.to_numpy().tolist()
+    numeric = [bool(len(frame)) and all(_NUMBER.match(str(v).strip()) for v in frame[c])
+               for c in frame.columns]
+    return {"columns": list(frame.columns), "data": data, "numeric": numeric}
 
 
 def _none_if_nan(value):
