@@ -153,3 +153,68 @@ def test_real_neighbours_are_districts_with_reasons(observatory):
     assert "E08000025" not in set(table["neighbour"])
     with pytest.raises(ValueError, match="between local authority districts"):
         observatory.similar_places(observatory.place("Greater Manchester"))
+
+
+def test_magnitude_and_growth_by_hand():
+    from placelens.analysis import emerging as em
+
+    panel = pd.DataFrame([[1.0, 2.0, 3.0, 4.0, 5.0, 6.0]], index=["a"],
+                         columns=["2010", "2011", "2012", "2013", "2014", "2015"])
+    table = em.magnitude_and_growth(panel, "2012", "2015")
+    # moving averages: 2012 → (1+2+3)/3 = 2; 2015 → (4+5+6)/3 = 5 → growth 150%
+    assert table.loc["a", "growth"] == pytest.approx(150.0)
+    assert table.loc["a", "magnitude"] == pytest.approx((3 + 4 + 5 + 6) / 4)
+    with pytest.raises(ValueError, match="moving average needs 2 periods"):
+        em.magnitude_and_growth(panel, "2010", "2015")
+
+
+def test_emerging_classes():
+    from placelens.analysis import emerging as em
+
+    table = pd.DataFrame({"magnitude": [1.0, 10.0, 10.0, 1.0],
+                          "growth": [50.0, 50.0, 1.0, 1.0]}, index=list("abcd"))
+    labels = em.classify(table, growth_quantile=0.5)
+    assert labels.tolist() == ["emerging", "leading", "established", "other"]
+
+
+def test_momentum_backtest_on_persistent_growth():
+    from placelens.analysis import emerging as em
+
+    years = [str(y) for y in range(2000, 2012)]
+    rates = np.linspace(0.0, 0.1, 20)
+    panel = pd.DataFrame([[100 * (1 + r) ** i for i in range(len(years))] for r in rates],
+                         index=[f"p{i}" for i in range(20)], columns=years)
+    result = em.momentum_backtest(panel, "2003", "2007", "2011")
+    assert result["areas"] == 20 and result["auc"] == pytest.approx(1.0)
+
+
+def test_place_type_rules_by_hand():
+    from placelens.analysis import place_types as pt
+
+    signals = pd.DataFrame({
+        "population": [1_000_000, 900_000, 100_000, 120_000, 80_000],
+        "density": [40.0, 30.0, 20.0, 5.0, 0.5],
+        "diversity": [3.3, 3.0, 2.0, 2.5, 2.0],
+        "specialisation": [0.2, 0.9, 0.8, 0.3, 0.5],
+        "rural_share": [0.0, 0.0, 0.1, 0.2, 0.9]}, index=list("abcde"))
+    rules = pt.TypeRules(hub_population_quantile=0.6, links_specialisation_quantile=0.6)
+    kinds = pt.classify(signals, rules)["type"]
+    assert kinds["a"] == "urban hub"
+    assert kinds["b"] == "urban hub and local links"
+    assert kinds["c"] == "local links"
+    assert kinds["d"] == "urban, neither hub nor local links"
+    assert kinds["e"] == "rural"
+
+
+def test_typology_is_deterministic_and_complete():
+    from placelens.analysis import place_types as pt
+
+    rng = np.random.default_rng(3)
+    signals = pd.DataFrame({"population": rng.lognormal(11, 1, 60),
+                            "density": rng.lognormal(1, 1, 60),
+                            "diversity": rng.normal(3, 0.3, 60),
+                            "specialisation": rng.normal(0.5, 0.1, 60),
+                            "rural_share": rng.random(60)})
+    first, second = pt.typology(signals, seed=1), pt.typology(signals, seed=1)
+    assert first["group"].equals(second["group"])
+    assert set(first["group"]) == {1, 2, 3, 4}

@@ -19,7 +19,9 @@ from placelens.sources import (
     boundaries,
     bres,
     census2011_workplace,
+    mysociety_rural_urban,
     nesta_indicators,
+    ons_area_measurements,
     ons_geography,
     ons_regional_accounts,
     ons_regional_population,
@@ -32,7 +34,7 @@ from placelens.sources.bundle import TABLE_COLUMNS, SourceTables
 SOURCE_MODULES: list[ModuleType] = [
     ons_geography, boundaries, ons_regional_accounts, ons_subregional_productivity,
     ons_regional_population, bres, census2011_workplace, ons_subnational_indicators,
-    nesta_indicators,
+    nesta_indicators, ons_area_measurements, mysociety_rural_urban,
 ]
 SORT_KEYS = {
     "areas": ["area_type", "area_code", "vintage"],
