@@ -197,6 +197,8 @@ def test_place_type_rules_by_hand():
         "diversity": [3.3, 3.0, 2.0, 2.5, 2.0],
         "specialisation": [0.2, 0.9, 0.8, 0.3, 0.5],
         "rural_share": [0.0, 0.0, 0.1, 0.2, 0.9]}, index=list("abcde"))
+    # population 60th percentile = 180,000 (interpolated); density 75th = 30; Krugman 60th
+    # = 0.6: a and b are large and dense, b and c specialised, e mostly rural.
     rules = pt.TypeRules(hub_population_quantile=0.6, links_specialisation_quantile=0.6)
     kinds = pt.classify(signals, rules)["type"]
     assert kinds["a"] == "urban hub"
@@ -218,3 +220,17 @@ def test_typology_is_deterministic_and_complete():
     first, second = pt.typology(signals, seed=1), pt.typology(signals, seed=1)
     assert first["group"].equals(second["group"])
     assert set(first["group"]) == {1, 2, 3, 4}
+
+
+def test_real_place_types_and_emerging(observatory):
+    types = observatory.place_types()
+    assert len(types) == 361
+    assert types.loc["E08000003", "type"].startswith("urban hub")  # Manchester
+    assert types.loc["E07000008", "type"] in ("local links", "urban hub and local links")
+    assert (types["type"] == "rural").sum() > 30
+    unclassified = types[types["type"] == "not classified"]
+    assert unclassified[["diversity", "specialisation"]].isna().any(axis=1).all()
+    places = observatory.emerging_places()
+    assert set(places["class"].dropna()) <= {"emerging", "leading", "established", "other"}
+    industries = observatory.emerging_activities(observatory.place("Cardiff"))
+    assert len(industries) == 36 and industries["growth"].is_monotonic_decreasing

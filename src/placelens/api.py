@@ -16,6 +16,8 @@ import pandas as pd
 
 from placelens.analysis import clusters as cl
 from placelens.analysis import composite_index as ci
+from placelens.analysis import emerging as em
+from placelens.analysis import place_types as pt
 from placelens.analysis import similar_places as sp
 from placelens.analysis import specialisation as spec
 from placelens.analysis.backtest import BacktestResult, backtest
@@ -141,10 +143,13 @@ class Observatory:
             self._matrix_cache[key] = (total - imputed).rename("total_excl_imputed_rent")
         return self._matrix_cache[key]
 
-    def place_matrix(self, places: list[Place], period: str) -> pd.DataFrame:
+    def place_matrix(self, places: list[Place], period: str, measure: str = GVA_MEASURE
+                     ) -> pd.DataFrame:
         """GVA by industry summed over each place's member LADs (one row per place). A cell
-        is NaN when any member's cell is suppressed, so no partial sum passes as a total."""
-        lad = self.lad_gva_matrix(period)
+        is NaN when any member's cell is suppressed, so no partial sum passes as a total.
+        Constant-price GVA is summed over districts of one industry only (never across
+        industries), which is how ONS builds its regional constant-price series."""
+        lad = self.lad_gva_matrix(period, measure)
         rows = {place.code: lad.reindex(list(place.members)).sum(skipna=False)
                 for place in places}
         return pd.DataFrame(rows).T
@@ -431,6 +436,69 @@ class Observatory:
                          "uk_median_score": normalised[indicator].median(),
                          "treatment": "; ".join(notes) or "none"})
         return pd.DataFrame(rows).set_index("indicator")
+
+    def place_type_signals(self) -> pd.DataFrame:
+        """Per district: population, density (people per hectare of land), diversity
+        (Shannon of GVA across 36 industries), specialisation (Krugman against the UK) and
+        the share of residents in rural or highly rural small areas."""
+        key = ("place_type_signals",)
+        if key not in self._matrix_cache:
+            lads = self.places.of_type("LAD")
+            latest = {}
+            for indicator in ("population_gdhi_implied", "land_area_hectares",
+                              "ruc_share_rural", "ruc_share_highly_rural"):
+                table = self.indicator_table(indicator)
+                table = table[table["area_type"] == "LAD"].sort_values("period")
+                latest[indicator] = table.drop_duplicates("area_code", keep="last").set_index(
+                    "area_code")["value"]
+            structure = self.structure(lads)
+            codes = [p.code for p in lads]
+            population = latest["population_gdhi_implied"].reindex(codes)
+            self._matrix_cache[key] = pd.DataFrame({
+                "population": population,
+                "density": population / latest["land_area_hectares"].reindex(codes),
+                "diversity": structure["shannon"].reindex(codes),
+                "specialisation": structure["krugman"].reindex(codes),
+                "rural_share": (latest["ruc_share_rural"] + latest["ruc_share_highly_rural"]
+                                ).reindex(codes)})
+        return self._matrix_cache[key]
+
+    def place_types(self) -> pd.DataFrame:
+        """Rule-based type with its reason, and the data-driven group, for every district."""
+        signals = self.place_type_signals()
+        types = pt.classify(signals)
+        groups = pt.typology(signals)
+        out = signals.join(types).join(groups)
+        out.insert(0, "name", [self.places.get(c).name for c in out.index])
+        out.attrs["thresholds"] = types.attrs["thresholds"]
+        out.attrs["centres"] = groups.attrs["centres"]
+        return out
+
+    def emerging_places(self, indicator: str = "gva_per_hour_gbp", start: str = "2017",
+                        end: str = "2022") -> pd.DataFrame:
+        """Magnitude, growth of the 3-year average and class for every district."""
+        table = self.indicator_table(indicator)
+        table = table[table["area_type"] == "LAD"]
+        panel = table.pivot_table(index="area_code", columns="period", values="value")
+        out = em.magnitude_and_growth(panel, start, end)
+        out["class"] = em.classify(out)
+        out.insert(0, "name", [self.places.places[c].name if c in self.places.places else c
+                               for c in out.index])
+        return out
+
+    def emerging_activities(self, place: Place, start: str = "2018", end: str = "2023"
+                            ) -> pd.DataFrame:
+        """Industries of the place by magnitude (mean GVA, 2022 prices) and growth of the
+        3-year average, with the emerging / leading / established classes."""
+        years = [str(y) for y in range(int(start) - 2, int(end) + 1)]
+        columns = {y: self.place_matrix([place], y, "gva_constant_2022_gbp_m").iloc[0]
+                   for y in years}
+        panel = pd.DataFrame(columns)
+        out = em.magnitude_and_growth(panel, start, end)
+        out["class"] = em.classify(out)
+        names = self.industry_names()
+        out.insert(0, "industry", [names.get(c, c) for c in out.index])
+        return out.sort_values("growth", ascending=False)
 
     def similar_places(self, place: Place, k: int = 10, set_name: str = "lad_economic"
                        ) -> pd.DataFrame:

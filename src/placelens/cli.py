@@ -414,6 +414,42 @@ def benchmark_explain(place: str, warehouse: WarehouseOption = None) -> None:
                   f"{strongest.index[0]}.")
 
 
+@benchmark_app.command("types")
+def benchmark_types(out: OutOption = None, warehouse: WarehouseOption = None) -> None:
+    """Place type of every district (urban hub / local links / both / rural), with reasons,
+    and the data-driven group beside it."""
+    obs = _observatory(warehouse)
+    table = obs.place_types()
+    console.print("Thresholds: " + ", ".join(f"{k} {v:,.2f}" for k, v in
+                                              table.attrs["thresholds"].items()))
+    _write_table(table, out, "Place types", ["name", "type", "group", "population", "density",
+                                             "specialisation", "rural_share"])
+
+
+@benchmark_app.command("emerging")
+def benchmark_emerging(
+    indicator: Annotated[str, typer.Option(help="Indicator id.")] = "gva_per_hour_gbp",
+    start: Annotated[str, typer.Option(help="t0 (needs two earlier years).")] = "2017",
+    end: Annotated[str, typer.Option(help="t1.")] = "2022",
+    place: Annotated[str | None, typer.Option(help="Emerging industries of this place "
+                                              "instead of emerging districts.")] = None,
+    out: OutOption = None, warehouse: WarehouseOption = None,
+) -> None:
+    """Emerging districts (or a place's emerging industries): magnitude and growth of the
+    3-year average between two years."""
+    obs = _observatory(warehouse)
+    try:
+        if place:
+            table = obs.emerging_activities(obs.place(place), start, end)
+        else:
+            table = obs.emerging_places(indicator, start, end).sort_values("growth",
+                                                                          ascending=False)
+    except (ValueError, PlacelensError) as error:
+        _fail(error)
+    _write_table(table, out, f"Emerging {'industries of ' + place if place else 'districts'}, "
+                 f"{start}–{end}")
+
+
 @benchmark_app.command("neighbours")
 def benchmark_neighbours(place: str, k: Annotated[int, typer.Option(help="How many.")] = 10,
                          out: OutOption = None, warehouse: WarehouseOption = None) -> None:

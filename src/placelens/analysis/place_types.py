@@ -1,7 +1,11 @@
 """Place types from measurable signals ("Making innovative places", METHODS §8).
 
-Urban hubs innovate through scale and choice (a large, dense, diverse economy); local links
-through specialised connections; a place can be both; rural places are often overlooked.
+Urban hubs innovate through scale and choice (a large, dense labour and supplier market);
+local links through specialised connections; a place can be both; rural places are often
+overlooked. Industrial diversity is reported but is not a hub test: across 36 industries the
+big cities are *less* diverse than the median district (their economies lean to finance and
+professional services), so a diversity test would exclude Manchester and Birmingham, which
+the source names as hubs.
 ``classify`` applies documented rules with thresholds relative to the national distribution
 of districts; ``typology`` gives a data-driven grouping (k-means on the same signals) beside
 it. Strength of local collaboration links is not yet measured (it needs the networks of
@@ -22,8 +26,7 @@ SIGNALS = ["population", "density", "diversity", "specialisation", "rural_share"
 class TypeRules:
     rural_share: float = 0.5          # rural: at least half the population in rural areas
     hub_population_quantile: float = 0.8   # hub: population in the top fifth of districts
-    hub_density_quantile: float = 0.5      # ... density above the median
-    hub_diversity_quantile: float = 0.5    # ... and diversity above the median
+    hub_density_quantile: float = 0.75     # ... and density in the top quarter
     links_specialisation_quantile: float = 2 / 3  # local links: specialisation, top third
 
 
@@ -37,13 +40,11 @@ def classify(signals: pd.DataFrame, rules: TypeRules = TypeRules()) -> pd.DataFr
     thresholds = {
         "population": signals["population"].quantile(rules.hub_population_quantile),
         "density": signals["density"].quantile(rules.hub_density_quantile),
-        "diversity": signals["diversity"].quantile(rules.hub_diversity_quantile),
         "specialisation": signals["specialisation"].quantile(
             rules.links_specialisation_quantile)}
     rural = signals["rural_share"] >= rules.rural_share
     hub = (~rural & (signals["population"] >= thresholds["population"])
-           & (signals["density"] >= thresholds["density"])
-           & (signals["diversity"] >= thresholds["diversity"]))
+           & (signals["density"] >= thresholds["density"]))
     links = ~rural & (signals["specialisation"] >= thresholds["specialisation"])
     kind = np.select([rural, hub & links, hub, links],
                      ["rural", "urban hub and local links", "urban hub", "local links"],
@@ -68,7 +69,7 @@ def _reason(row: pd.Series, thresholds: dict, rules: TypeRules, kind: str) -> st
         parts.append(f"population {row['population']:,.0f} (hub needs ≥ "
                      f"{thresholds['population']:,.0f})")
         parts.append(f"density {row['density']:.1f}/ha (≥ {thresholds['density']:.1f})")
-        parts.append(f"diversity {row['diversity']:.2f} (≥ {thresholds['diversity']:.2f})")
+        parts.append(f"industrial diversity {row['diversity']:.2f} (reported, not a test)")
         parts.append(f"specialisation {row['specialisation']:.2f} (local links ≥ "
                      f"{thresholds['specialisation']:.2f})")
     return "; ".join(parts) + "."

@@ -281,7 +281,17 @@ class ProfileBuilder:
                 lambda v: f"{v:.0f}")}).sort_values("Index", ascending=False)
             return {"lad": False, "members": table.pipe(as_table), "ranked": ranked}
         row = scores.loc[place.code]
+        kind = self.obs.place_types().loc[place.code]
+        growth = self.obs.emerging_places().loc[place.code]
+        activities = self.obs.emerging_activities(place)
+        section_types = {
+            "type": kind["type"], "type_reason": kind["reason"],
+            "growth": "–" if pd.isna(growth["growth"]) else f"{growth['growth']:+.1f}%",
+            "growth_class": growth["class"] if isinstance(growth["class"], str) else "–",
+            "emerging_industries": ", ".join(
+                activities[activities["class"] == "emerging"]["industry"].head(5)) or "none"}
         section = {"lad": True, "ranked": ranked, "sufficient": bool(row["sufficient"]),
+                   **section_types,
                    "indicators": int(row["indicators"]),
                    "set": scores.attrs["set"].description}
         explanation = self.obs.explain_index(place)
