@@ -12,6 +12,18 @@ from placelens.sources.provenance import datapack_dir
 FIXTURES = Path(__file__).parent / "fixtures"
 
 
+@pytest.fixture(scope="session", autouse=True)
+def test_area_sets():
+    """Every test sees the fixture area sets (the CLI reads them from the environment)."""
+    previous = os.environ.get("PLACELENS_AREA_SETS")
+    os.environ["PLACELENS_AREA_SETS"] = str(FIXTURES / "area_sets")
+    yield
+    if previous is None:
+        os.environ.pop("PLACELENS_AREA_SETS", None)
+    else:
+        os.environ["PLACELENS_AREA_SETS"] = previous
+
+
 @pytest.fixture(scope="session")
 def datapack() -> Path:
     path = datapack_dir()
@@ -33,5 +45,4 @@ def warehouse_path(tmp_path_factory, datapack) -> Path:
 def observatory(warehouse_path):
     from placelens.api import Observatory
 
-    os.environ.setdefault("PLACELENS_AREA_SETS", str(FIXTURES / "area_sets"))
     return Observatory(warehouse_path)

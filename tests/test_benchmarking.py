@@ -155,6 +155,26 @@ def test_real_neighbours_are_districts_with_reasons(observatory):
         observatory.similar_places(observatory.place("Greater Manchester"))
 
 
+def test_real_itl3_index_uses_all_years_and_reports_change(observatory):
+    scores = observatory.innovation_index("itl3_innovation", draws=100)
+    assert len(scores) == 179 and scores["change"].notna().sum() > 100
+    history = scores.attrs["history"]
+    assert set(history["period"]) == {"2014", "2015", "2016", "2017", "2018", "2019"}
+    # min–max over all areas and years: each indicator spans exactly 0 to 1 over the panel
+    from placelens.indicator_sets import area_panel
+
+    spec = observatory.indicator_set("itl3_innovation")
+    panel = area_panel(observatory, spec, "ITL3", list(spec.years))
+    normalised, _ = ci.normalised_indicators(panel)
+    assert normalised.min().tolist() == pytest.approx([0.0] * normalised.shape[1])
+    assert normalised.max().tolist() == pytest.approx([1.0] * normalised.shape[1])
+    assert scores.loc[scores["sufficient"], "rank"].max() == scores["sufficient"].sum()
+    unranked = scores[~scores["sufficient"]]
+    assert unranked.index.str.startswith("TLN").sum() >= 5  # NI NUTS3 codes changed in 2016
+    neighbours = observatory.similar_places(observatory.place("TLD33"), k=3)
+    assert len(neighbours) == 3 and neighbours["neighbour"].str.startswith("TL").all()
+
+
 def test_magnitude_and_growth_by_hand():
     from placelens.analysis import emerging as em
 

@@ -132,6 +132,9 @@ def test_cli_benchmark_commands(warehouse_path):
 def test_profile_benchmark_section_for_a_district_and_a_combined_authority(builder,
                                                                            observatory):
     lad = builder.benchmarking(observatory.place("Cardiff"))
-    assert lad["lad"] and len(lad["neighbours"]["data"]) == 10
+    assert lad["own"] and lad["lad"] and len(lad["neighbours"]["data"]) == 10
+    assert lad["type"].startswith("urban")
+    itl3 = builder.benchmarking(observatory.place("TLD33"))
+    assert itl3["own"] and not itl3["lad"] and itl3["change"] is not None
     ca = builder.benchmarking(observatory.place("Greater Manchester"))
-    assert not ca["lad"] and len(ca["members"]["data"]) == 10
+    assert not ca["own"] and len(ca["members"]["data"]) == 10

@@ -24,7 +24,7 @@ from placelens.analysis.backtest import BacktestResult, backtest
 from placelens.analysis.complexity import ComplexityResult, complexity, project
 from placelens.analysis.opportunities import opportunities
 from placelens.geography.places import Place, PlaceIndex, aggregate
-from placelens.indicator_sets import lad_table, load_sets
+from placelens.indicator_sets import area_panel, area_table, load_sets
 from placelens.sources.ons_regional_accounts import CLASSIFICATION as GVA_CLASSIFICATION
 from placelens.sources.ons_regional_accounts import LAD_INDUSTRY_PARTITION
 from placelens.warehouse.matrices import MATRICES, load_matrix
@@ -369,41 +369,56 @@ class Observatory:
 
 
     # ---- benchmarking: composite index and similar places -------------------------------
-    def indicator_set_table(self, name: str) -> tuple[pd.DataFrame, pd.DataFrame]:
-        """LAD × indicator table of a named set and where each value came from."""
+    def indicator_set(self, name: str):
         sets = load_sets()
         if name not in sets:
             raise ValueError(f"unknown indicator set {name!r}; choose one of {sorted(sets)}")
+        return sets[name]
+
+    def indicator_set_table(self, name: str) -> tuple[pd.DataFrame, pd.DataFrame]:
+        """Area × indicator table of a named set (latest values) and where each came from."""
+        spec_ = self.indicator_set(name)
         key = ("set", name)
         if key not in self._matrix_cache:
-            self._matrix_cache[key] = lad_table(self, sets[name])
+            self._matrix_cache[key] = area_table(self, spec_, spec_.area_type)
         return self._matrix_cache[key]
 
     def innovation_index(self, set_name: str = "lad_innovation", draws: int = 1000,
                          seed: int = 0) -> pd.DataFrame:
-        """The composite innovation index for every LAD: index (0–1), relative to the mean
-        (= 100), group, rank and its 5–95% interval under alternative choices, and how many
-        indicators each district has. Districts below the set's minimum coverage are listed
-        with ``sufficient`` False and no rank."""
+        """The composite innovation index for every area of the set's type: index (0–1),
+        relative to the mean (= 100), group, rank and its 5–95% interval under alternative
+        choices, and how many indicators each area has. Areas below the set's minimum
+        coverage are listed with ``sufficient`` False and no rank. Sets with ``years`` are
+        normalised over all those years (RIS) and scored on the latest; ``change`` is the
+        index points gained since the first year."""
         key = ("index", set_name, draws, seed)
         if key in self._matrix_cache:
             return self._matrix_cache[key]
-        spec_ = load_sets()[set_name]
-        table, _ = self.indicator_set_table(set_name)
-        panel = table.stack().rename("value").reset_index()
-        panel.columns = ["area", "indicator", "value"]
-        panel.insert(1, "period", "latest")
+        spec_ = self.indicator_set(set_name)
+        if spec_.years:
+            panel = area_panel(self, spec_, spec_.area_type, list(spec_.years))
+            period = spec_.years[-1]
+        else:
+            table, _ = self.indicator_set_table(set_name)
+            panel = table.stack().rename("value").reset_index()
+            panel.columns = ["area", "indicator", "value"]
+            panel.insert(1, "period", "latest")
+            period = "latest"
         polarity = {s.label: s.polarity for s in spec_.indicators}
         options = ci.IndexOptions(min_coverage=spec_.min_coverage)
         result = ci.composite_index(panel, polarity, options)
-        scores = result.scores.set_index("area").drop(columns="period")
+        all_years = result.scores
+        scores = all_years[all_years["period"] == period].set_index("area").drop(
+            columns="period")
         ranked = scores[scores["sufficient"]]
         scores = scores.join(ci.performance_groups(ranked["index"]))
-        scores = scores.join(ci.rank_intervals(panel, "latest", polarity, draws, seed,
-                                               options))
+        scores = scores.join(ci.rank_intervals(panel, period, polarity, draws, seed, options))
+        if spec_.years:
+            scores = scores.join(ci.change_since(all_years, spec_.years[0]))
         scores.insert(0, "name", [self.places.get(c).name for c in scores.index])
-        scores.attrs.update(treatments=result.treatments, normalised=result.normalised,
-                            set=spec_)
+        scores.attrs.update(treatments=result.treatments, set=spec_, period=period,
+                            normalised=result.normalised.xs(period, level="period"),
+                            history=all_years)
         self._matrix_cache[key] = scores
         return scores
 
@@ -411,14 +426,15 @@ class Observatory:
         """Why a district sits where it does: per indicator its published value, where and
         when that value was published, how it was treated, its normalised score (0–1) and the
         UK district median of that score."""
-        if not place.is_lad:
-            raise ValueError("the index is computed for local authority districts; "
+        spec_ = self.indicator_set(set_name)
+        if place.area_type != spec_.area_type:
+            raise ValueError(f"the {set_name} index is computed for {spec_.area_type} areas; "
                              f"{place.name} is a {place.type_label}")
         scores = self.innovation_index(set_name)
-        normalised = scores.attrs["normalised"].xs("latest", level="period")
+        normalised = scores.attrs["normalised"]
         table, provenance = self.indicator_set_table(set_name)
         treatments = {t.indicator: t for t in scores.attrs["treatments"]}
-        mine = provenance[provenance["lad"] == place.code].set_index("indicator")
+        mine = provenance[provenance["area"] == place.code].set_index("indicator")
         rows = []
         for indicator in table.columns:
             t = treatments[indicator]
@@ -500,12 +516,15 @@ class Observatory:
         out.insert(0, "industry", [names.get(c, c) for c in out.index])
         return out.sort_values("growth", ascending=False)
 
-    def similar_places(self, place: Place, k: int = 10, set_name: str = "lad_economic"
+    def similar_places(self, place: Place, k: int = 10, set_name: str | None = None
                        ) -> pd.DataFrame:
-        """The k districts most like this one on the set's context variables."""
-        if not place.is_lad:
-            raise ValueError("similar places are computed between local authority districts; "
-                             f"{place.name} is a {place.type_label}")
+        """The k areas most like this one (districts, or ITL3 areas) on the set's context
+        variables; the default set follows the place's type."""
+        set_name = set_name or {"LAD": "lad_economic", "ITL3": "itl3_economic"}.get(
+            place.area_type, "")
+        if not set_name:
+            raise ValueError("similar places are computed between local authority districts "
+                             f"or between ITL3 areas; {place.name} is a {place.type_label}")
         table, _ = self.indicator_set_table(set_name)
         found = sp.nearest_neighbours(table, k=k, areas=[place.code])
         found.insert(2, "name", [self.places.get(c).name for c in found["neighbour"]])

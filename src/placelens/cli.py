@@ -367,46 +367,61 @@ def complexity_backtest(
     _write_table(result.frame().set_index("predictor"), out, f"Back-test, {matrix}")
 
 
+SetOption = Annotated[str, typer.Option("--set", help="Indicator set: lad_innovation or "
+                                        "itl3_innovation (see data/benchmark_sets.yaml).")]
+
+
 @benchmark_app.command("index")
 def benchmark_index(
+    set_name: SetOption = "lad_innovation",
     draws: Annotated[int, typer.Option(help="Robustness draws.")] = 1000,
     out: OutOption = None, warehouse: WarehouseOption = None,
 ) -> None:
-    """The composite innovation index for every district, best first, with rank intervals."""
+    """The composite innovation index for every area, best first, with rank intervals."""
     obs = _observatory(warehouse)
-    scores = obs.innovation_index(draws=draws).sort_values("index", ascending=False)
+    try:
+        scores = obs.innovation_index(set_name, draws=draws).sort_values("index",
+                                                                         ascending=False)
+    except ValueError as error:
+        _fail(error)
     missing = scores[~scores["sufficient"]]
     if len(missing):
         console.print(f"[yellow]{len(missing)} districts have too few indicators to rank:[/] "
                       + ", ".join(f"{r['name']} ({c}, {r['indicators']} indicators)"
                                   for c, r in missing.iterrows()))
-    _write_table(scores, out, "Composite innovation index (RIS method)",
-                 ["name", "index", "relative", "group", "rank", "rank_p05", "rank_p95",
-                  "indicators"])
+    columns = ["name", "index", "relative", "group", "rank", "rank_p05", "rank_p95",
+               "indicators"] + (["change"] if "change" in scores.columns else [])
+    _write_table(scores, out, f"Composite innovation index (RIS method), {set_name}",
+                 columns)
 
 
 @benchmark_app.command("explain")
-def benchmark_explain(place: str, warehouse: WarehouseOption = None) -> None:
-    """Why a district sits where it does in the index: every indicator, its source and score."""
+def benchmark_explain(place: str, set_name: SetOption = "lad_innovation",
+                      warehouse: WarehouseOption = None) -> None:
+    """Why a place sits where it does in the index: every indicator, its source and score."""
     obs = _observatory(warehouse)
     try:
-        target = obs.place(place, "LAD")
-        table = obs.explain_index(target)
+        target = obs.place(place, obs.indicator_set(set_name).area_type)
+        table = obs.explain_index(target, set_name)
     except (ValueError, PlacelensError) as error:
         _fail(error)
-    row = obs.innovation_index().loc[target.code]
+    scores = obs.innovation_index(set_name)
+    row = scores.loc[target.code]
     out = Console()
     if row["sufficient"]:
         out.print(f"[bold]{target.name} ({target.code})[/]: index {row['index']:.3f} = "
                   f"{row['relative']:.0f} against the district mean of 100 → "
                   f"[bold]{row['group']}[/]; rank {row['rank']:.0f} of "
-                  f"{int(obs.innovation_index()['sufficient'].sum())} (5–95% under other "
+                  f"{int(scores['sufficient'].sum())} (5–95% under other "
                   f"choices: {row['rank_p05']:.0f}–{row['rank_p95']:.0f}).")
     else:
         out.print(f"[bold]{target.name}[/] has only {row['indicators']} of "
                   f"{len(table)} indicators, too few to rank.")
-    out.print("The index is the mean of the normalised scores below (0 = lowest district, "
-              "1 = highest, over all districts).")
+    if "change" in scores.columns and pd.notna(row.get("change")):
+        out.print(f"Change since {obs.indicator_set(set_name).years[0]}: "
+                  f"{row['change']:+.3f} index points.")
+    out.print("The index is the mean of the normalised scores below (0 = lowest, 1 = highest "
+              "over all areas and years).")
     _write_table(table, None, "Indicators")
     strongest = table["score"].sub(table["uk_median_score"]).dropna().sort_values()
     if len(strongest):
@@ -452,11 +467,14 @@ def benchmark_emerging(
 
 @benchmark_app.command("neighbours")
 def benchmark_neighbours(place: str, k: Annotated[int, typer.Option(help="How many.")] = 10,
+                         area_type: Annotated[str, typer.Option("--type", help="LAD or ITL3."
+                                                                )] = "LAD",
                          out: OutOption = None, warehouse: WarehouseOption = None) -> None:
-    """The districts most like this one (z-scored context variables, Euclidean distance)."""
+    """The districts (or ITL3 areas) most like this one (z-scored context variables,
+    Euclidean distance), with the variables that make them close and far."""
     obs = _observatory(warehouse)
     try:
-        table = obs.similar_places(obs.place(place, "LAD"), k=k)
+        table = obs.similar_places(obs.place(place, area_type), k=k)
     except (ValueError, PlacelensError) as error:
         _fail(error)
     _write_table(table.set_index("rank"), out, f"Districts most like {place}",

@@ -35,6 +35,8 @@ class IndicatorSet:
     description: str
     indicators: tuple[IndicatorSpec, ...]
     min_coverage: float = 0.5
+    area_type: str = "LAD"
+    years: tuple[str, ...] = ()
 
 
 def load_sets(text: str | None = None) -> dict[str, IndicatorSet]:
@@ -56,43 +58,78 @@ def load_sets(text: str | None = None) -> dict[str, IndicatorSet]:
                                            bool(item.get("per_head", False)),
                                            bool(item.get("log", False)), item.get("theme", "")))
             sets[name] = IndicatorSet(name, kind, body.get("description", ""), tuple(specs),
-                                      float(body.get("min_coverage", 0.5)))
+                                      float(body.get("min_coverage", 0.5)),
+                                      body.get("area_type", "LAD"),
+                                      tuple(str(y) for y in body.get("years", ())))
     return sets
 
 
-def lad_table(observatory, indicator_set: IndicatorSet) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """(LAD × indicator values, long provenance: lad, indicator, source area, period)."""
-    lads = observatory.places.lad_codes
-    hierarchy = observatory.warehouse.table("hierarchy")
-    primary = hierarchy[(hierarchy["child_type"] == "LAD") & hierarchy["primary_parent"]]
-    parent_of = {level: primary[primary["parent_type"] == level].set_index("child_code")[
-        "parent_code"] for level in ("NUTS3", "NUTS2")}
+def parents_for(observatory, area_type: str) -> dict[str, pd.Series]:
+    """For each area of the type, its NUTS3 and NUTS2 (2016) region: from the ONS lookup for
+    districts; by code for ITL3 areas (ITL 2021 codes are NUTS 2016 codes with TL for UK)."""
+    codes = [p.code for p in observatory.places.of_type(area_type)]
+    if area_type == "LAD":
+        hierarchy = observatory.warehouse.table("hierarchy")
+        primary = hierarchy[(hierarchy["child_type"] == "LAD") & hierarchy["primary_parent"]]
+        return {level: primary[primary["parent_type"] == level].set_index("child_code")[
+            "parent_code"] for level in ("NUTS3", "NUTS2")}
+    if area_type == "ITL3":
+        return {"NUTS3": pd.Series(["UK" + c[2:] for c in codes], index=codes),
+                "NUTS2": pd.Series(["UK" + c[2:4] for c in codes], index=codes)}
+    raise ValueError(f"indicator sets are built for LAD or ITL3 areas, not {area_type!r}")
+
+
+def area_table(observatory, indicator_set: IndicatorSet, area_type: str = "LAD",
+               year: str | None = None) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """(area × indicator values, long provenance: area, indicator, source area, period).
+
+    Each value is the latest published (or, with ``year``, that year's) for the area itself
+    or for the NUTS region holding it, per the indicator's level."""
+    codes = [p.code for p in observatory.places.of_type(area_type)]
+    parent_of = parents_for(observatory, area_type)
     columns, provenance = {}, []
     for spec in indicator_set.indicators:
-        values, periods, sources = _indicator_values(observatory, spec, lads, parent_of)
+        values, periods, sources = _indicator_values(observatory, spec, codes, parent_of,
+                                                     area_type, year)
         columns[spec.label] = values
-        provenance.append(pd.DataFrame({"lad": lads, "indicator": spec.label,
+        provenance.append(pd.DataFrame({"area": codes, "indicator": spec.label,
                                         "source_area": sources, "period": periods}))
-    return pd.DataFrame(columns, index=pd.Index(lads, name="area")), pd.concat(provenance)
+    return pd.DataFrame(columns, index=pd.Index(codes, name="area")), pd.concat(provenance)
 
 
-def _latest(table: pd.DataFrame) -> pd.DataFrame:
-    """The latest published value per area (periods sort as text: years and ranges)."""
-    table = table.dropna(subset=["value"]).sort_values("period")
+def area_panel(observatory, indicator_set: IndicatorSet, area_type: str,
+               years: list[str]) -> pd.DataFrame:
+    """Long panel (area, period, indicator, value) of the set over ``years``."""
+    frames = []
+    for year in years:
+        table, _ = area_table(observatory, indicator_set, area_type, year)
+        long = table.stack().rename("value").reset_index()
+        long.columns = ["area", "indicator", "value"]
+        frames.append(long.assign(period=year))
+    return pd.concat(frames, ignore_index=True)[["area", "period", "indicator", "value"]]
+
+
+def _latest(table: pd.DataFrame, year: str | None) -> pd.DataFrame:
+    """The latest published value per area (periods sort as text: years and ranges), or the
+    value for ``year``."""
+    table = table.dropna(subset=["value"])
+    if year is not None:
+        table = table[table["period"].astype(str).str[:4] == str(year)]
+    table = table.sort_values("period")
     return table.drop_duplicates("area_code", keep="last").set_index("area_code")
 
 
-def _indicator_values(observatory, spec: IndicatorSpec, lads: list[str],
-                      parent_of: dict[str, pd.Series]) -> tuple[pd.Series, list, list]:
+def _indicator_values(observatory, spec: IndicatorSpec, codes: list[str],
+                      parent_of: dict[str, pd.Series], area_type: str, year: str | None
+                      ) -> tuple[pd.Series, list, list]:
     frames = [observatory.indicator_table(i) for i in spec.ids]
     table = pd.concat(frames, ignore_index=True)
-    if spec.level == "LAD":
-        keys = pd.Series(lads, index=lads)
-        table = table[table["area_type"] == "LAD"]
+    if spec.level == area_type:
+        keys = pd.Series(codes, index=codes)
     else:
-        keys = parent_of[spec.level].reindex(lads)
-        table = table[table["area_type"] == spec.level]
-    latest = _latest(table)
+        keys = parent_of[spec.level].reindex(codes)
+    table = table[table["area_type"] == spec.level]
+    latest = _latest(table, year)
     values = keys.map(latest["value"])
     periods = keys.map(latest["period"])
     if spec.per_head and len(latest):
@@ -100,7 +137,8 @@ def _indicator_values(observatory, spec: IndicatorSpec, lads: list[str],
         values = values / population
     if spec.log:
         values = np.log(values.where(values > 0))
-    return values.astype("float64"), periods.tolist(), keys.tolist()
+    values = values.astype("float64").replace([np.inf, -np.inf], np.nan)
+    return values, periods.tolist(), keys.tolist()
 
 
 def _population(observatory, level: str, keys: pd.Series, periods: pd.Series) -> pd.Series:
@@ -108,6 +146,8 @@ def _population(observatory, level: str, keys: pd.Series, periods: pd.Series) ->
     match NUTS 2016 codes with TL for UK), the nearest year to the value's."""
     table = observatory.indicator_table("population")
     table = table[table["area_type"] == level.replace("NUTS", "ITL")]
+    if level.startswith("ITL"):
+        keys = keys.map(lambda k: k if pd.isna(k) else "UK" + str(k)[2:])
     wide = table.pivot_table(index="area_code", columns="period", values="value")
     out = []
     for key, period in zip(keys, periods, strict=True):

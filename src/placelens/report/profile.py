@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 from jinja2 import Environment, PackageLoader, select_autoescape
 
@@ -270,31 +271,42 @@ class ProfileBuilder:
         return section
 
     def benchmarking(self, place: Place) -> dict:
-        """Composite index, its explanation, and the most similar districts."""
-        scores = self.obs.innovation_index()
-        ranked = int(scores["sufficient"].sum())
-        if not place.is_lad:
+        """Composite index, its explanation and the most similar areas (districts and ITL3
+        areas); for other places, their member districts' scores."""
+        set_name = {"LAD": "lad_innovation", "ITL3": "itl3_innovation"}.get(place.area_type)
+        if set_name is None:
+            scores = self.obs.innovation_index()
             members = scores.reindex(list(place.members)).dropna(subset=["index"])
             table = pd.DataFrame({"District": members["name"], "Index": members["index"].map(
                 lambda v: f"{v:.3f}"), "Relative (mean = 100)": members["relative"].map(
                 lambda v: f"{v:.0f}"), "Group": members["group"], "Rank": members["rank"].map(
                 lambda v: f"{v:.0f}")}).sort_values("Index", ascending=False)
-            return {"lad": False, "members": table.pipe(as_table), "ranked": ranked}
+            return {"own": False, "members": table.pipe(as_table),
+                    "ranked": int(scores["sufficient"].sum())}
+        section = self._index_section(place, set_name)
+        if place.is_lad:
+            kind = self.obs.place_types().loc[place.code]
+            growth = self.obs.emerging_places().loc[place.code]
+            activities = self.obs.emerging_activities(place)
+            section.update(
+                type=kind["type"], type_reason=kind["reason"],
+                growth="–" if pd.isna(growth["growth"]) else f"{growth['growth']:+.1f}%",
+                growth_class=growth["class"] if isinstance(growth["class"], str) else "–",
+                emerging_industries=", ".join(activities[activities["class"] == "emerging"][
+                    "industry"].head(5)) or "none")
+        return section
+
+    def _index_section(self, place: Place, set_name: str) -> dict:
+        scores = self.obs.innovation_index(set_name)
         row = scores.loc[place.code]
-        kind = self.obs.place_types().loc[place.code]
-        growth = self.obs.emerging_places().loc[place.code]
-        activities = self.obs.emerging_activities(place)
-        section_types = {
-            "type": kind["type"], "type_reason": kind["reason"],
-            "growth": "–" if pd.isna(growth["growth"]) else f"{growth['growth']:+.1f}%",
-            "growth_class": growth["class"] if isinstance(growth["class"], str) else "–",
-            "emerging_industries": ", ".join(
-                activities[activities["class"] == "emerging"]["industry"].head(5)) or "none"}
-        section = {"lad": True, "ranked": ranked, "sufficient": bool(row["sufficient"]),
-                   **section_types,
-                   "indicators": int(row["indicators"]),
-                   "set": scores.attrs["set"].description}
-        explanation = self.obs.explain_index(place)
+        unit = "districts" if place.is_lad else "ITL3 areas"
+        section = {"own": True, "lad": place.is_lad, "unit": unit,
+                   "ranked": int(scores["sufficient"].sum()),
+                   "sufficient": bool(row["sufficient"]), "indicators": int(row["indicators"]),
+                   "set": scores.attrs["set"].description, "period": scores.attrs["period"],
+                   "change": None if pd.isna(row.get("change", np.nan)) else
+                   f"{row['change']:+.3f}"}
+        explanation = self.obs.explain_index(place, set_name)
         section["explain"] = pd.DataFrame({
             "Indicator": explanation.index, "Value": explanation["value"].map(
                 lambda v: "–" if pd.isna(v) else f"{v:,.2f}"),
@@ -302,25 +314,24 @@ class ProfileBuilder:
                 explanation["published_for"], explanation["period"], strict=True)],
             "Score (0–1)": explanation["score"].map(lambda v: "–" if pd.isna(v) else
                                                     f"{v:.2f}"),
-            "District median": explanation["uk_median_score"].map(lambda v: f"{v:.2f}")
+            "Median score": explanation["uk_median_score"].map(lambda v: f"{v:.2f}")
         }).pipe(as_table)
         if row["sufficient"]:
             section.update(index=f"{row['index']:.3f}", relative=f"{row['relative']:.0f}",
                            group=row["group"], rank=f"{row['rank']:.0f}",
                            low=f"{row['rank_p05']:.0f}", high=f"{row['rank_p95']:.0f}")
         neighbours = self.obs.similar_places(place)
-        codes = [place.code, *neighbours["neighbour"]]
-        compare = scores.reindex(codes)
+        compare = scores.reindex([place.code, *neighbours["neighbour"]])
         chart_data = pd.DataFrame({"label": compare["name"].str.slice(0, 40),
                                    "index": compare["index"]}).dropna()
         section["svg"] = charts.bar_chart(
             chart_data.sort_values("index", ascending=False), "label", "index",
-            f"Composite innovation index: {place.name} and its 10 most similar districts",
+            f"Composite innovation index: {place.name} and its 10 most similar {unit}",
             "Index (0–1; mean of normalised indicators)",
             "placelens from ONS, Nesta/BEIS indicators", reference=float(
                 scores.loc[scores["sufficient"], "index"].mean()))
         section["neighbours"] = pd.DataFrame({
-            "Rank": neighbours["rank"], "District": neighbours["name"],
+            "Rank": neighbours["rank"], "Area": neighbours["name"],
             "Distance": neighbours["distance"].map(lambda v: f"{v:.2f}"),
             "Closest on": neighbours["closest_on"], "Furthest on": neighbours["furthest_on"]
         }).pipe(as_table)
