@@ -134,6 +134,8 @@ def test_profile_benchmark_section_for_a_district_and_a_combined_authority(build
     lad = builder.benchmarking(observatory.place("Cardiff"))
     assert lad["own"] and lad["lad"] and len(lad["neighbours"]["data"]) == 10
     assert lad["type"].startswith("urban")
+    versus = lad["versus_neighbours"]
+    assert len(versus["data"]) == 10 and versus["data"][0][3].endswith("of 11")
     itl3 = builder.benchmarking(observatory.place("TLD33"))
     assert itl3["own"] and not itl3["lad"] and itl3["change"] is not None
     ca = builder.benchmarking(observatory.place("Greater Manchester"))

@@ -330,12 +330,32 @@ class ProfileBuilder:
             "Index (0–1; mean of normalised indicators)",
             "placelens from ONS, Nesta/BEIS indicators", reference=float(
                 scores.loc[scores["sufficient"], "index"].mean()))
+        section["versus_neighbours"] = self._versus_neighbours(
+            place, list(neighbours["neighbour"]), scores.attrs["normalised"]).pipe(as_table)
         section["neighbours"] = pd.DataFrame({
             "Rank": neighbours["rank"], "Area": neighbours["name"],
             "Distance": neighbours["distance"].map(lambda v: f"{v:.2f}"),
             "Closest on": neighbours["closest_on"], "Furthest on": neighbours["furthest_on"]
         }).pipe(as_table)
         return section
+
+    @staticmethod
+    def _versus_neighbours(place: Place, neighbours: list[str], normalised: pd.DataFrame
+                           ) -> pd.DataFrame:
+        """Per index indicator: the place's score, its similar places' median score, and the
+        place's rank among itself and them (1 = best)."""
+        group = normalised.reindex([place.code, *neighbours])
+        rows = []
+        for indicator in normalised.columns:
+            values = group[indicator]
+            own = values.get(place.code)
+            rank = "–" if pd.isna(own) else \
+                f"{int((values.dropna() > own).sum()) + 1} of {values.notna().sum()}"
+            rows.append({"Indicator": indicator,
+                         "Score": "–" if pd.isna(own) else f"{own:.2f}",
+                         "Similar places' median": f"{values.drop(place.code).median():.2f}",
+                         "Rank among them": rank})
+        return pd.DataFrame(rows)
 
     def backtest_summary(self) -> dict:
         """AUCs of the NUTS2 × SIC4 2015→2018 back-test (computed once per builder)."""
