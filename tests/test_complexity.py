@@ -152,3 +152,21 @@ def test_projection_of_an_existing_area_reproduces_its_values():
         result.density.loc[["r003", "r010"]].to_numpy())
     assert projected.attrs["cog"].to_numpy() == pytest.approx(
         result.cog.loc[["r003", "r010"]].to_numpy())
+
+
+@pytest.mark.parametrize("dtype", ["object", "string[pyarrow]", "str"])
+def test_panel_from_long_matches_a_pivot_for_every_text_storage(dtype):
+    rng = np.random.default_rng(8)
+    long = pd.DataFrame({"t": rng.integers(2000, 2003, 400),
+                         "a": rng.choice([f"r{i}" for i in range(15)], 400),
+                         "p": rng.choice([f"p{i}" for i in range(12)], 400),
+                         "v": rng.random(400)})
+    long = pd.concat([long.iloc[:200], long.iloc[200:]])  # two blocks of rows
+    long["a"], long["p"] = long["a"].astype(dtype), long["p"].astype(dtype)
+    panel = cx.panel_from_long(long, "t", "a", "p", "v")
+    for period, matrix in panel.items():
+        expected = long[long["t"] == period].pivot_table(index="a", columns="p", values="v",
+                                                         aggfunc="sum", fill_value=0.0)
+        expected = expected.reindex(index=matrix.index, columns=matrix.columns, fill_value=0)
+        assert matrix.to_numpy() == pytest.approx(expected.to_numpy())
+        assert list(matrix.index) == sorted(matrix.index)

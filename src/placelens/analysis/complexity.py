@@ -21,6 +21,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
+import pyarrow.compute as pc
 import scipy.linalg
 import scipy.sparse
 import scipy.sparse.linalg
@@ -114,9 +115,15 @@ def presence(values: pd.DataFrame, threshold: float = 1.0) -> pd.DataFrame:
 
 
 def _sorted_factorize(values: pd.Series) -> tuple[np.ndarray, pd.Index]:
-    """Codes and sorted labels; sorting only the (few) labels is cheaper than a sorted
-    factorisation of every row."""
-    codes, labels = pd.factorize(values)
+    """Codes and sorted labels. Arrow-backed text columns are dictionary-encoded by Arrow
+    (about twice as fast as hashing in pandas); only the few labels are then sorted."""
+    arrow = getattr(values.array, "__arrow_array__", None)
+    if arrow is not None and not values.isna().any():
+        encoded = pc.dictionary_encode(arrow()).combine_chunks()
+        codes = encoded.indices.to_numpy(zero_copy_only=False).astype(np.intp)
+        labels = pd.Index(encoded.dictionary.to_pylist())
+    else:
+        codes, labels = pd.factorize(values)
     order = np.argsort(np.asarray(labels), kind="stable")
     rank = np.empty_like(order)
     rank[order] = np.arange(len(order))
