@@ -11,6 +11,11 @@ from placelens.report.profile import ProfileBuilder
 runner = CliRunner()
 
 
+def run(warehouse_path, *args):
+    """Invoke the CLI against the test warehouse."""
+    return runner.invoke(app, [*args, "--warehouse", str(warehouse_path)])
+
+
 @pytest.fixture(scope="module")
 def builder(observatory):
     return ProfileBuilder(observatory)
@@ -93,19 +98,15 @@ def test_map_table_counts_districts_once(builder, observatory):
 
 def test_cli_complexity_commands(warehouse_path, tmp_path):
     out = tmp_path / "eci.csv"
-    result = runner.invoke(app, ["complexity", "eci", "--out", str(out), "--warehouse",
-                                 str(warehouse_path)])
+    result = run(warehouse_path, "complexity", "eci", "--out", str(out))
     assert result.exit_code == 0, result.output
     assert "GVA per hour" in result.output
     assert len(out.read_text().splitlines()) == 362  # header + 361 districts
-    result = runner.invoke(app, ["complexity", "opportunities", "Cardiff", "--top", "2",
-                                 "--warehouse", str(warehouse_path)])
+    result = run(warehouse_path, "complexity", "opportunities", "Cardiff", "--top", "2")
     assert result.exit_code == 0 and "Often found with" in result.output
-    result = runner.invoke(app, ["complexity", "backtest", "--draws", "50", "--warehouse",
-                                 str(warehouse_path)])
+    result = run(warehouse_path, "complexity", "backtest", "--draws", "50")
     assert result.exit_code == 0 and "AUC" in result.output
-    result = runner.invoke(app, ["complexity", "clusters", "Belfast", "--warehouse",
-                                 str(warehouse_path)])
+    result = run(warehouse_path, "complexity", "clusters", "Belfast")
     assert result.exit_code == 2  # Northern Ireland is outside the GB SIC tables
 
 
@@ -117,15 +118,12 @@ def test_profile_has_the_complexity_section(builder, observatory):
 
 
 def test_cli_benchmark_commands(warehouse_path):
-    result = runner.invoke(app, ["benchmark", "explain", "Cardiff", "--warehouse",
-                                 str(warehouse_path)])
+    result = run(warehouse_path, "benchmark", "explain", "Cardiff")
     assert result.exit_code == 0, result.output
     assert "Cardiff (W06000015)" in result.output and "rank" in result.output
-    result = runner.invoke(app, ["benchmark", "neighbours", "Cornwall", "--k", "3",
-                                 "--warehouse", str(warehouse_path)])
+    result = run(warehouse_path, "benchmark", "neighbours", "Cornwall", "--k", "3")
     assert result.exit_code == 0 and "Districts most like Cornwall" in result.output
-    result = runner.invoke(app, ["benchmark", "index", "--draws", "50", "--warehouse",
-                                 str(warehouse_path)])
+    result = run(warehouse_path, "benchmark", "index", "--draws", "50")
     assert result.exit_code == 0 and "too few indicators to rank" in result.output
 
 
