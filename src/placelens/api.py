@@ -23,6 +23,7 @@ from placelens.analysis import specialisation as spec
 from placelens.analysis.backtest import BacktestResult, backtest
 from placelens.analysis.complexity import ComplexityResult, complexity, project
 from placelens.analysis.opportunities import opportunities
+from placelens.geography import functional as fr
 from placelens.geography.places import Place, PlaceIndex, aggregate
 from placelens.indicator_sets import area_panel, area_table, load_sets
 from placelens.sources.ons_regional_accounts import CLASSIFICATION as GVA_CLASSIFICATION
@@ -533,6 +534,66 @@ class Observatory:
     def all_neighbours(self, k: int = 10, set_name: str = "lad_economic") -> pd.DataFrame:
         table, _ = self.indicator_set_table(set_name)
         return sp.nearest_neighbours(table, k=k)
+
+
+    # ---- functional economic regions --------------------------------------------------
+    def commuting_table(self, home_workers: bool = True) -> fr.FlowTable:
+        """Census 2021 commuting between districts (LAD 2023 codes, England and Wales).
+        Residents in work count everyone employed (including those working in Scotland,
+        Northern Ireland, offshore or abroad); ``home_workers`` counts people working mainly
+        at home as living and working in their district, as the 2011 TTWAs did; without them
+        (the lockdown-robust choice) only people who travel to work are counted."""
+        key = ("flows", home_workers)
+        if key not in self._matrix_cache:
+            rows = self.warehouse.query(
+                "SELECT origin_code, destination_code, measure, value FROM flows "
+                "WHERE source_id = 'census2021_odwp01ew_ltla'")
+            if not home_workers:
+                rows = rows[rows["measure"] != "works_at_home"]
+            changes = self.warehouse.table("code_changes")
+            to_2023 = dict(zip(changes["old_code"], changes["new_code"], strict=True))
+            for column in ("origin_code", "destination_code"):
+                rows[column] = rows[column].map(lambda c: to_2023.get(c, c))
+            residents = rows.groupby("origin_code")["value"].sum()
+            units = set(residents.index)
+            inside = rows[rows["destination_code"].isin(units)]
+            summed = inside.groupby(["origin_code", "destination_code"], as_index=False)[
+                "value"].sum()
+            self._matrix_cache[key] = fr.flow_table(
+                summed, "origin_code", "destination_code", "value",
+                "Census 2021 ODWP01EW", residents=residents)
+        return self._matrix_cache[key]
+
+    def functional_regions(self, method: str = "ttwa",
+                           options: fr.TTWAOptions | None = None,
+                           resolution: float = 1.0, runs: int = 20) -> pd.DataFrame:
+        """Region of every district (by the TTWA method or Leiden), the region's name (its
+        largest member), the official 2011 TTWA it falls in, and the share of its commuting
+        that stays inside its combined authority / city region and inside its region."""
+        table = self.commuting_table()
+        options = options or fr.TTWAOptions()
+        if method == "ttwa":
+            out = fr.ttwa(table, options).to_frame()
+        elif method == "leiden":
+            out = fr.leiden_regions(table, resolution, runs)
+        else:
+            raise ValueError(f"method must be 'ttwa' or 'leiden', not {method!r}")
+        out["region_name"] = out["region"].map(self.area_name)
+        hierarchy = self.warehouse.table("hierarchy")
+        primary = hierarchy[hierarchy["primary_parent"] & (hierarchy["child_type"] == "LAD")]
+        for parent_type, column in (("TTWA", "ttwa_2011"), ("CA", "combined_authority"),
+                                    ("CR", "city_region")):
+            parents = primary[primary["parent_type"] == parent_type].set_index("child_code")
+            out[column] = parents["parent_code"].reindex(out.index)
+        authority = out["combined_authority"].fillna(out["city_region"])
+        out["share_within_authority"] = fr.containment_within(table, authority)
+        out["share_within_region"] = fr.containment_within(table, out["region"])
+        out.insert(0, "name", out.index.map(self.area_name))
+        agreement = fr.adjusted_rand_index(out["region"], out["ttwa_2011"])
+        stats = fr.region_stats(table, out["region"], options)
+        stats["name"] = [f"{self.area_name(c)} functional region" for c in stats.index]
+        out.attrs.update(stats=stats, ari_vs_ttwa_2011=agreement)
+        return out
 
 
 def membership(places: list[Place]) -> dict[str, str]:

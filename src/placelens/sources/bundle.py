@@ -11,6 +11,8 @@ Column contracts (the warehouse creates its tables from these):
   value, source_id   (value NaN = suppressed/absent in the published table)
 * ``activity_codes``: classification, activity_code, name, parent_code, level
 * ``boundaries``: area_code, area_type, vintage, geojson (one Feature geometry as JSON text)
+* ``flows``: origin_code, destination_code, area_type, vintage, period, measure, value,
+  source_id (origin–destination counts, e.g. commuting)
 """
 
 from __future__ import annotations
@@ -33,6 +35,8 @@ TABLE_COLUMNS: dict[str, list[str]] = {
                  "measure", "value", "source_id"],
     "activity_codes": ["classification", "activity_code", "name", "parent_code", "level"],
     "boundaries": ["area_code", "area_type", "vintage", "geojson"],
+    "flows": ["origin_code", "destination_code", "area_type", "vintage", "period", "measure",
+              "value", "source_id"],
 }
 
 

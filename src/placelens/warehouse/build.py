@@ -19,6 +19,7 @@ from placelens.sources import (
     boundaries,
     bres,
     census2011_workplace,
+    census2021_commuting,
     mysociety_rural_urban,
     nesta_indicators,
     ons_area_measurements,
@@ -27,6 +28,7 @@ from placelens.sources import (
     ons_regional_population,
     ons_subnational_indicators,
     ons_subregional_productivity,
+    ons_ttwa2011,
 )
 from placelens.sources.bundle import TABLE_COLUMNS, SourceTables
 
@@ -34,7 +36,8 @@ from placelens.sources.bundle import TABLE_COLUMNS, SourceTables
 SOURCE_MODULES: list[ModuleType] = [
     ons_geography, boundaries, ons_regional_accounts, ons_subregional_productivity,
     ons_regional_population, bres, census2011_workplace, ons_subnational_indicators,
-    nesta_indicators, ons_area_measurements, mysociety_rural_urban,
+    nesta_indicators, ons_area_measurements, mysociety_rural_urban, census2021_commuting,
+    ons_ttwa2011,
 ]
 SORT_KEYS = {
     "areas": ["area_type", "area_code", "vintage"],
@@ -46,6 +49,7 @@ SORT_KEYS = {
                  "activity_code"],
     "activity_codes": ["classification", "activity_code"],
     "boundaries": ["area_type", "area_code"],
+    "flows": ["measure", "origin_code", "destination_code"],
 }
 
 
