@@ -96,6 +96,40 @@ def test_containment_within_a_parent_by_hand():
     table = _table([("a", "a", 60), ("a", "b", 20), ("a", "c", 20), ("b", "b", 100),
                     ("c", "c", 100)])
     share = fr.containment_within(table, pd.Series({"a": "P", "b": "P", "c": "Q"}))
-    # a: out 60 (self, counted twice as out and in) ... a's flows: out 100 (60 self), in 60
-    # (self); inside P: out 80 + in 60 = 140 of 160
+    # a's flows out: 100 (60 to itself); in: 60 (itself). Inside P (a, b): out 60 + 20,
+    # in 60 → 140 of 160.
     assert share["a"] == pytest.approx(140 / 160)
+
+
+def test_real_lad_regions_meet_the_criteria_and_are_deterministic(observatory):
+    first = observatory.functional_regions()
+    stats = first.attrs["stats"]
+    assert stats["valid"].all() and len(first) == 318  # England and Wales districts
+    table = observatory.commuting_table()
+    assert fr.ttwa(table).equals(fr.ttwa(table))  # deterministic
+    assert 0.3 < first.attrs["ari_vs_ttwa_2011"] < 1
+    manchester = first.loc["E08000003", "region"]
+    assert first.loc["E08000006", "region"] == manchester  # Salford works in Manchester
+    shares = first["share_within_region"]
+    assert ((shares > 0) & (shares <= 1)).all()
+
+
+def test_region_of_a_place_outside_england_and_wales(observatory):
+    with pytest.raises(ValueError, match="outside England and Wales"):
+        observatory.region_of(observatory.place("Belfast"))
+
+
+def test_regions_as_an_area_set_profile(tmp_path, warehouse_path):
+    from typer.testing import CliRunner
+
+    from placelens.cli import app
+
+    sets = tmp_path / "sets"
+    result = CliRunner().invoke(app, ["regions", "build", "--area-set",
+                                      str(sets / "regions.csv"), "--warehouse",
+                                      str(warehouse_path)])
+    assert result.exit_code == 0, result.output
+    assert "adjusted Rand index" in result.output and "lockdown" in result.output
+    written = pd.read_csv(sets / "regions.csv")
+    assert written["lad_code"].nunique() == 318 and written["set_code"].str.startswith(
+        "PL_FR_").all()

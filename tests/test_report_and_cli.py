@@ -138,3 +138,12 @@ def test_profile_benchmark_section_for_a_district_and_a_combined_authority(build
     assert itl3["own"] and not itl3["lad"] and itl3["change"] is not None
     ca = builder.benchmarking(observatory.place("Greater Manchester"))
     assert not ca["own"] and len(ca["members"]["data"]) == 10
+
+
+def test_profile_functional_region_section(builder, observatory, warehouse_path):
+    section = builder.functional_region(observatory.place("Greater Manchester"))
+    assert section["available"] and len(section["summary"]["data"]) >= 1
+    assert len(section["districts"]["data"]) == 10
+    assert not builder.functional_region(observatory.place("Belfast"))["available"]
+    result = run(warehouse_path, "regions", "show", "Cardiff")
+    assert result.exit_code == 0 and "self-containment" in result.output

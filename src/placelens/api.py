@@ -537,7 +537,7 @@ class Observatory:
 
 
     # ---- functional economic regions --------------------------------------------------
-    def commuting_table(self, home_workers: bool = True) -> fr.FlowTable:
+    def commuting_table(self, home_workers: bool = False) -> fr.FlowTable:
         """Census 2021 commuting between districts (LAD 2023 codes, England and Wales).
         Residents in work count everyone employed (including those working in Scotland,
         Northern Ireland, offshore or abroad); ``home_workers`` counts people working mainly
@@ -566,11 +566,19 @@ class Observatory:
 
     def functional_regions(self, method: str = "ttwa",
                            options: fr.TTWAOptions | None = None,
-                           resolution: float = 1.0, runs: int = 20) -> pd.DataFrame:
+                           resolution: float = 8.0, runs: int = 20,
+                           home_workers: bool = False) -> pd.DataFrame:
         """Region of every district (by the TTWA method or Leiden), the region's name (its
         largest member), the official 2011 TTWA it falls in, and the share of its commuting
-        that stays inside its combined authority / city region and inside its region."""
-        table = self.commuting_table()
+        that stays inside its combined authority / city region and inside its region.
+
+        By default people working mainly at home are left out: in the lockdown census they
+        make almost every district self-contained on its own (see docs/functional_regions.md).
+        """
+        key = ("regions", method, options, resolution, runs, home_workers)
+        if key in self._matrix_cache:
+            return self._matrix_cache[key]
+        table = self.commuting_table(home_workers)
         options = options or fr.TTWAOptions()
         if method == "ttwa":
             out = fr.ttwa(table, options).to_frame()
@@ -593,7 +601,18 @@ class Observatory:
         stats = fr.region_stats(table, out["region"], options)
         stats["name"] = [f"{self.area_name(c)} functional region" for c in stats.index]
         out.attrs.update(stats=stats, ari_vs_ttwa_2011=agreement)
+        self._matrix_cache[key] = out
         return out
+
+    def region_of(self, place: Place, method: str = "ttwa") -> pd.DataFrame:
+        """The functional regions that the place's districts belong to, with how much of
+        each member's commuting stays inside its region and inside its authority."""
+        regions = self.functional_regions(method)
+        members = regions.reindex([c for c in place.members if c in regions.index])
+        if members.empty:
+            raise ValueError(f"{place.name} is outside England and Wales, where the Census "
+                             "2021 flows are published")
+        return members
 
 
 def membership(places: list[Place]) -> dict[str, str]:

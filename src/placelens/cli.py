@@ -23,6 +23,9 @@ complexity_app = typer.Typer(help="Economic complexity, clusters, opportunities,
                              no_args_is_help=True)
 app.add_typer(places_app, name="places")
 app.add_typer(complexity_app, name="complexity")
+regions_app = typer.Typer(help="Functional economic regions from commuting flows.",
+                          no_args_is_help=True)
+app.add_typer(regions_app, name="regions")
 benchmark_app = typer.Typer(help="Composite innovation index and similar places.",
                             no_args_is_help=True)
 app.add_typer(benchmark_app, name="benchmark")
@@ -479,6 +482,106 @@ def benchmark_neighbours(place: str, k: Annotated[int, typer.Option(help="How ma
         _fail(error)
     _write_table(table.set_index("rank"), out, f"Districts most like {place}",
                  ["neighbour", "name", "distance", "closest_on", "furthest_on"])
+
+
+LOCKDOWN = ("Census 2021 flows were collected in the March 2021 lockdown (much home working, "
+            "less commuting): read these regions with care.")
+
+
+@regions_app.command("build")
+def regions_build(
+    method: Annotated[str, typer.Option(help="ttwa (ONS method) or leiden.")] = "ttwa",
+    min_size: Annotated[float, typer.Option(help="Residents in work an area needs.")] = 3_500,
+    target_size: Annotated[float, typer.Option(help="Size from which the lower "
+                                               "self-containment applies.")] = 25_000,
+    min_containment: Annotated[float, typer.Option()] = 0.667,
+    target_containment: Annotated[float, typer.Option()] = 0.75,
+    resolution: Annotated[float, typer.Option(help="Leiden resolution (higher = more, "
+                                              "smaller regions).")] = 8.0,
+    home_workers: Annotated[bool, typer.Option("--home-workers", help="Count people working "
+                                               "at home as self-contained (2011 practice).")
+                            ] = False,
+    flows: Annotated[Path | None, typer.Option(help="Your own flow table (CSV: origin, "
+                                               "destination, count) instead of Census 2021."
+                                               )] = None,
+    area_set: Annotated[Path | None, typer.Option(help="Write the regions as an area-set CSV "
+                                                  "(e.g. area_sets/functional_regions.csv) so "
+                                                  "profiles and metrics work on them.")] = None,
+    out: OutOption = None, warehouse: WarehouseOption = None,
+) -> None:
+    """Build functional regions, check them against the criteria and compare them with the
+    official 2011 Travel To Work Areas."""
+    from placelens.geography import functional as fr
+
+    options = fr.TTWAOptions(min_size, target_size, min_containment, target_containment)
+    try:
+        if flows is not None:
+            from placelens.sources.tabular import read_csv
+
+            table = fr.flow_table(read_csv(flows, required=["origin", "destination", "count"]),
+                                  source=str(flows))
+            regions = fr.ttwa(table, options) if method == "ttwa" else \
+                fr.leiden_regions(table, resolution)["region"]
+            stats = fr.region_stats(table, regions, options)
+            result = regions.to_frame()
+        else:
+            obs = _observatory(warehouse)
+            result = obs.functional_regions(method, options, resolution,
+                                            home_workers=home_workers)
+            stats = result.attrs["stats"]
+            console.print(f"[yellow]{LOCKDOWN}[/]")
+            console.print(f"Agreement with the 2011 TTWAs projected to districts (adjusted "
+                          f"Rand index): {result.attrs['ari_vs_ttwa_2011']:.3f}")
+            _print_differences(result, obs)
+    except (ValueError, PlacelensError) as error:
+        _fail(error)
+    invalid = stats[~stats["valid"]]
+    console.print(f"{len(stats)} regions; {len(stats) - len(invalid)} meet the criteria"
+                  + (f"; not valid: {', '.join(invalid.index[:10])}" if len(invalid) else "."))
+    if area_set is not None:
+        names = stats["name"] if "name" in stats else pd.Series(stats.index, stats.index)
+        frame = pd.DataFrame({"set_code": "PL_FR_" + result["region"].astype(str),
+                              "set_name": result["region"].map(names),
+                              "lad_code": result.index})
+        area_set.parent.mkdir(parents=True, exist_ok=True)
+        frame.sort_values(["set_code", "lad_code"]).to_csv(area_set, index=False)
+        console.print(f"Wrote {len(stats)} regions as an area set to {area_set.resolve()}")
+    _write_table(stats, out, "Functional regions",
+                 ["members", "residents_in_work", "supply_containment",
+                  "demand_containment", "valid"])
+
+
+def _print_differences(result, obs) -> None:
+    """The 2011 TTWAs split across most regions, and the regions joining most TTWAs."""
+    pairs = result.dropna(subset=["ttwa_2011"])
+    split = pairs.groupby("ttwa_2011")["region"].nunique().sort_values(ascending=False)
+    joined = pairs.groupby("region")["ttwa_2011"].nunique().sort_values(ascending=False)
+    console.print("2011 TTWAs now split across most regions: " + ", ".join(
+        f"{obs.area_name(c)} ({n})" for c, n in split.head(5).items() if n > 1))
+    console.print("Regions joining most 2011 TTWAs: " + ", ".join(
+        f"{obs.area_name(c)} ({n})" for c, n in joined.head(5).items() if n > 1))
+
+
+@regions_app.command("show")
+def regions_show(place: str, method: Annotated[str, typer.Option()] = "ttwa",
+                 warehouse: WarehouseOption = None) -> None:
+    """The functional region(s) of a place, with how self-contained they are."""
+    obs = _observatory(warehouse)
+    try:
+        target = obs.place(place)
+        members = obs.region_of(target, method)
+    except (ValueError, PlacelensError) as error:
+        _fail(error)
+    stats = obs.functional_regions(method).attrs["stats"]
+    console.print(f"[yellow]{LOCKDOWN}[/]")
+    for region in members["region"].unique():
+        row = stats.loc[region]
+        Console().print(f"[bold]{row['name']}[/] ({int(row['members'])} districts): "
+                        f"{row['residents_in_work']:,.0f} residents in work; supply-side "
+                        f"self-containment {row['supply_containment']:.1%}, demand-side "
+                        f"{row['demand_containment']:.1%}; meets the criteria: {row['valid']}")
+    _write_table(members, None, f"Districts of {target.name}",
+                 ["name", "region_name", "share_within_region", "share_within_authority"])
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -72,7 +72,8 @@ def bar_chart(frame: pd.DataFrame, category: str, value: str, title: str, x_titl
 
 
 def choropleth(features: list[dict], title: str, legend_title: str, source: str,
-               highlight: set[str], width: int = 380, height: int = 380) -> str:
+               highlight: set[str], width: int = 380, height: int = 380,
+               value_format: str = ",.0f") -> str:
     """A map of areas coloured by ``properties.value``; ``highlight`` codes are outlined."""
     collection = {"type": "FeatureCollection", "features": features}
     data = alt.Data(values=json.loads(json.dumps(collection))["features"])
@@ -80,9 +81,10 @@ def choropleth(features: list[dict], title: str, legend_title: str, source: str,
     fill = base.mark_geoshape(stroke="white", strokeWidth=0.5).encode(
         color=alt.Color("properties.value:Q", title=legend_title,
                         scale=alt.Scale(type="quantize", nice=True, scheme="blues"),
-                        legend=alt.Legend(orient="bottom", format=",.0f")),
+                        legend=alt.Legend(orient="bottom", format=value_format)),
         tooltip=[alt.Tooltip("properties.name:N", title="Area"),
-                 alt.Tooltip("properties.value:Q", title=legend_title)])
+                 alt.Tooltip("properties.value:Q", title=legend_title,
+                             format=value_format)])
     outline = base.transform_filter(
         alt.FieldOneOfPredicate(field="properties.code", oneOf=sorted(highlight))
     ).mark_geoshape(fill=None, stroke=PALETTE["highlight"], strokeWidth=2)

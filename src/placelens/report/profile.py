@@ -42,6 +42,9 @@ MIN_SHARE_FOR_LQ = 0.01
 SOURCE_IDS_ALWAYS = ["ons_rgva_lad_2025", "ons_subregional_productivity_2024",
                      "ons_gdhi_lad_2024", "ons_population_itl_2024", "ons_lad23_itl21_lookup",
                      "ons_city_region_lookup", "ons_lad_2023_boundaries",
+                     "census2021_odwp01ew_ltla", "ons_ttwa_2011",
+                     "ons_subnational_indicators_2024",
+                     "mysociety_uk_ruc", "ons_sam_lad_2023",
                      "nomis_bres_nuts2013_sic4", "nomis_idbr_nuts2013_sic4"]
 
 
@@ -296,6 +299,48 @@ class ProfileBuilder:
                     "industry"].head(5)) or "none")
         return section
 
+    def functional_region(self, place: Place) -> dict:
+        """The functional region(s) of the place's districts (TTWA method, Census 2021
+        commuters), how self-contained they are, and a map of the region's districts."""
+        try:
+            members = self.obs.region_of(place)
+        except ValueError as error:
+            return {"available": False, "reason": str(error)}
+        regions = self.obs.functional_regions()
+        stats = regions.attrs["stats"]
+        mine = stats.loc[members["region"].unique()]
+        summary = pd.DataFrame({
+            "Region": mine["name"], "Districts": mine["members"],
+            "Commuting residents": mine["residents_in_work"].map(_fmt),
+            "Supply-side self-containment": mine["supply_containment"].map(
+                lambda v: f"{v:.1%}"),
+            "Demand-side self-containment": mine["demand_containment"].map(
+                lambda v: f"{v:.1%}"),
+            "Meets the criteria": mine["valid"].map({True: "yes", False: "no"})})
+        districts = pd.DataFrame({
+            "District": members["name"], "Region": members["region_name"],
+            "Commuting kept in the region": members["share_within_region"].map(
+                lambda v: f"{v:.1%}"),
+            "Kept in its combined authority / city region": members[
+                "share_within_authority"].map(lambda v: "–" if pd.isna(v) else f"{v:.1%}")})
+        area = regions[regions["region"].isin(mine.index)]
+        shapes = self.obs.warehouse.boundaries("LAD", list(area.index))
+        features = [{"type": "Feature", "geometry": json.loads(row.geojson),
+                     "properties": {"code": row.area_code, "name": area.loc[row.area_code,
+                                                                              "name"],
+                                    "value": float(area.loc[row.area_code,
+                                                            "share_within_region"])}}
+                    for row in shapes.itertuples(index=False)]
+        svg = charts.choropleth(
+            features, f"Functional region of {place.name}: share of each district's "
+            "commuting kept in the region", "share of commuting", "ONS Census 2021 "
+            "(ODWP01EW); ONS LAD boundaries May 2023", set(place.members)
+            if len(area) > len(place.members) else set(), value_format=".0%")
+        return {"available": True, "summary": summary.pipe(as_table),
+                "districts": districts.pipe(as_table), "svg": svg,
+                "ari": f"{regions.attrs['ari_vs_ttwa_2011']:.2f}",
+                "count": len(stats)}
+
     def _index_section(self, place: Place, set_name: str) -> dict:
         scores = self.obs.innovation_index(set_name)
         row = scores.loc[place.code]
@@ -383,6 +428,7 @@ class ProfileBuilder:
             "innovation": self.innovation(place), "specialisation": self.specialisations(place),
             "shift_share": self.shift_share(place), "map": self.map(place),
             "complexity": self.complexity(place), "benchmarking": self.benchmarking(place),
+            "region": self.functional_region(place),
             "sources": self.sources(), "ogl": placelens.OGL_ATTRIBUTION,
             "os": placelens.OS_ATTRIBUTION.format(year=2023), "build": info,
             "version": placelens.__version__, "today": date.today().isoformat(),
