@@ -126,10 +126,13 @@ def test_regions_as_an_area_set_profile(tmp_path, warehouse_path):
 
     sets = tmp_path / "sets"
     result = CliRunner().invoke(app, ["regions", "build", "--area-set",
-                                      str(sets / "regions.csv"), "--warehouse",
+                                      str(sets / "regions.csv"), "--map",
+                                      str(tmp_path / "regions.html"), "--warehouse",
                                       str(warehouse_path)])
     assert result.exit_code == 0, result.output
     assert "adjusted Rand index" in result.output and "lockdown" in result.output
+    page = (tmp_path / "regions.html").read_text(encoding="utf-8")
+    assert "<svg" in page and "lockdown" in page and "Open Government Licence" in page
     written = pd.read_csv(sets / "regions.csv")
     assert written["lad_code"].nunique() == 318 and written["set_code"].str.startswith(
         "PL_FR_").all()

@@ -504,6 +504,8 @@ def regions_build(
     flows: Annotated[Path | None, typer.Option(help="Your own flow table (CSV: origin, "
                                                "destination, count) instead of Census 2021."
                                                )] = None,
+    map_file: Annotated[Path | None, typer.Option("--map", help="Write an HTML page with a map "
+                                                  "of the regions and their table.")] = None,
     area_set: Annotated[Path | None, typer.Option(help="Write the regions as an area-set CSV "
                                                   "(e.g. area_sets/functional_regions.csv) so "
                                                   "profiles and metrics work on them.")] = None,
@@ -538,6 +540,11 @@ def regions_build(
     invalid = stats[~stats["valid"]]
     console.print(f"{len(stats)} regions; {len(stats) - len(invalid)} meet the criteria"
                   + (f"; not valid: {', '.join(invalid.index[:10])}" if len(invalid) else "."))
+    if map_file is not None and flows is None:
+        from placelens.report.regions_page import write_regions_page
+
+        write_regions_page(obs, result, stats, map_file)
+        console.print(f"Wrote the map of regions to {map_file.resolve()}")
     if area_set is not None:
         names = stats["name"] if "name" in stats else pd.Series(stats.index, stats.index)
         frame = pd.DataFrame({"set_code": "PL_FR_" + result["region"].astype(str),

@@ -89,3 +89,17 @@ def choropleth(features: list[dict], title: str, legend_title: str, source: str,
         alt.FieldOneOfPredicate(field="properties.code", oneOf=sorted(highlight))
     ).mark_geoshape(fill=None, stroke=PALETTE["highlight"], strokeWidth=2)
     return _finish(alt.layer(fill, outline), title, source, width, height)
+
+
+def region_map(features: list[dict], title: str, source: str, width: int = 560,
+               height: int = 640) -> str:
+    """Areas coloured by ``properties.region`` (neighbouring regions get different colours
+    from a 20-colour palette), with region names in the tooltip."""
+    data = alt.Data(values=features)
+    chart = alt.Chart(data).project(type="mercator").mark_geoshape(
+        stroke="white", strokeWidth=0.3).encode(
+        color=alt.Color("properties.colour:N", scale=alt.Scale(scheme="tableau20"),
+                        legend=None),
+        tooltip=[alt.Tooltip("properties.name:N", title="District"),
+                 alt.Tooltip("properties.region:N", title="Functional region")])
+    return _finish(chart, title, source, width, height)

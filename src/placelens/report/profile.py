@@ -62,6 +62,12 @@ def _fmt(value: float | None, decimals: int = 0, unit: str = "") -> str:
     return f"£{text}" if unit == "£" else f"£{text}m" if unit == "£m" else text
 
 
+def template_environment() -> Environment:
+    """The Jinja environment for every page placelens writes (autoescaped)."""
+    return Environment(loader=PackageLoader("placelens.report", "templates"),
+                       autoescape=select_autoescape(["html", "j2"]))
+
+
 class ProfileBuilder:
     """Builds profiles from one :class:`Observatory`, caching what all profiles share."""
 
@@ -70,8 +76,7 @@ class ProfileBuilder:
         self.period = self.obs.gva_periods()[-1]
         self._lad_structure: pd.DataFrame | None = None
         self._backtest: dict | None = None
-        self.env = Environment(loader=PackageLoader("placelens.report", "templates"),
-                               autoescape=select_autoescape(["html", "j2"]))
+        self.env = template_environment()
 
     # ---- sections -----------------------------------------------------------------
     def comparators(self, place: Place) -> list[Place]:
