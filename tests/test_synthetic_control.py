@@ -1,0 +1,99 @@
+"""Synthetic control: exact cases, bad panels, and the California Proposition 99 study."""
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from placelens.analysis import synthetic_control as sc
+
+PROP99 = "synth_control_benchmarks/california_prop99_smoking_adh2010.csv"
+ADH_PREDICTORS = [
+    sc.Predictor("lnincome", tuple(range(1980, 1989))),
+    sc.Predictor("retprice", tuple(range(1980, 1989))),
+    sc.Predictor("age15to24", tuple(range(1980, 1989))),
+    sc.Predictor("beer", tuple(range(1984, 1989))),
+    sc.Predictor("cigsale", (1988,)), sc.Predictor("cigsale", (1980,)),
+    sc.Predictor("cigsale", (1975,)),
+]
+
+
+def test_donor_weights_recover_an_exact_convex_combination():
+    x0 = np.array([[1.0, 5.0, 9.0], [2.0, 0.0, 4.0]])  # predictors × donors
+    x1 = x0 @ np.array([0.3, 0.7, 0.0])
+    w = sc.donor_weights(x1, x0, np.array([0.5, 0.5]))
+    assert w == pytest.approx([0.3, 0.7, 0.0], abs=1e-6)
+    assert w.sum() == pytest.approx(1.0)
+
+
+def _panel(effect=0.0):
+    """Treated = 0.5 a + 0.5 b (or another exact mix) in every pre year; an effect is added
+    from 2005."""
+    years = list(range(2000, 2010))
+    rows = []
+    for name, level in (("a", 10.0), ("b", 20.0), ("c", 40.0), ("d", 5.0)):
+        for year in years:
+            rows.append({"unit": name, "year": year, "y": level + year - 2000,
+                         "x": level})
+    for year in years:
+        rows.append({"unit": "t", "year": year,
+                     "y": 15.0 + year - 2000 + (effect if year >= 2005 else 0.0), "x": 15.0})
+    return pd.DataFrame(rows)
+
+
+def test_a_known_effect_is_recovered():
+    predictors = [sc.Predictor("x", tuple(range(2000, 2005))), sc.Predictor("y", (2004,))]
+    result = sc.synthetic_control(_panel(effect=3.0), "unit", "year", "y", "t", 2005,
+                                  predictors, starts=3)
+    # several donor mixes reproduce the treated path exactly; any of them gives the effect
+    assert result.weights.sum() == pytest.approx(1.0) and (result.weights >= 0).all()
+    assert result.pre_rmspe == pytest.approx(0.0, abs=1e-3)
+    assert result.average_gap() == pytest.approx(3.0, abs=1e-3)
+
+
+@pytest.mark.parametrize("change,message", [
+    (lambda p: p[~((p.unit == "a") & (p.year == 2003))], "unbalanced"),
+    (lambda p: p.assign(x=np.where(p.unit == "c", np.nan, p.x)), "no values for c"),
+    (lambda p: p[p.unit != "t"], "treated unit 't' is not in the panel"),
+    (lambda p: p[p.unit.isin(["t", "a"])], "at least 2 donors"),
+])
+def test_bad_panels_are_explained(change, message):
+    predictors = [sc.Predictor("x", tuple(range(2000, 2005)))]
+    with pytest.raises(ValueError, match=message):
+        sc.synthetic_control(change(_panel()), "unit", "year", "y", "t", 2005, predictors)
+
+
+def test_treatment_year_outside_the_panel():
+    with pytest.raises(ValueError, match="treatment year 1990"):
+        sc.synthetic_control(_panel(), "unit", "year", "y", "t", 1990,
+                             [sc.Predictor("x", (2000,))])
+
+
+@pytest.fixture(scope="module")
+def prop99(datapack):
+    panel = pd.read_csv(datapack / PROP99)
+    result = sc.synthetic_control(panel, "state", "year", "cigsale", "California", 1989,
+                                  ADH_PREDICTORS)
+    return panel, result
+
+
+def test_prop99_donor_weights_match_adh_2010(prop99):
+    _, result = prop99
+    published = {"Utah": 0.334, "Nevada": 0.234, "Montana": 0.199, "Colorado": 0.164,
+                 "Connecticut": 0.069}
+    for state, weight in published.items():
+        assert result.weights[state] == pytest.approx(weight, abs=0.02)
+    assert result.weights.drop(list(published)).max() < 0.02
+
+
+def test_prop99_gaps_match_adh_2010(prop99):
+    _, result = prop99
+    assert result.gap[2000] == pytest.approx(-26, abs=2)     # "about 26 packs" by 2000
+    assert result.average_gap(1989, 2000) == pytest.approx(-19, abs=1.5)
+    assert result.actual[1970] == 123.0 and result.actual[2000] == 41.6
+
+
+def test_prop99_placebo_p_value_is_one_in_39(prop99):
+    panel, result = prop99
+    table = sc.placebo_in_space(panel, "state", "year", "cigsale", result, ADH_PREDICTORS)
+    assert len(table) == 39
+    assert table.attrs["p_value"] == pytest.approx(1 / 39)
