@@ -1,0 +1,160 @@
+"""Difference-in-differences and event studies (METHODS §9).
+
+``twfe``: the two-way fixed-effects estimate with standard errors clustered by unit (CR1).
+It is biased when adoption is staggered and effects vary over time, because already-treated
+units act as controls. ``callaway_santanna`` avoids that: each cohort (units first treated in
+year g) is compared with never-treated (or not-yet-treated) units, ATT(g, t) =
+E[Y_t − Y_{g−1} | cohort g] − E[Y_t − Y_{g−1} | controls], and the ATT(g, t) are averaged by
+cohort size over post-treatment cells (overall) or by years since treatment (event study).
+Uncertainty comes from a seeded bootstrap over units.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+
+@dataclass
+class Estimate:
+    estimate: float
+    std_error: float
+    method: str
+
+    @property
+    def interval(self) -> tuple[float, float]:
+        return (self.estimate - 1.96 * self.std_error, self.estimate + 1.96 * self.std_error)
+
+
+def _check(panel: pd.DataFrame, columns: list[str]) -> None:
+    missing = [c for c in columns if c not in panel.columns]
+    if missing:
+        raise ValueError(f"the panel has no column(s) {missing}")
+    if panel.duplicated(columns[:2]).any():
+        raise ValueError("the panel has more than one row for some unit and period")
+
+
+def _demean(values: np.ndarray, units: np.ndarray, times: np.ndarray,
+            sweeps: int = 200) -> np.ndarray:
+    """Remove unit and time means (alternating projections; exact for balanced panels)."""
+    out = values.astype("float64").copy()
+    for _ in range(sweeps):
+        before = out.copy()
+        for codes in (units, times):
+            sums = np.zeros((codes.max() + 1,) + out.shape[1:])
+            np.add.at(sums, codes, out)
+            counts = np.bincount(codes)
+            out = out - (sums / counts.reshape((-1,) + (1,) * (out.ndim - 1)))[codes]
+        if np.abs(out - before).max() < 1e-12:
+            break
+    return out
+
+
+def _clustered_ols(y: np.ndarray, x: np.ndarray, clusters: np.ndarray,
+                   absorbed: int) -> tuple[np.ndarray, np.ndarray]:
+    """OLS coefficients and CR1 cluster-robust standard errors."""
+    xtx_inv = np.linalg.pinv(x.T @ x)
+    beta = xtx_inv @ x.T @ y
+    residual = y - x @ beta
+    scores = np.zeros((clusters.max() + 1, x.shape[1]))
+    np.add.at(scores, clusters, x * residual[:, None])
+    meat = scores.T @ scores
+    n, g, k = len(y), clusters.max() + 1, x.shape[1] + absorbed
+    correction = g / (g - 1) * (n - 1) / (n - k)
+    covariance = correction * xtx_inv @ meat @ xtx_inv
+    return beta, np.sqrt(np.diag(covariance))
+
+
+def twfe(panel: pd.DataFrame, unit: str, time: str, outcome: str, treated: str) -> Estimate:
+    """y_it = a_i + b_t + δ D_it + e_it; ``treated`` is the 0/1 column D_it."""
+    _check(panel, [unit, time, outcome, treated])
+    units, _ = pd.factorize(panel[unit])
+    times, _ = pd.factorize(panel[time])
+    data = _demean(np.column_stack([panel[outcome], panel[treated]]), units, times)
+    beta, se = _clustered_ols(data[:, 0], data[:, 1:2], units,
+                              absorbed=units.max() + times.max() + 1)
+    return Estimate(float(beta[0]), float(se[0]), "two-way fixed effects")
+
+
+def event_study(panel: pd.DataFrame, unit: str, time: str, outcome: str, first_treated: str,
+                leads: int = 3, lags: int = 3) -> pd.DataFrame:
+    """TWFE with dummies for years relative to first treatment (−1 omitted; ends binned);
+    ``first_treated`` is the first treated year, NaN for never-treated units."""
+    _check(panel, [unit, time, outcome, first_treated])
+    relative = (panel[time] - panel[first_treated]).clip(-leads, lags)
+    events = [e for e in range(-leads, lags + 1) if e != -1]
+    dummies = np.column_stack([(relative == e).to_numpy(dtype=float) for e in events])
+    units, _ = pd.factorize(panel[unit])
+    times, _ = pd.factorize(panel[time])
+    data = _demean(np.column_stack([panel[outcome], dummies]), units, times)
+    beta, se = _clustered_ols(data[:, 0], data[:, 1:], units,
+                              absorbed=units.max() + times.max() + 1)
+    return pd.DataFrame({"estimate": beta, "std_error": se}, index=pd.Index(
+        events, name="years_since_treatment"))
+
+
+def group_time_att(panel: pd.DataFrame, unit: str, time: str, outcome: str,
+                   first_treated: str, control: str = "never") -> pd.DataFrame:
+    """ATT(g, t) for every cohort g and year t, with the cohort's size. ``control``:
+    'never' (never-treated units) or 'notyet' (units not yet treated by t)."""
+    _check(panel, [unit, time, outcome, first_treated])
+    wide = panel.pivot(index=unit, columns=time, values=outcome)
+    cohort = panel.groupby(unit)[first_treated].first().reindex(wide.index)
+    years = list(wide.columns)
+    rows = []
+    for g in sorted(cohort.dropna().unique()):
+        base = g - 1
+        if base not in years:
+            continue
+        members = cohort.index[cohort == g]
+        for t in years:
+            if t == base:
+                continue
+            if control == "never":
+                controls = cohort.index[cohort.isna()]
+            else:
+                controls = cohort.index[cohort.isna() | (cohort > max(t, base))]
+            if len(controls) == 0:
+                continue
+            change = wide[t] - wide[base]
+            rows.append({"cohort": g, "year": t, "size": len(members),
+                         "att": change[members].mean() - change[controls].mean()})
+    return pd.DataFrame(rows)
+
+
+def callaway_santanna(panel: pd.DataFrame, unit: str, time: str, outcome: str,
+                      first_treated: str, control: str = "never", draws: int = 200,
+                      seed: int = 0) -> tuple[Estimate, pd.DataFrame]:
+    """Overall ATT (post-treatment ATT(g, t) averaged with cohort-size weights) and the event
+    study by years since treatment, with bootstrap standard errors over units."""
+    def aggregate(frame: pd.DataFrame) -> tuple[float, pd.Series]:
+        cells = group_time_att(frame, unit, time, outcome, first_treated, control)
+        cells["since"] = cells["year"] - cells["cohort"]
+        post = cells[cells["since"] >= 0]
+        overall = float(np.average(post["att"], weights=post["size"]))
+        dynamic = cells.groupby("since").apply(
+            lambda c: np.average(c["att"], weights=c["size"]), include_groups=False)
+        return overall, dynamic
+
+    overall, dynamic = aggregate(panel)
+    units = panel[unit].unique()
+    rng = np.random.default_rng(seed)
+    boot_overall, boot_dynamic = [], []
+    grouped = {u: rows for u, rows in panel.groupby(unit)}
+    for _ in range(draws):
+        chosen = rng.choice(units, len(units), replace=True)
+        sample = pd.concat([grouped[u].assign(**{unit: f"{u}#{k}"})
+                            for k, u in enumerate(chosen)], ignore_index=True)
+        try:
+            o, d = aggregate(sample)
+        except (ValueError, ZeroDivisionError):
+            continue
+        boot_overall.append(o)
+        boot_dynamic.append(d)
+    dynamic_se = pd.concat(boot_dynamic, axis=1).std(axis=1).reindex(dynamic.index)
+    table = pd.DataFrame({"estimate": dynamic, "std_error": dynamic_se})
+    table.index.name = "years_since_treatment"
+    return Estimate(overall, float(np.std(boot_overall, ddof=1)),
+                    f"Callaway–Sant'Anna ({control}-treated controls)"), table
