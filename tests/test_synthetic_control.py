@@ -97,3 +97,55 @@ def test_prop99_placebo_p_value_is_one_in_39(prop99):
     table = sc.placebo_in_space(panel, "state", "year", "cigsale", result, ADH_PREDICTORS)
     assert len(table) == 39
     assert table.attrs["p_value"] == pytest.approx(1 / 39)
+
+
+@pytest.mark.parametrize("file,unit,outcome,treated,year,extra", [
+    ("basque_abadie_gardeazabal2003.csv", "regionname", "gdpcap",
+     "Basque Country (Pais Vasco)", 1970, "invest"),
+    ("germany_reunification_adh2015.csv", "country", "gdp", "West Germany", 1990, "trade"),
+    ("texas_prison_cunningham_mixtape.csv", "statefip", "bmprison", 48, 1993, None),
+])
+def test_runs_on_the_other_benchmark_panels(datapack, file, unit, outcome, treated, year,
+                                            extra):
+    panel = pd.read_csv(datapack / "synth_control_benchmarks" / file)
+    panel = panel[panel[unit] != "Spain (Espana)"] if "basque" in file else panel
+    pre = sorted(y for y in panel["year"].unique() if y < year)
+    predictors = [sc.Predictor(outcome, tuple(pre)), sc.Predictor(outcome, (pre[-1],)),
+                  sc.Predictor(outcome, (pre[len(pre) // 2],))]
+    if extra:
+        years = tuple(y for y in pre if panel.loc[panel["year"] == y, extra].notna().all())
+        predictors.append(sc.Predictor(extra, years))
+    result = sc.synthetic_control(panel, unit, "year", outcome, treated, year, predictors,
+                                  starts=3)
+    assert result.weights.sum() == pytest.approx(1.0)
+    level = result.actual[result.actual.index < year].abs().mean()
+    assert result.pre_rmspe < 0.1 * level  # a close pre-treatment fit
+
+
+def test_evidence_grade_rules(prop99):
+    _, result = prop99
+    assert sc.evidence_grade(result, 1 / 39)[0] == 3
+    assert sc.evidence_grade(result, 0.4)[0] == 2
+    assert sc.evidence_grade(result, None)[0] == 2
+
+
+def test_cli_report_and_evidence_record(tmp_path):
+    import json
+
+    from typer.testing import CliRunner
+
+    from placelens.cli import app
+
+    panel = _panel(effect=3.0)
+    panel.to_csv(tmp_path / "panel.csv", index=False)
+    result = CliRunner().invoke(app, [
+        "evaluate", "scm", "--treated", "t", "--outcome", "y", "--start", "2005",
+        "--panel", str(tmp_path / "panel.csv"), "--predictor", "x:2000-2004",
+        "--predictor", "y:2004", "--out", str(tmp_path / "out"), "--html-only",
+        "--intervention", "Test programme"])
+    assert result.exit_code == 0, result.output
+    record = json.loads((tmp_path / "out" / "scm_t_2005.evidence.json").read_text())
+    assert record["effect"] == pytest.approx(3.0, abs=1e-3)
+    assert record["design"] == "synthetic control" and record["grade"] in (2, 3)
+    html = (tmp_path / "out" / "scm_t_2005.html").read_text(encoding="utf-8")
+    assert "Test programme" in html and "<svg" in html

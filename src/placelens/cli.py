@@ -23,6 +23,9 @@ complexity_app = typer.Typer(help="Economic complexity, clusters, opportunities,
                              no_args_is_help=True)
 app.add_typer(places_app, name="places")
 app.add_typer(complexity_app, name="complexity")
+evaluate_app = typer.Typer(help="Impact evaluation: synthetic control and difference-in-"
+                           "differences.", no_args_is_help=True)
+app.add_typer(evaluate_app, name="evaluate")
 regions_app = typer.Typer(help="Functional economic regions from commuting flows.",
                           no_args_is_help=True)
 app.add_typer(regions_app, name="regions")
@@ -589,6 +592,87 @@ def regions_show(place: str, method: Annotated[str, typer.Option()] = "ttwa",
                         f"{row['demand_containment']:.1%}; meets the criteria: {row['valid']}")
     _write_table(members, None, f"Districts of {target.name}",
                  ["name", "region_name", "share_within_region", "share_within_authority"])
+
+
+@evaluate_app.command("scm")
+def evaluate_scm(
+    treated: Annotated[str, typer.Option(help="Treated place (name or code), or unit in "
+                                         "--panel.")],
+    outcome: Annotated[str, typer.Option(help="Indicator id (warehouse) or column (--panel).")],
+    start: Annotated[int, typer.Option(help="First treated year.")],
+    intervention: Annotated[str, typer.Option(help="Name of the intervention.")] = "Intervention",
+    donors: Annotated[list[str] | None, typer.Option(help="Donor codes (repeat); default "
+                                                     "every other unit.")] = None,
+    predictor: Annotated[list[str] | None, typer.Option(help="VARIABLE:FIRST-LAST (repeat); "
+                                                        "default: the outcome's pre-period "
+                                                        "mean and three pre years.")] = None,
+    panel_file: Annotated[Path | None, typer.Option("--panel", help="Your own CSV panel.")
+                          ] = None,
+    unit: Annotated[str, typer.Option(help="Unit column of --panel.")] = "unit",
+    time: Annotated[str, typer.Option(help="Time column of --panel.")] = "year",
+    placebo: Annotated[bool, typer.Option(help="Run the in-space placebo test.")] = True,
+    out: Annotated[Path, typer.Option(help="Output folder.")] = Path("out/evaluations"),
+    html_only: Annotated[bool, typer.Option("--html-only")] = False,
+    warehouse: WarehouseOption = None,
+) -> None:
+    """Synthetic control for one place: report (HTML/PDF) with gap and placebo plots, weights,
+    balance, a plain-language summary, its evidence grade, and an evidence record (JSON)."""
+    from placelens.analysis import synthetic_control as sc
+    from placelens.report.evaluation import write_scm_report
+
+    try:
+        if panel_file is not None:
+            from placelens.sources.tabular import read_csv, to_number
+
+            panel = read_csv(panel_file, required=[unit, time, outcome])
+            for column in panel.columns:
+                if column != unit:
+                    panel[column] = to_number(panel, column, panel_file)
+            panel[time] = panel[time].astype(int)
+            label, name, source = outcome, treated, str(panel_file)
+        else:
+            obs = _observatory(warehouse)
+            place = obs.place(treated, "LAD")
+            table = obs.indicator_table(outcome)
+            table = table[table["area_type"] == "LAD"]
+            panel = table.assign(year=table["period"].str[:4].astype(int)).rename(
+                columns={"area_code": "unit", "value": outcome})[["unit", "year", outcome]]
+            full = panel.groupby("unit")["year"].nunique()
+            panel = panel[panel["unit"].isin(full[full == full.max()].index)]
+            unit, time, treated, name = "unit", "year", place.code, place.name
+            meta = obs.warehouse.table("indicators").set_index("indicator")
+            label = str(meta.loc[outcome, "title"]) if outcome in meta.index else outcome
+            source = "placelens warehouse: " + ", ".join(sorted(set(table["source_id"])))
+        years = sorted(panel[time].unique())
+        pre = [y for y in years if y < start]
+        predictors = [_parse_predictor(p) for p in predictor] if predictor else [
+            sc.Predictor(outcome, tuple(pre)), *[sc.Predictor(outcome, (y,)) for y in
+                                                 (pre[0], pre[len(pre) // 2], pre[-1])]]
+        result = sc.synthetic_control(panel, unit, time, outcome, treated, start, predictors,
+                                      donors or None)
+        placebo_table = sc.placebo_in_space(panel, unit, time, outcome, result, predictors,
+                                            starts=1) if placebo else None
+        paths = write_scm_report(result, placebo_table, out, name, label, intervention,
+                                 source, pdf=not html_only)
+    except (ValueError, PlacelensError, IndexError) as error:
+        _fail(error)
+    console.print(f"Average gap after {start}: {result.average_gap():+.3f}"
+                  + (f"; placebo p = {placebo_table.attrs['p_value']:.3f}"
+                     if placebo_table is not None else ""))
+    for kind, path in paths.items():
+        console.print(f"Wrote {kind}: {path.resolve()}")
+
+
+def _parse_predictor(text: str):
+    from placelens.analysis.synthetic_control import Predictor
+
+    try:
+        variable, span = text.rsplit(":", 1)
+        first, _, last = span.partition("-")
+        return Predictor(variable, tuple(range(int(first), int(last or first) + 1)))
+    except ValueError as error:
+        raise PlacelensError(f"--predictor {text!r} must look like VARIABLE:1980-1988") \
+            from error
 
 
 if __name__ == "__main__":  # pragma: no cover

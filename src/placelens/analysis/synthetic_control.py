@@ -197,9 +197,11 @@ def placebo_in_space(panel: pd.DataFrame, unit: str, time: str, outcome: str,
                      starts: int = 3, seed: int = 0) -> pd.DataFrame:
     """Refit with every donor treated in turn (the real treated unit left out of the pool).
     Returns each unit's pre/post RMSPE and ratio, with the treated unit's p-value in
-    ``attrs['p_value']`` (rank of its ratio among all units, treated included)."""
+    ``attrs['p_value']`` (rank of its ratio among all units, treated included) and every
+    unit's gap by year in ``attrs['gaps']``."""
     rows = [{"unit": result.treated, "pre_rmspe": result.pre_rmspe,
              "post_rmspe": result.post_rmspe, "ratio": result.ratio, "treated": True}]
+    gaps = {result.treated: result.gap}
     pool = list(result.weights.index)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
@@ -209,7 +211,9 @@ def placebo_in_space(panel: pd.DataFrame, unit: str, time: str, outcome: str,
                                     starts=starts, seed=seed)
             rows.append({"unit": donor, "pre_rmspe": fit.pre_rmspe,
                          "post_rmspe": fit.post_rmspe, "ratio": fit.ratio, "treated": False})
+            gaps[donor] = fit.gap
     table = pd.DataFrame(rows).set_index("unit")
+    table.attrs["gaps"] = pd.DataFrame(gaps)
     rank = int((table["ratio"] >= result.ratio).sum())
     table.attrs["p_value"] = rank / len(table)
     return table
@@ -236,3 +240,24 @@ def leave_one_out(panel: pd.DataFrame, unit: str, time: str, outcome: str,
                                        result.treatment_year, predictors,
                                        [d for d in pool if d != donor], **options)
     return out
+
+
+def evidence_grade(result: SCMResult, p_value: float | None) -> tuple[int, str]:
+    """Maryland Scientific Methods Scale level placelens gives a synthetic control.
+
+    The scale has no rung for synthetic control. placelens grades it 3 (a before/after
+    comparison against a justified comparison group) when the pre-treatment fit is good (no
+    poor-fit warning) and the in-space placebo p-value is at most 0.10; otherwise 2 (a
+    comparison with controls that may not be credible)."""
+    good_fit = not result.notes
+    if good_fit and p_value is not None and p_value <= 0.10:
+        return 3, ("Level 3: synthetic control with a close pre-treatment fit and an effect "
+                   f"larger than in {1 - p_value:.0%} of placebo units")
+    reasons = []
+    if not good_fit:
+        reasons.append("the pre-treatment fit is poor")
+    if p_value is None:
+        reasons.append("no placebo test was run")
+    elif p_value > 0.10:
+        reasons.append(f"placebo p = {p_value:.2f} does not single the place out")
+    return 2, "Level 2: comparison against controls, but " + " and ".join(reasons)

@@ -12,6 +12,9 @@ import pandas as pd
 import vl_convert as vlc
 
 FONT = "DejaVu Sans"
+# Charts are rendered offline to SVG, so large tables (e.g. every placebo unit's path) are
+# fine; Altair's browser-oriented 5,000-row guard does not apply.
+alt.data_transformers.disable_max_rows()
 PALETTE = {"place": "#1d70b8", "region": "#f47738", "uk": "#505a5f", "highlight": "#d4351c"}
 
 
@@ -103,3 +106,17 @@ def region_map(features: list[dict], title: str, source: str, width: int = 560,
         tooltip=[alt.Tooltip("properties.name:N", title="District"),
                  alt.Tooltip("properties.region:N", title="Functional region")])
     return _finish(chart, title, source, width, height)
+
+
+def placebo_chart(frame: pd.DataFrame, treated: str, title: str, y_title: str, source: str,
+                  width: int = 460, height: int = 240) -> str:
+    """Gap paths of every placebo unit (grey) with the treated unit's on top (blue)."""
+    data = frame.assign(year=frame["period"].astype(int))
+    base = alt.Chart(data).encode(x=alt.X("year:O", title="Year", axis=alt.Axis(
+        labelAngle=0, values=_ticks(data))), y=alt.Y("value:Q", title=y_title))
+    others = base.transform_filter(alt.datum.unit != treated).mark_line(
+        color="#b1b4b6", strokeWidth=0.8).encode(detail="unit:N")
+    mine = base.transform_filter(alt.datum.unit == treated).mark_line(
+        color=PALETTE["place"], strokeWidth=2.5)
+    zero = alt.Chart(pd.DataFrame({"y": [0]})).mark_rule(color=PALETTE["uk"]).encode(y="y:Q")
+    return _finish(alt.layer(others, mine, zero), title, source, width, height)

@@ -1,0 +1,100 @@
+"""The synthetic-control report (HTML and PDF) and the evidence record it produces."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import asdict, dataclass
+from datetime import date
+from pathlib import Path
+
+import pandas as pd
+
+import placelens
+from placelens.analysis.synthetic_control import SCMResult, evidence_grade
+from placelens.report import charts
+from placelens.report.profile import as_table, template_environment
+
+
+@dataclass
+class EvidenceRecord:
+    """One evaluation, in the form the evidence library will store."""
+
+    place: str
+    place_name: str
+    intervention: str
+    outcome: str
+    design: str
+    start_year: int
+    effect: float
+    effect_unit: str
+    uncertainty: str
+    grade: int
+    grade_reason: str
+    source: str
+    created: str
+
+
+def write_scm_report(result: SCMResult, placebo: pd.DataFrame | None, out_dir: Path,
+                     place_name: str, outcome_label: str, intervention: str,
+                     source: str, pdf: bool = True) -> dict[str, Path]:
+    out_dir.mkdir(parents=True, exist_ok=True)
+    p_value = placebo.attrs["p_value"] if placebo is not None else None
+    grade, reason = evidence_grade(result, p_value)
+    effect = result.average_gap()
+    years = result.actual.index
+    path_chart = charts.trend_chart(pd.concat([
+        pd.DataFrame({"period": years, "value": result.actual.to_numpy(),
+                      "series": place_name}),
+        pd.DataFrame({"period": years, "value": result.synthetic.to_numpy(),
+                      "series": f"Synthetic {place_name}"})]),
+        f"{outcome_label}: {place_name} and its synthetic control", outcome_label, source)
+    gap_frame = result.gap.rename("value").reset_index()
+    gap_frame.columns = ["period", "value"]
+    gap_chart = charts.trend_chart(gap_frame.assign(series="Gap (actual − synthetic)"),
+                                   f"Gap between {place_name} and its synthetic control",
+                                   outcome_label, source)
+    placebo_chart, placebo_table = None, None
+    if placebo is not None:
+        gaps = placebo.attrs["gaps"].stack().rename("value").reset_index()
+        gaps.columns = ["period", "unit", "value"]
+        gaps["series"] = gaps["unit"].where(gaps["unit"] == result.treated, "placebo units")
+        placebo_chart = charts.placebo_chart(gaps, result.treated,
+                                             f"Gaps for {place_name} and every placebo unit",
+                                             outcome_label, source)
+        ranked = placebo.sort_values("ratio", ascending=False)
+        placebo_table = pd.DataFrame({"Unit": ranked.index, "Pre RMSPE": ranked[
+            "pre_rmspe"].map(lambda v: f"{v:.2f}"), "Post RMSPE": ranked["post_rmspe"].map(
+            lambda v: f"{v:.2f}"), "Post/pre ratio": ranked["ratio"].map(lambda v: f"{v:.2f}")
+        }).head(10).pipe(as_table)
+    weights = result.weights[result.weights > 0.001].sort_values(ascending=False)
+    context = {
+        "place": place_name, "treated": result.treated, "outcome": outcome_label,
+        "intervention": intervention, "year": result.treatment_year,
+        "effect": f"{effect:+.2f}", "last_gap": f"{result.gap.iloc[-1]:+.2f}",
+        "last_year": int(years.max()), "pre_rmspe": f"{result.pre_rmspe:.2f}",
+        "p_value": None if p_value is None else f"{p_value:.3f}",
+        "units": None if placebo is None else len(placebo), "grade": grade,
+        "grade_reason": reason, "notes": result.notes, "path_chart": path_chart,
+        "gap_chart": gap_chart, "placebo_chart": placebo_chart,
+        "placebo_table": placebo_table,
+        "weights": pd.DataFrame({"Donor": weights.index, "Weight": weights.map(
+            lambda v: f"{v:.3f}")}).pipe(as_table),
+        "balance": result.balance.round(3).reset_index(names="Predictor").pipe(as_table),
+        "source": source, "ogl": placelens.OGL_ATTRIBUTION, "version": placelens.__version__,
+        "today": date.today().isoformat()}
+    html = template_environment().get_template("evaluation.html.j2").render(**context)
+    stem = f"scm_{result.treated}_{result.treatment_year}".replace(" ", "_")
+    paths = {"html": out_dir / f"{stem}.html", "record": out_dir / f"{stem}.evidence.json"}
+    paths["html"].write_text(html, encoding="utf-8")
+    if pdf:
+        from weasyprint import HTML
+
+        paths["pdf"] = out_dir / f"{stem}.pdf"
+        HTML(string=html, base_url=str(out_dir)).write_pdf(paths["pdf"])
+    interval = "" if p_value is None else f"placebo p = {p_value:.3f} ({len(placebo)} units)"
+    record = EvidenceRecord(result.treated, place_name, intervention, outcome_label,
+                            "synthetic control", result.treatment_year, round(effect, 4),
+                            outcome_label, interval, grade, reason, source,
+                            date.today().isoformat())
+    paths["record"].write_text(json.dumps(asdict(record), indent=2), encoding="utf-8")
+    return paths
