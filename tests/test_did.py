@@ -60,3 +60,20 @@ def test_missing_columns_and_duplicates_are_errors():
         did.twfe(panel, "unit", "year", "y", "treated")
     with pytest.raises(ValueError, match="more than one row"):
         did.twfe(pd.concat([panel, panel.iloc[:1]]), "unit", "year", "y", "d")
+
+
+def test_cli_did_on_a_csv_panel(tmp_path):
+    import json
+
+    from typer.testing import CliRunner
+
+    from placelens.cli import app
+
+    panel = _panel([2004, 2007, None], lambda e: 2.0, units_per=15)
+    panel.rename(columns={"first": "first_treated"}).to_csv(tmp_path / "p.csv", index=False)
+    result = CliRunner().invoke(app, ["evaluate", "did", "--outcome", "y", "--panel",
+                                      str(tmp_path / "p.csv"), "--out", str(tmp_path / "o")])
+    assert result.exit_code == 0, result.output
+    assert "Callaway" in result.output
+    record = json.loads((tmp_path / "o" / "did.evidence.json").read_text())
+    assert record["effect"] == pytest.approx(2.0, abs=0.3) and record["grade"] == 3

@@ -663,6 +663,82 @@ def evaluate_scm(
         console.print(f"Wrote {kind}: {path.resolve()}")
 
 
+@evaluate_app.command("did")
+def evaluate_did(
+    outcome: Annotated[str, typer.Option(help="Indicator id (warehouse) or column (--panel).")],
+    treated: Annotated[list[str] | None, typer.Option(help="PLACE:YEAR, first treated year "
+                                                      "(repeat), for warehouse panels.")
+                       ] = None,
+    panel_file: Annotated[Path | None, typer.Option("--panel", help="Your own CSV panel.")
+                          ] = None,
+    unit: Annotated[str, typer.Option(help="Unit column of --panel.")] = "unit",
+    time: Annotated[str, typer.Option(help="Time column of --panel.")] = "year",
+    first_treated: Annotated[str, typer.Option(help="First-treated-year column of --panel "
+                                               "(blank = never treated).")] = "first_treated",
+    control: Annotated[str, typer.Option(help="never or notyet.")] = "never",
+    intervention: Annotated[str, typer.Option()] = "Intervention",
+    out: Annotated[Path, typer.Option(help="Output folder.")] = Path("out/evaluations"),
+    warehouse: WarehouseOption = None,
+) -> None:
+    """Difference-in-differences for one or many places adopting at different times:
+    two-way fixed effects and the heterogeneity-robust Callaway–Sant'Anna estimator, with an
+    event study; writes the tables and an evidence record."""
+    import json
+    from dataclasses import asdict
+    from datetime import date
+
+    from placelens.analysis import did
+    from placelens.report.evaluation import EvidenceRecord
+
+    try:
+        if panel_file is not None:
+            from placelens.sources.tabular import read_csv, to_number
+
+            panel = read_csv(panel_file, required=[unit, time, outcome, first_treated])
+            for column in (time, outcome, first_treated):
+                panel[column] = to_number(panel, column, panel_file)
+            source, names = str(panel_file), "units in " + panel_file.name
+        else:
+            if not treated:
+                raise PlacelensError("name treated places as --treated PLACE:YEAR")
+            obs = _observatory(warehouse)
+            starts = {}
+            for item in treated:
+                name, _, year = item.rpartition(":")
+                starts[obs.place(name, "LAD").code] = float(year)
+            table = obs.indicator_table(outcome)
+            table = table[table["area_type"] == "LAD"]
+            panel = pd.DataFrame({unit: table["area_code"], time: table["period"].str[:4]
+                                  .astype(int), outcome: table["value"]})
+            full = panel.groupby(unit)[time].nunique()
+            panel = panel[panel[unit].isin(full[full == full.max()].index)]
+            panel[first_treated] = panel[unit].map(starts)
+            source = "placelens warehouse"
+            names = ", ".join(obs.area_name(c) for c in starts)
+        panel["treated_now"] = (panel[time] >= panel[first_treated]).astype(int)
+        simple = did.twfe(panel, unit, time, outcome, "treated_now")
+        robust, dynamic = did.callaway_santanna(panel, unit, time, outcome, first_treated,
+                                                control)
+    except (ValueError, PlacelensError) as error:
+        _fail(error)
+    low, high = robust.interval
+    console.print(f"Two-way fixed effects: {simple.estimate:+.3f} (SE {simple.std_error:.3f})")
+    console.print(f"{robust.method}: {robust.estimate:+.3f} (95% CI {low:+.3f} to "
+                  f"{high:+.3f})")
+    out.mkdir(parents=True, exist_ok=True)
+    dynamic.to_csv(out / "did_event_study.csv")
+    record = EvidenceRecord(names, names, intervention, outcome,
+                            "difference-in-differences (Callaway–Sant'Anna)",
+                            int(panel[first_treated].min()), round(robust.estimate, 4),
+                            outcome, f"95% CI {low:.4g} to {high:.4g}", 3,
+                            "Level 3: before/after against a comparison group (DiD)", source,
+                            date.today().isoformat())
+    (out / "did.evidence.json").write_text(json.dumps(asdict(record), indent=2),
+                                           encoding="utf-8")
+    _write_table(dynamic, None, "Event study (years since treatment)")
+    console.print(f"Wrote {out.resolve()}/did_event_study.csv and did.evidence.json")
+
+
 def _parse_predictor(text: str):
     from placelens.analysis.synthetic_control import Predictor
 
