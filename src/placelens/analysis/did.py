@@ -13,6 +13,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+import warnings
+
 import numpy as np
 import pandas as pd
 
@@ -131,6 +133,8 @@ def callaway_santanna(panel: pd.DataFrame, unit: str, time: str, outcome: str,
     study by years since treatment, with bootstrap standard errors over units."""
     def aggregate(frame: pd.DataFrame) -> tuple[float, pd.Series]:
         cells = group_time_att(frame, unit, time, outcome, first_treated, control)
+        if cells.empty:
+            raise ValueError("no treated cohort has a pre-treatment year and controls")
         cells["since"] = cells["year"] - cells["cohort"]
         post = cells[cells["since"] >= 0]
         overall = float(np.average(post["att"], weights=post["size"]))
@@ -139,6 +143,10 @@ def callaway_santanna(panel: pd.DataFrame, unit: str, time: str, outcome: str,
         return overall, dynamic
 
     overall, dynamic = aggregate(panel)
+    treated_units = panel.loc[panel[first_treated].notna(), unit].nunique()
+    if treated_units < 5:
+        warnings.warn(f"only {treated_units} treated unit(s): bootstrap errors are unreliable "
+                      "and a synthetic control suits single places better", stacklevel=2)
     units = panel[unit].unique()
     rng = np.random.default_rng(seed)
     boot_overall, boot_dynamic = [], []
