@@ -11,9 +11,8 @@ Uncertainty comes from a seeded bootstrap over units.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 import warnings
+from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
