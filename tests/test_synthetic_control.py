@@ -149,3 +149,13 @@ def test_cli_report_and_evidence_record(tmp_path):
     assert record["design"] == "synthetic control" and record["grade"] in (2, 3)
     html = (tmp_path / "out" / "scm_t_2005.html").read_text(encoding="utf-8")
     assert "Test programme" in html and "<svg" in html
+
+
+def test_robustness_checks_on_prop99(prop99):
+    panel, result = prop99
+    table = sc.robustness_table(panel, "state", "year", "cigsale", result, ADH_PREDICTORS)
+    checks = list(table["Check"])
+    assert checks[0] == "Main estimate" and any(c.startswith("In-time") for c in checks)
+    assert {"Leave out Utah", "Leave out Nevada"} <= set(checks)
+    in_time = table[table["Check"].str.startswith("In-time")]["Average gap"].astype(float)
+    assert abs(in_time.iloc[0]) < 5  # no 'effect' before the real start

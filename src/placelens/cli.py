@@ -652,8 +652,9 @@ def evaluate_scm(
                                       donors or None)
         placebo_table = sc.placebo_in_space(panel, unit, time, outcome, result, predictors,
                                             starts=1) if placebo else None
+        checks = sc.robustness_table(panel, unit, time, outcome, result, predictors)
         paths = write_scm_report(result, placebo_table, out, name, label, intervention,
-                                 source, pdf=not html_only)
+                                 source, pdf=not html_only, robustness=checks)
     except (ValueError, PlacelensError, IndexError) as error:
         _fail(error)
     console.print(f"Average gap after {start}: {result.average_gap():+.3f}"

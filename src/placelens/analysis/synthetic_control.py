@@ -261,3 +261,30 @@ def evidence_grade(result: SCMResult, p_value: float | None) -> tuple[int, str]:
     elif p_value > 0.10:
         reasons.append(f"placebo p = {p_value:.2f} does not single the place out")
     return 2, "Level 2: comparison against controls, but " + " and ".join(reasons)
+
+
+def robustness_table(panel: pd.DataFrame, unit: str, time: str, outcome: str,
+                     result: SCMResult, predictors: list[Predictor], fake_lead: int = 5,
+                     starts: int = 3) -> pd.DataFrame:
+    """The in-time placebo (start ``fake_lead`` years early, where the pre-period allows)
+    and every leave-one-out refit, each with its average gap after its start."""
+    rows = [{"Check": "Main estimate", "Start": result.treatment_year,
+             "Average gap": f"{result.average_gap():+.3f}"}]
+    fake = result.treatment_year - fake_lead
+    years = sorted(panel[time].unique())
+    usable = [p for p in predictors if all(y < fake for y in p.years)]
+    if usable and sum(y < fake for y in years) >= 2:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            early = placebo_in_time(panel, unit, time, outcome, result.treated, fake,
+                                    result.treatment_year, usable,
+                                    donors=list(result.weights.index), starts=starts)
+        rows.append({"Check": f"In-time placebo (pretend start {fake})", "Start": fake,
+                     "Average gap": f"{early.average_gap():+.3f}"})
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        for donor, fit in leave_one_out(panel, unit, time, outcome, result, predictors,
+                                        starts=starts).items():
+            rows.append({"Check": f"Leave out {donor}", "Start": result.treatment_year,
+                         "Average gap": f"{fit.average_gap():+.3f}"})
+    return pd.DataFrame(rows)

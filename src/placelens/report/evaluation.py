@@ -36,7 +36,8 @@ class EvidenceRecord:
 
 def write_scm_report(result: SCMResult, placebo: pd.DataFrame | None, out_dir: Path,
                      place_name: str, outcome_label: str, intervention: str,
-                     source: str, pdf: bool = True) -> dict[str, Path]:
+                     source: str, pdf: bool = True,
+                     robustness: pd.DataFrame | None = None) -> dict[str, Path]:
     out_dir.mkdir(parents=True, exist_ok=True)
     p_value = placebo.attrs["p_value"] if placebo is not None else None
     grade, reason = evidence_grade(result, p_value)
@@ -77,6 +78,7 @@ def write_scm_report(result: SCMResult, placebo: pd.DataFrame | None, out_dir: P
         "grade_reason": reason, "notes": result.notes, "path_chart": path_chart,
         "gap_chart": gap_chart, "placebo_chart": placebo_chart,
         "placebo_table": placebo_table,
+        "robustness": None if robustness is None else robustness.pipe(as_table),
         "weights": pd.DataFrame({"Donor": weights.index, "Weight": weights.map(
             lambda v: f"{v:.3f}")}).pipe(as_table),
         "balance": result.balance.round(3).reset_index(names="Predictor").pipe(as_table),
