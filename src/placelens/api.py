@@ -615,9 +615,4 @@ class Observatory:
         return members
 
 
-def membership(places: list[Place]) -> dict[str, str]:
-    """LAD → place code for places whose members do not overlap."""
-    return {lad: place.code for place in places for lad in place.members}
-
-
-__all__ = ["Observatory", "aggregate", "membership"]
+__all__ = ["Observatory", "aggregate"]
