@@ -254,3 +254,18 @@ def test_real_place_types_and_emerging(observatory):
     assert set(places["class"].dropna()) <= {"emerging", "leading", "established", "other"}
     industries = observatory.emerging_activities(observatory.place("Cardiff"))
     assert len(industries) == 36 and industries["growth"].is_monotonic_decreasing
+
+
+def test_per_head_values_are_regional_totals_over_the_same_year_population(observatory):
+    table, provenance = observatory.indicator_set_table("lad_innovation")
+    source = provenance[(provenance["area"] == "W06000015")
+                        & (provenance["indicator"] == "Business R&D spend per head")].iloc[0]
+    assert source["source_area"] == "UKL2"
+    berd = observatory.warehouse.query(
+        "SELECT value FROM observations WHERE indicator = 'nesta_eurostat_berd_data' AND "
+        "area_code = 'UKL2' AND period = ?", [source["period"]])["value"].iloc[0]
+    population = observatory.warehouse.query(
+        "SELECT value FROM observations WHERE indicator = 'population' AND "
+        "area_code = 'TLL2' AND period = ?", [source["period"]])["value"].iloc[0]
+    assert table.loc["W06000015", "Business R&D spend per head"] == pytest.approx(
+        berd / population)

@@ -159,3 +159,17 @@ def test_robustness_checks_on_prop99(prop99):
     assert {"Leave out Utah", "Leave out Nevada"} <= set(checks)
     in_time = table[table["Check"].str.startswith("In-time")]["Average gap"].astype(float)
     assert abs(in_time.iloc[0]) < 5  # no 'effect' before the real start
+
+
+def test_cli_rejects_a_malformed_predictor(tmp_path):
+    from typer.testing import CliRunner
+
+    from placelens.cli import app
+
+    _panel().to_csv(tmp_path / "panel.csv", index=False)
+    result = CliRunner().invoke(app, [
+        "evaluate", "scm", "--treated", "t", "--outcome", "y", "--start", "2005",
+        "--panel", str(tmp_path / "panel.csv"), "--predictor", "x-2000",
+        "--out", str(tmp_path / "out"), "--html-only"])
+    assert result.exit_code == 2 and "VARIABLE:1980-1988" in result.output
+    assert not (tmp_path / "out").exists()  # nothing written on bad input
