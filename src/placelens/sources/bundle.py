@@ -13,6 +13,12 @@ Column contracts (the warehouse creates its tables from these):
 * ``boundaries``: area_code, area_type, vintage, geojson (one Feature geometry as JSON text)
 * ``flows``: origin_code, destination_code, area_type, vintage, period, measure, value,
   source_id (origin–destination counts, e.g. commuting)
+* ``rd_projects``: project_id, grant_reference, title, funder, start_date, end_date, value_gbp,
+  lead_org_id, source_id (funded R&D projects)
+* ``rd_participants``: project_id, org_id, roles (pipe-separated), is_lead, source_id
+* ``rd_organisations``: org_id, name, postcode, region, country, area_code, area_type, vintage,
+  match_method, source_id (area_code NULL when the organisation could not be placed;
+  match_method says how it was placed or why not)
 """
 
 from __future__ import annotations
@@ -37,6 +43,11 @@ TABLE_COLUMNS: dict[str, list[str]] = {
     "boundaries": ["area_code", "area_type", "vintage", "geojson"],
     "flows": ["origin_code", "destination_code", "area_type", "vintage", "period", "measure",
               "value", "source_id"],
+    "rd_projects": ["project_id", "grant_reference", "title", "funder", "start_date",
+                    "end_date", "value_gbp", "lead_org_id", "source_id"],
+    "rd_participants": ["project_id", "org_id", "roles", "is_lead", "source_id"],
+    "rd_organisations": ["org_id", "name", "postcode", "region", "country", "area_code",
+                         "area_type", "vintage", "match_method", "source_id"],
 }
 
 

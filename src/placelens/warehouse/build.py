@@ -29,6 +29,7 @@ from placelens.sources import (
     ons_subnational_indicators,
     ons_subregional_productivity,
     ons_ttwa2011,
+    ukri_gtr,
 )
 from placelens.sources.bundle import TABLE_COLUMNS, SourceTables
 
@@ -37,7 +38,7 @@ SOURCE_MODULES: list[ModuleType] = [
     ons_geography, boundaries, ons_regional_accounts, ons_subregional_productivity,
     ons_regional_population, bres, census2011_workplace, ons_subnational_indicators,
     nesta_indicators, ons_area_measurements, mysociety_rural_urban, census2021_commuting,
-    ons_ttwa2011,
+    ons_ttwa2011, ukri_gtr,
 ]
 SORT_KEYS = {
     "areas": ["area_type", "area_code", "vintage"],
@@ -50,6 +51,9 @@ SORT_KEYS = {
     "activity_codes": ["classification", "activity_code"],
     "boundaries": ["area_type", "area_code"],
     "flows": ["measure", "origin_code", "destination_code"],
+    "rd_projects": ["project_id"],
+    "rd_participants": ["project_id", "org_id"],
+    "rd_organisations": ["org_id"],
 }
 
 

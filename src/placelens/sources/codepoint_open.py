@@ -1,0 +1,112 @@
+"""Ordnance Survey Code-Point Open: every live GB postcode with its local authority district.
+
+Used to place organisations (by their postcode) in a district. A postcode that has been
+terminated since the organisation registered falls back to its postcode sector, then to its
+outcode (postcode district), taking the district that holds most of the sector's or outcode's
+live postcodes. Northern Ireland (BT) postcodes are not in Code-Point Open.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import duckdb
+import pandas as pd
+
+from placelens.errors import DataFormatError
+from placelens.sources.provenance import OGL, SourceInfo
+from placelens.sources.tabular import read_csv, require_values, to_number
+
+FOLDER = "postcode_lookup_codepoint_open_2025"
+POSTCODE_FILE = f"{FOLDER}/codepoint_open_2025_10_postcode_to_lad.csv.gz"
+SECTOR_FILE = f"{FOLDER}/postcode_sector_to_lad_2025.csv.gz"
+OUTCODE_FILE = f"{FOLDER}/postcode_district_outcode_to_lad_2025.csv"
+SOURCE_ID = "os_codepoint_open_2025_10"
+LAD_VINTAGE = "2025"
+ATTRIBUTION = ("Contains OS data © Crown copyright and database right 2025; Contains Royal Mail "
+               "data © Royal Mail copyright and database right 2025; Contains National "
+               "Statistics data © Crown copyright and database right 2025")
+INFO = SourceInfo(
+    SOURCE_ID, "Code-Point Open (postcode to local authority district)", "Ordnance Survey",
+    "2025.4.0 (October 2025)", OGL, ATTRIBUTION,
+    "https://www.ordnancesurvey.co.uk/products/code-point-open",
+    f"{POSTCODE_FILE}; {SECTOR_FILE}; {OUTCODE_FILE}",
+    "LAD October 2025 (Boundary-Line); codes unchanged from LAD 2023 in Great Britain",
+    "Great Britain only: Northern Ireland (BT) postcodes are not covered. Live postcodes only; "
+    "terminated postcodes fall back to their sector, then their outcode.")
+
+#: How a postcode was placed, best first.
+MATCH_METHODS = ("postcode", "sector", "outcode")
+UK_POSTCODE = re.compile(r"^([A-Z]{1,2}\d[A-Z\d]?)(\d)([A-Z]{2})$")
+
+
+def normalise_postcode(raw: object) -> str | None:
+    """Upper-case without spaces (``"b1 1ay"`` → ``"B11AY"``); None when not a UK postcode."""
+    if not isinstance(raw, str):
+        return None
+    compact = re.sub(r"\s+", "", raw).upper()
+    return compact if UK_POSTCODE.match(compact) else None
+
+
+def postcode_parts(compact: str) -> tuple[str, str]:
+    """(outcode, sector) of a compact postcode: ``"B11AY"`` → (``"B1"``, ``"B1 1"``)."""
+    match = UK_POSTCODE.match(compact)
+    return match.group(1), f"{match.group(1)} {match.group(2)}"
+
+
+def locate_postcodes(postcodes: pd.Series, datapack: Path) -> pd.DataFrame:
+    """District of each postcode (index kept): columns ``lad_code`` and ``match_method``.
+
+    ``match_method`` is ``postcode``, ``sector`` or ``outcode`` when placed, else the reason it
+    was not: ``no postcode``, ``Northern Ireland`` (BT, not covered) or ``not found``.
+    """
+    compact = postcodes.map(normalise_postcode)
+    exact = _exact_lookup(compact.dropna().unique(), datapack / POSTCODE_FILE)
+    sector = _area_lookup(datapack / SECTOR_FILE, "sector", "share_of_sector")
+    outcode = _area_lookup(datapack / OUTCODE_FILE, "outcode", "share_of_outcode")
+    placed = [_place(value, exact, sector, outcode) for value in compact]
+    return pd.DataFrame(placed, columns=["lad_code", "match_method"], index=postcodes.index)
+
+
+def _place(compact: str | None, exact: dict, sector: dict, outcode: dict
+           ) -> tuple[str | None, str]:
+    """(LAD, method) of one compact postcode, trying the finest lookup first."""
+    if not isinstance(compact, str):
+        return None, "no postcode"
+    out, sec = postcode_parts(compact)
+    for method, table, key in zip(MATCH_METHODS, (exact, sector, outcode), (compact, sec, out),
+                                  strict=True):
+        if table.get(key):
+            return table[key], method
+    return None, "Northern Ireland" if compact.startswith("BT") else "not found"
+
+
+def _exact_lookup(wanted, path: Path) -> dict[str, str]:
+    """Compact postcode → LAD for the wanted postcodes, read with DuckDB (1.7 M rows)."""
+    if not path.exists():
+        raise DataFormatError(path, "file not found (check PLACELENS_DATAPACK)")
+    con = duckdb.connect()
+    try:
+        con.register("wanted", pd.DataFrame({"compact": list(wanted)}))
+        rows = con.execute(
+            "SELECT compact, lad_code FROM (SELECT replace(postcode, ' ', '') AS compact, "
+            "lad_code FROM read_csv(?, header=true, all_varchar=true, strict_mode=true)) "
+            "JOIN wanted USING (compact) WHERE coalesce(lad_code, '') <> ''",
+            [str(path)]).fetchall()
+    except (duckdb.Error, EOFError, OSError) as exc:
+        raise DataFormatError(path, f"cannot be read as the Code-Point Open lookup ({exc})") \
+            from exc
+    finally:
+        con.close()
+    return dict(rows)
+
+
+def _area_lookup(path: Path, key: str, share: str) -> dict[str, str]:
+    """Sector or outcode → the district holding the largest share of its live postcodes."""
+    frame = read_csv(path, required=[key, "lad_code", share])
+    require_values(frame, "lad_code", path, r"[ESW]\d{8}")
+    frame["share"] = to_number(frame, share, path)
+    best = frame.sort_values([key, "share", "lad_code"], ascending=[True, False, True])
+    best = best.drop_duplicates(key)
+    return dict(zip(best[key], best["lad_code"], strict=True))
