@@ -23,6 +23,7 @@ import numpy as np
 import pandas as pd
 import scipy.sparse
 
+from placelens.analysis.communities import leiden_ensemble
 from placelens.errors import DataFormatError
 
 
@@ -247,35 +248,19 @@ def leiden_regions(table: FlowTable, resolution: float = 1.0, runs: int = 20, se
     """Community detection alternative: Leiden (modularity with a resolution parameter) on
     the undirected commuting graph, edge weight T_ij + T_ji. Self-flows are left out of the
     graph (they would only add to a unit's own degree) but count in the reported
-    self-containment. A seeded ensemble of ``runs`` gives each unit a stability: the mean
-    Jaccard overlap between its community in each run and in the first run."""
-    import igraph
-    import leidenalg
-
+    self-containment. A seeded ensemble of ``runs`` keeps the best partition and gives each
+    unit a stability (see :func:`placelens.analysis.communities.leiden_ensemble`). Each
+    region is named after its unit with most residents."""
     symmetric = (table.flows + table.flows.T).tocoo()
     keep = symmetric.row < symmetric.col
-    graph = igraph.Graph(n=len(table.units), edges=list(zip(
-        symmetric.row[keep].tolist(), symmetric.col[keep].tolist(), strict=True)),
-        edge_attrs={"weight": symmetric.data[keep].tolist()})
-    partitions = []
-    for run in range(runs):
-        partition = leidenalg.find_partition(
-            graph, leidenalg.RBConfigurationVertexPartition, weights="weight",
-            resolution_parameter=resolution, seed=seed + run)
-        partitions.append(np.asarray(partition.membership))
-    reference = partitions[0]
-    stability = np.zeros(len(table.units))
-    for membership in partitions:
-        for unit in range(len(table.units)):
-            mine = reference == reference[unit]
-            theirs = membership == membership[unit]
-            stability[unit] += (mine & theirs).sum() / (mine | theirs).sum()
+    found = leiden_ensemble(len(table.units), symmetric.row[keep], symmetric.col[keep],
+                            symmetric.data[keep], resolution=resolution, runs=runs, seed=seed)
     names = {}
-    for community in np.unique(reference):
-        members = np.flatnonzero(reference == community)
+    for community in np.unique(found.membership):
+        members = np.flatnonzero(found.membership == community)
         names[community] = table.units[members[np.argmax(table.residents[members])]]
-    return pd.DataFrame({"region": [names[c] for c in reference],
-                         "stability": stability / runs}, index=table.units)
+    return pd.DataFrame({"region": [names[c] for c in found.membership],
+                         "stability": found.stability}, index=table.units)
 
 
 def adjusted_rand_index(first: pd.Series, second: pd.Series) -> float:
