@@ -23,6 +23,7 @@ from placelens.analysis import specialisation as spec
 from placelens.analysis.backtest import BacktestResult, backtest
 from placelens.analysis.complexity import ComplexityResult, complexity, project
 from placelens.analysis.opportunities import opportunities
+from placelens.collaboration import Collaboration
 from placelens.geography import functional as fr
 from placelens.geography.places import Place, PlaceIndex, aggregate
 from placelens.indicator_sets import area_panel, area_table, load_sets
@@ -57,6 +58,11 @@ class Observatory:
     @cached_property
     def places(self) -> PlaceIndex:
         return PlaceIndex.from_warehouse(self.warehouse)
+
+    @cached_property
+    def collaboration(self) -> Collaboration:
+        """Funded R&D collaboration networks, leadership styles and journey signals."""
+        return Collaboration(self.warehouse, self.places)
 
     def place(self, query: str, area_type: str | None = None) -> Place:
         return self.places.resolve(query, area_type)

@@ -12,6 +12,15 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
+from placelens.cli_common import (
+    OutOption,
+    WarehouseOption,
+    console,
+    fail,
+    open_observatory,
+    write_table,
+)
+from placelens.cli_networks import journey_app, network_app
 from placelens.errors import PlacelensError
 
 app = typer.Typer(help="placelens: an open observatory for place-based innovation policy.",
@@ -32,26 +41,8 @@ app.add_typer(regions_app, name="regions")
 benchmark_app = typer.Typer(help="Composite innovation index and similar places.",
                             no_args_is_help=True)
 app.add_typer(benchmark_app, name="benchmark")
-console = Console(stderr=True)
-WarehouseOption = Annotated[Path | None, typer.Option(
-    "--warehouse", envvar="PLACELENS_WAREHOUSE", help="Warehouse file (default "
-    "var/placelens.duckdb).")]
-
-
-def _fail(error: Exception) -> None:
-    console.print(f"[bold red]Error:[/] {error}")
-    raise typer.Exit(code=2)
-
-
-def _observatory(warehouse: Path | None):
-    from placelens.api import Observatory
-
-    try:
-        return Observatory(warehouse)
-    except PlacelensError as error:
-        _fail(error)
-
-
+app.add_typer(network_app, name="network")
+app.add_typer(journey_app, name="journey")
 @data_app.command("build")
 def data_build(
     warehouse: WarehouseOption = None,
@@ -65,7 +56,7 @@ def data_build(
         report = build_warehouse(warehouse, datapack)
     except PlacelensError as error:
         console.print("[yellow]The previous warehouse (if any) was left unchanged.[/]")
-        _fail(error)
+        fail(error)
     table = Table(title=f"Warehouse {report.path} built in {report.seconds:.1f} s")
     table.add_column("table")
     table.add_column("rows", justify="right")
@@ -108,7 +99,7 @@ def data_download(
         else:
             raise PlacelensError(f"unknown source {source!r}; choose one of {', '.join(DOWNLOADS)}")
     except (PlacelensError, OSError) as error:
-        _fail(error)
+        fail(error)
     for path in written:
         console.print(f"Wrote {path}")
 
@@ -116,7 +107,7 @@ def data_download(
 @data_app.command("info")
 def data_info(warehouse: WarehouseOption = None) -> None:
     """Show the warehouse's tables, row counts and sources."""
-    obs = _observatory(warehouse)
+    obs = open_observatory(warehouse)
     table = Table(title=str(obs.warehouse.path))
     table.add_column("table")
     table.add_column("rows", justify="right")
@@ -136,7 +127,7 @@ def data_info(warehouse: WarehouseOption = None) -> None:
 def places_search(text: str, warehouse: WarehouseOption = None,
                   limit: Annotated[int, typer.Option(help="Rows to show.")] = 10) -> None:
     """Find places by name or code (fuzzy)."""
-    obs = _observatory(warehouse)
+    obs = open_observatory(warehouse)
     found = obs.places.search(text, limit)
     table = Table(title=f"Places matching {text!r}")
     for column in found.columns:
@@ -151,7 +142,7 @@ def places_list(area_type: Annotated[str, typer.Option("--type", help="LAD, CA, 
                                                        "ITL2, ITL3, CTRY or UK")] = "LAD",
                 warehouse: WarehouseOption = None) -> None:
     """List every place of a type with its code."""
-    obs = _observatory(warehouse)
+    obs = open_observatory(warehouse)
     for place in obs.places.of_type(area_type):
         typer.echo(f"{place.code}\t{place.name}\t{len(place.members)} LADs")
 
@@ -169,7 +160,7 @@ def profile(
     """Write place profiles (HTML and PDF) and an index page."""
     from placelens.report.profile import ProfileBuilder
 
-    obs = _observatory(warehouse)
+    obs = open_observatory(warehouse)
     try:
         if all_places:
             targets = obs.places.of_type(area_type or "LAD")
@@ -185,7 +176,7 @@ def profile(
         else:
             raise PlacelensError("name at least one place, or use --all --type TYPE")
     except PlacelensError as error:
-        _fail(error)
+        fail(error)
     builder = ProfileBuilder(obs)
     written = []
     started = time.perf_counter()
@@ -231,7 +222,7 @@ def metrics(
 ) -> None:
     """Export a metric for every place of a type (or every area of a matrix) as CSV, Parquet
     or XLSX."""
-    obs = _observatory(warehouse)
+    obs = open_observatory(warehouse)
     try:
         if matrix:
             if period is None:
@@ -240,7 +231,7 @@ def metrics(
         else:
             table = obs.metric_table(metric, area_type.upper(), period)
     except (ValueError, PlacelensError) as error:
-        _fail(error)
+        fail(error)
     suffix = out.suffix.lower()
     out.parent.mkdir(parents=True, exist_ok=True)
     if suffix == ".csv":
@@ -250,34 +241,10 @@ def metrics(
     elif suffix == ".xlsx":
         table.to_excel(out, index=False)
     else:
-        _fail(PlacelensError(f"--out must end in .csv, .parquet or .xlsx, not {out.name!r}"))
+        fail(PlacelensError(f"--out must end in .csv, .parquet or .xlsx, not {out.name!r}"))
     console.print(f"Wrote {len(table):,} rows to {out.resolve()}")
 
 
-def _write_table(table, out: Path | None, title: str, columns: list[str] | None = None) -> None:
-    """Write a table to .csv/.parquet/.xlsx, or print it when no file is given."""
-    if out is None:
-        shown = table if columns is None else table[columns]
-        grid = Table(title=title)
-        for column in [shown.index.name or "", *shown.columns]:
-            grid.add_column(str(column))
-        for index, row in shown.iterrows():
-            grid.add_row(str(index), *[f"{v:.3f}" if isinstance(v, float) else str(v)
-                                       for v in row])
-        Console().print(grid)
-        return
-    suffix = out.suffix.lower()
-    out.parent.mkdir(parents=True, exist_ok=True)
-    writers = {".csv": lambda: table.to_csv(out), ".parquet": lambda: table.to_parquet(out),
-               ".xlsx": lambda: table.to_excel(out)}
-    if suffix not in writers:
-        _fail(PlacelensError(f"--out must end in .csv, .parquet or .xlsx, not {out.name!r}"))
-    writers[suffix]()
-    console.print(f"Wrote {len(table):,} rows to {out.resolve()}")
-
-
-OutOption = Annotated[Path | None, typer.Option(help="Write to .csv, .parquet or .xlsx "
-                                                "instead of printing.")]
 MatrixOption = Annotated[str, typer.Option(help="Warehouse matrix: lad-gva, itl3-gva-detailed, "
                                            "nuts2-sic4-jobs...")]
 
@@ -291,17 +258,17 @@ def complexity_eci(
     out: OutOption = None, warehouse: WarehouseOption = None,
 ) -> None:
     """ECI, diversity and COI for every area of a matrix, highest ECI first."""
-    obs = _observatory(warehouse)
+    obs = open_observatory(warehouse)
     try:
         result = obs.complexity(matrix, period, orient)
     except (ValueError, PlacelensError) as error:
-        _fail(error)
+        fail(error)
     table = pd.DataFrame({"name": result.eci.index.map(obs.area_name), "eci": result.eci,
                           "diversity": result.diversity, "coi": result.coi}
                          ).sort_values("eci", ascending=False)
     table.index.name = "area_code"
     console.print(result.orientation)
-    _write_table(table, out, f"ECI, {matrix} {period or obs.latest_period(matrix)}")
+    write_table(table, out, f"ECI, {matrix} {period or obs.latest_period(matrix)}")
 
 
 @complexity_app.command("opportunities")
@@ -312,18 +279,18 @@ def complexity_opportunities(
     out: OutOption = None, warehouse: WarehouseOption = None,
 ) -> None:
     """Activities the place's NUTS2 region could grow into (SIC 4-digit, BRES 2018)."""
-    obs = _observatory(warehouse)
+    obs = open_observatory(warehouse)
     try:
         table = obs.opportunities(obs.place(place), by=by, top=top)
     except (ValueError, PlacelensError) as error:
-        _fail(error)
+        fail(error)
     if out is None:
         for code, row in table.iterrows():
             Console().print(f"[bold]{code} {row['name']}[/] ({row['cluster']}): RCA "
                             f"{row['rca']:.2f}, density {row['density']:.3f}, COG "
                             f"{row['cog']:+.2f}\n  {row['why']}")
     else:
-        _write_table(table, out, "Opportunities")
+        write_table(table, out, "Opportunities")
 
 
 @complexity_app.command("clusters")
@@ -332,19 +299,19 @@ def complexity_clusters(
     out: OutOption = None, warehouse: WarehouseOption = None,
 ) -> None:
     """Industry clusters of the place's NUTS2 region with the strong-cluster tests."""
-    obs = _observatory(warehouse)
+    obs = open_observatory(warehouse)
     try:
         region = obs.nuts2_region(obs.place(place))
         if region is None:
             raise PlacelensError(f"{place!r} is not inside one NUTS2 region of the SIC tables")
     except PlacelensError as error:
-        _fail(error)
+        fail(error)
     table = obs.clusters()
     table = table[table["area"] == region].set_index("cluster").sort_values("lq",
                                                                             ascending=False)
     if strong_only:
         table = table[table["strong"]]
-    _write_table(table.drop(columns="area"), out, f"Clusters of {obs.area_name(region)} "
+    write_table(table.drop(columns="area"), out, f"Clusters of {obs.area_name(region)} "
                  f"({region}), BRES/IDBR 2018",
                  ["employment", "establishments", "lq", "strong"])
 
@@ -360,7 +327,7 @@ def complexity_backtest(
     out: OutOption = None, warehouse: WarehouseOption = None,
 ) -> None:
     """How well density (and baselines) predicted gaining RCA >= 1: AUC with 95% intervals."""
-    obs = _observatory(warehouse)
+    obs = open_observatory(warehouse)
     if horizon:
         windows = [(str(y), str(y + horizon)) for y in range(int(start), int(end) - horizon + 1)]
     else:
@@ -368,9 +335,9 @@ def complexity_backtest(
     try:
         result = obs.backtest(matrix, windows, draws=draws)
     except (ValueError, PlacelensError) as error:
-        _fail(error)
+        fail(error)
     console.print(result.summary())
-    _write_table(result.frame().set_index("predictor"), out, f"Back-test, {matrix}")
+    write_table(result.frame().set_index("predictor"), out, f"Back-test, {matrix}")
 
 
 SetOption = Annotated[str, typer.Option("--set", help="Indicator set: lad_innovation or "
@@ -384,12 +351,12 @@ def benchmark_index(
     out: OutOption = None, warehouse: WarehouseOption = None,
 ) -> None:
     """The composite innovation index for every area, best first, with rank intervals."""
-    obs = _observatory(warehouse)
+    obs = open_observatory(warehouse)
     try:
         scores = obs.innovation_index(set_name, draws=draws).sort_values("index",
                                                                          ascending=False)
     except ValueError as error:
-        _fail(error)
+        fail(error)
     missing = scores[~scores["sufficient"]]
     if len(missing):
         console.print(f"[yellow]{len(missing)} districts have too few indicators to rank:[/] "
@@ -397,7 +364,7 @@ def benchmark_index(
                                   for c, r in missing.iterrows()))
     columns = ["name", "index", "relative", "group", "rank", "rank_p05", "rank_p95",
                "indicators"] + (["change"] if "change" in scores.columns else [])
-    _write_table(scores, out, f"Composite innovation index (RIS method), {set_name}",
+    write_table(scores, out, f"Composite innovation index (RIS method), {set_name}",
                  columns)
 
 
@@ -405,12 +372,12 @@ def benchmark_index(
 def benchmark_explain(place: str, set_name: SetOption = "lad_innovation",
                       warehouse: WarehouseOption = None) -> None:
     """Why a place sits where it does in the index: every indicator, its source and score."""
-    obs = _observatory(warehouse)
+    obs = open_observatory(warehouse)
     try:
         target = obs.place(place, obs.indicator_set(set_name).area_type)
         table = obs.explain_index(target, set_name)
     except (ValueError, PlacelensError) as error:
-        _fail(error)
+        fail(error)
     scores = obs.innovation_index(set_name)
     row = scores.loc[target.code]
     out = Console()
@@ -428,7 +395,7 @@ def benchmark_explain(place: str, set_name: SetOption = "lad_innovation",
                   f"{row['change']:+.3f} index points.")
     out.print("The index is the mean of the normalised scores below (0 = lowest, 1 = highest "
               "over all areas and years).")
-    _write_table(table, None, "Indicators")
+    write_table(table, None, "Indicators")
     strongest = table["score"].sub(table["uk_median_score"]).dropna().sort_values()
     if len(strongest):
         out.print(f"Furthest above the median: {strongest.index[-1]}; furthest below: "
@@ -439,11 +406,11 @@ def benchmark_explain(place: str, set_name: SetOption = "lad_innovation",
 def benchmark_types(out: OutOption = None, warehouse: WarehouseOption = None) -> None:
     """Place type of every district (urban hub / local links / both / rural), with reasons,
     and the data-driven group beside it."""
-    obs = _observatory(warehouse)
+    obs = open_observatory(warehouse)
     table = obs.place_types()
     console.print("Thresholds: " + ", ".join(f"{k} {v:,.2f}" for k, v in
                                               table.attrs["thresholds"].items()))
-    _write_table(table, out, "Place types", ["name", "type", "group", "population", "density",
+    write_table(table, out, "Place types", ["name", "type", "group", "population", "density",
                                              "specialisation", "rural_share"])
 
 
@@ -458,7 +425,7 @@ def benchmark_emerging(
 ) -> None:
     """Emerging districts (or a place's emerging industries): magnitude and growth of the
     3-year average between two years."""
-    obs = _observatory(warehouse)
+    obs = open_observatory(warehouse)
     try:
         if place:
             table = obs.emerging_activities(obs.place(place), start, end)
@@ -466,8 +433,8 @@ def benchmark_emerging(
             table = obs.emerging_places(indicator, start, end).sort_values("growth",
                                                                           ascending=False)
     except (ValueError, PlacelensError) as error:
-        _fail(error)
-    _write_table(table, out, f"Emerging {'industries of ' + place if place else 'districts'}, "
+        fail(error)
+    write_table(table, out, f"Emerging {'industries of ' + place if place else 'districts'}, "
                  f"{start}–{end}")
 
 
@@ -478,12 +445,12 @@ def benchmark_neighbours(place: str, k: Annotated[int, typer.Option(help="How ma
                          out: OutOption = None, warehouse: WarehouseOption = None) -> None:
     """The districts (or ITL3 areas) most like this one (z-scored context variables,
     Euclidean distance), with the variables that make them close and far."""
-    obs = _observatory(warehouse)
+    obs = open_observatory(warehouse)
     try:
         table = obs.similar_places(obs.place(place, area_type), k=k)
     except (ValueError, PlacelensError) as error:
-        _fail(error)
-    _write_table(table.set_index("rank"), out, f"Districts most like {place}",
+        fail(error)
+    write_table(table.set_index("rank"), out, f"Districts most like {place}",
                  ["neighbour", "name", "distance", "closest_on", "furthest_on"])
 
 
@@ -530,7 +497,7 @@ def regions_build(
             stats = fr.region_stats(table, regions, options)
             result = regions.to_frame()
         else:
-            obs = _observatory(warehouse)
+            obs = open_observatory(warehouse)
             result = obs.functional_regions(method, options, resolution,
                                             home_workers=home_workers)
             stats = result.attrs["stats"]
@@ -539,7 +506,7 @@ def regions_build(
                           f"Rand index): {result.attrs['ari_vs_ttwa_2011']:.3f}")
             _print_differences(result, obs)
     except (ValueError, PlacelensError) as error:
-        _fail(error)
+        fail(error)
     invalid = stats[~stats["valid"]]
     console.print(f"{len(stats)} regions; {len(stats) - len(invalid)} meet the criteria"
                   + (f"; not valid: {', '.join(invalid.index[:10])}" if len(invalid) else "."))
@@ -556,7 +523,7 @@ def regions_build(
         area_set.parent.mkdir(parents=True, exist_ok=True)
         frame.sort_values(["set_code", "lad_code"]).to_csv(area_set, index=False)
         console.print(f"Wrote {len(stats)} regions as an area set to {area_set.resolve()}")
-    _write_table(stats, out, "Functional regions",
+    write_table(stats, out, "Functional regions",
                  ["members", "residents_in_work", "supply_containment",
                   "demand_containment", "valid"])
 
@@ -576,12 +543,12 @@ def _print_differences(result, obs) -> None:
 def regions_show(place: str, method: Annotated[str, typer.Option()] = "ttwa",
                  warehouse: WarehouseOption = None) -> None:
     """The functional region(s) of a place, with how self-contained they are."""
-    obs = _observatory(warehouse)
+    obs = open_observatory(warehouse)
     try:
         target = obs.place(place)
         members = obs.region_of(target, method)
     except (ValueError, PlacelensError) as error:
-        _fail(error)
+        fail(error)
     stats = obs.functional_regions(method).attrs["stats"]
     console.print(f"[yellow]{LOCKDOWN}[/]")
     for region in members["region"].unique():
@@ -590,7 +557,7 @@ def regions_show(place: str, method: Annotated[str, typer.Option()] = "ttwa",
                         f"{row['residents_in_work']:,.0f} residents in work; supply-side "
                         f"self-containment {row['supply_containment']:.1%}, demand-side "
                         f"{row['demand_containment']:.1%}; meets the criteria: {row['valid']}")
-    _write_table(members, None, f"Districts of {target.name}",
+    write_table(members, None, f"Districts of {target.name}",
                  ["name", "region_name", "share_within_region", "share_within_authority"])
 
 
@@ -631,7 +598,7 @@ def evaluate_scm(
             panel[time] = panel[time].astype(int)
             label, name, source = outcome, treated, str(panel_file)
         else:
-            obs = _observatory(warehouse)
+            obs = open_observatory(warehouse)
             place = obs.place(treated, "LAD")
             table = obs.indicator_table(outcome)
             table = table[table["area_type"] == "LAD"]
@@ -656,7 +623,7 @@ def evaluate_scm(
         paths = write_scm_report(result, placebo_table, out, name, label, intervention,
                                  source, pdf=not html_only, robustness=checks)
     except (ValueError, PlacelensError, IndexError) as error:
-        _fail(error)
+        fail(error)
     console.print(f"Average gap after {start}: {result.average_gap():+.3f}"
                   + (f"; placebo p = {placebo_table.attrs['p_value']:.3f}"
                      if placebo_table is not None else ""))
@@ -702,7 +669,7 @@ def evaluate_did(
         else:
             if not treated:
                 raise PlacelensError("name treated places as --treated PLACE:YEAR")
-            obs = _observatory(warehouse)
+            obs = open_observatory(warehouse)
             starts = {}
             for item in treated:
                 name, _, year = item.rpartition(":")
@@ -721,7 +688,7 @@ def evaluate_did(
         robust, dynamic = did.callaway_santanna(panel, unit, time, outcome, first_treated,
                                                 control)
     except (ValueError, PlacelensError) as error:
-        _fail(error)
+        fail(error)
     low, high = robust.interval
     console.print(f"Two-way fixed effects: {simple.estimate:+.3f} (SE {simple.std_error:.3f})")
     console.print(f"{robust.method}: {robust.estimate:+.3f} (95% CI {low:+.3f} to "
@@ -736,7 +703,7 @@ def evaluate_did(
                             date.today().isoformat())
     (out / "did.evidence.json").write_text(json.dumps(asdict(record), indent=2),
                                            encoding="utf-8")
-    _write_table(dynamic, None, "Event study (years since treatment)")
+    write_table(dynamic, None, "Event study (years since treatment)")
     console.print(f"Wrote {out.resolve()}/did_event_study.csv and did.evidence.json")
 
 

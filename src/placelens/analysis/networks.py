@@ -136,6 +136,17 @@ def _organisation_table(members: pd.DataFrame, organisations: pd.DataFrame,
     return table
 
 
+def subnetwork(network: CollaborationNetwork, keep: pd.Series) -> CollaborationNetwork:
+    """The network restricted to the organisations where ``keep`` (aligned with
+    ``network.organisations``) is true."""
+    kept = network.organisations.index[keep.to_numpy()]
+    edges = network.edges[network.edges["source"].isin(kept)
+                          & network.edges["target"].isin(kept)]
+    members = network.memberships[network.memberships["org_id"].isin(kept)]
+    return CollaborationNetwork(network.period, network.organisations.loc[kept],
+                                edges.reset_index(drop=True), members.reset_index(drop=True))
+
+
 def betweenness(network: CollaborationNetwork) -> pd.Series:
     """Brokerage: each organisation's betweenness centrality (shortest paths counted on
     unweighted links), normalised by (n-1)(n-2)/2 so places and periods compare."""

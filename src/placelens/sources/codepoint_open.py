@@ -59,21 +59,26 @@ def locate_postcodes(postcodes: pd.Series, datapack: Path) -> pd.DataFrame:
     """District of each postcode (index kept): columns ``lad_code`` and ``match_method``.
 
     ``match_method`` is ``postcode``, ``sector`` or ``outcode`` when placed, else the reason it
-    was not: ``no postcode``, ``Northern Ireland`` (BT, not covered) or ``not found``.
+    was not: ``no postcode``, ``not a UK postcode``, ``Northern Ireland`` (BT, not covered by
+    Code-Point Open) or ``not found``.
     """
     compact = postcodes.map(normalise_postcode)
     exact = _exact_lookup(compact.dropna().unique(), datapack / POSTCODE_FILE)
     sector = _area_lookup(datapack / SECTOR_FILE, "sector", "share_of_sector")
     outcode = _area_lookup(datapack / OUTCODE_FILE, "outcode", "share_of_outcode")
-    placed = [_place(value, exact, sector, outcode) for value in compact]
+    placed = [_place(value, exact, sector, outcode) if isinstance(value, str) else
+              (None, "not a UK postcode" if _given(raw) else "no postcode")
+              for value, raw in zip(compact, postcodes, strict=True)]
     return pd.DataFrame(placed, columns=["lad_code", "match_method"], index=postcodes.index)
 
 
-def _place(compact: str | None, exact: dict, sector: dict, outcode: dict
+def _given(raw: object) -> bool:
+    return isinstance(raw, str) and raw.strip() != ""
+
+
+def _place(compact: str, exact: dict, sector: dict, outcode: dict
            ) -> tuple[str | None, str]:
     """(LAD, method) of one compact postcode, trying the finest lookup first."""
-    if not isinstance(compact, str):
-        return None, "no postcode"
     out, sec = postcode_parts(compact)
     for method, table, key in zip(MATCH_METHODS, (exact, sector, outcode), (compact, sec, out),
                                   strict=True):

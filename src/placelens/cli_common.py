@@ -1,0 +1,58 @@
+"""What every placelens command shares: the console, the warehouse option, error exits and
+table output."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from placelens.errors import PlacelensError
+
+console = Console(stderr=True)
+WarehouseOption = Annotated[Path | None, typer.Option(
+    "--warehouse", envvar="PLACELENS_WAREHOUSE", help="Warehouse file (default "
+    "var/placelens.duckdb).")]
+
+
+def fail(error: Exception) -> None:
+    console.print(f"[bold red]Error:[/] {error}")
+    raise typer.Exit(code=2)
+
+
+def open_observatory(warehouse: Path | None):
+    from placelens.api import Observatory
+
+    try:
+        return Observatory(warehouse)
+    except PlacelensError as error:
+        fail(error)
+
+
+def write_table(table, out: Path | None, title: str, columns: list[str] | None = None) -> None:
+    """Write a table to .csv/.parquet/.xlsx, or print it when no file is given."""
+    if out is None:
+        shown = table if columns is None else table[columns]
+        grid = Table(title=title)
+        for column in [shown.index.name or "", *shown.columns]:
+            grid.add_column(str(column))
+        for index, row in shown.iterrows():
+            grid.add_row(str(index), *[f"{v:.3f}" if isinstance(v, float) else str(v)
+                                       for v in row])
+        Console().print(grid)
+        return
+    suffix = out.suffix.lower()
+    out.parent.mkdir(parents=True, exist_ok=True)
+    writers = {".csv": lambda: table.to_csv(out), ".parquet": lambda: table.to_parquet(out),
+               ".xlsx": lambda: table.to_excel(out)}
+    if suffix not in writers:
+        fail(PlacelensError(f"--out must end in .csv, .parquet or .xlsx, not {out.name!r}"))
+    writers[suffix]()
+    console.print(f"Wrote {len(table):,} rows to {out.resolve()}")
+
+
+OutOption = Annotated[Path | None, typer.Option(help="Write to .csv, .parquet or .xlsx "
+                                                "instead of printing.")]

@@ -1,0 +1,215 @@
+"""Collaboration networks of funded R&D for places: the Python API behind ``placelens network``
+and the network, leadership and journey sections of place profiles.
+
+>>> from placelens.api import Observatory
+>>> obs = Observatory()
+>>> collab = obs.collaboration
+>>> collab.place_metrics(obs.place("Newcastle upon Tyne"))
+>>> collab.leadership(obs.place("Newcastle upon Tyne"))
+"""
+
+from __future__ import annotations
+
+from functools import cache, cached_property
+
+import pandas as pd
+
+from placelens.analysis import leadership as ls
+from placelens.analysis import networks as nw
+from placelens.analysis.actors import ACTOR_TYPES, classify_organisations
+from placelens.geography.places import Place, PlaceIndex
+from placelens.warehouse.store import Warehouse
+
+#: Three-year windows covering the GtR snapshot (projects starting 2006–2018; 2018 is partial).
+DEFAULT_PERIODS = (nw.Period(2006, 2008), nw.Period(2009, 2011), nw.Period(2012, 2014),
+                   nw.Period(2015, 2017))
+#: Multi-district places are compared with areas of this type (their own type when it covers
+#: the country; ITL2 otherwise, e.g. combined authorities and area sets).
+PEER_TYPES = {"LAD": "LAD", "ITL3": "ITL3", "ITL2": "ITL2", "ITL1": "ITL1", "CTRY": "ITL1"}
+FALLBACK_PEER_TYPE = "ITL2"
+
+
+class Collaboration:
+    """Organisations, networks and place metrics from the warehouse's funded R&D tables."""
+
+    def __init__(self, warehouse: Warehouse, places: PlaceIndex,
+                 periods: tuple[nw.Period, ...] = DEFAULT_PERIODS):
+        self.warehouse, self.places, self.periods = warehouse, places, periods
+
+    @cached_property
+    def organisations(self) -> pd.DataFrame:
+        """Every organisation (index org_id) with its district, how it was placed, whether it
+        ever leads a grant, and its type with the rule that set it."""
+        orgs = self.warehouse.query(
+            "SELECT o.*, coalesce(l.leads, false) AS leads FROM rd_organisations o LEFT JOIN "
+            "(SELECT org_id, bool_or(is_lead) AS leads FROM rd_participants GROUP BY org_id) l "
+            "USING (org_id) ORDER BY org_id").set_index("org_id")
+        return orgs.join(classify_organisations(orgs["name"], orgs["leads"]))
+
+    @cached_property
+    def _projects(self) -> pd.DataFrame:
+        return self.warehouse.query("SELECT project_id, title, funder, start_date, end_date, "
+                                    "value_gbp, lead_org_id FROM rd_projects")
+
+    @cached_property
+    def _participants(self) -> pd.DataFrame:
+        return self.warehouse.query("SELECT project_id, org_id, is_lead FROM rd_participants")
+
+    def match_rate(self) -> pd.DataFrame:
+        """How organisations were placed in districts: count and share per method, with the
+        share among organisations that have a UK postcode."""
+        counts = self.organisations["match_method"].value_counts()
+        table = pd.DataFrame({"organisations": counts, "share": counts / counts.sum()})
+        with_postcode = counts.drop(["no postcode", "not a UK postcode"], errors="ignore")
+        table["share_of_uk_postcodes"] = with_postcode / with_postcode.sum()
+        return table
+
+    def period(self, label: str | None = None) -> nw.Period:
+        """A period by label (``"2015-2017"``), default the latest."""
+        return nw.Period.parse(label) if label else self.periods[-1]
+
+    @cache  # noqa: B019 - one Collaboration per warehouse; networks are reused by every place
+    def network(self, period: nw.Period) -> nw.CollaborationNetwork:
+        return nw.build_network(self._projects, self._participants, self.organisations, period)
+
+    @cached_property
+    def _functional_region(self) -> pd.Series:
+        """District → 2011 Travel To Work Area (the official functional regions)."""
+        return self.warehouse.query(
+            "SELECT child_code, parent_code FROM hierarchy WHERE child_type = 'LAD' AND "
+            "parent_type = 'TTWA' AND primary_parent").set_index("child_code")["parent_code"]
+
+    def _grouping(self, area_type: str) -> pd.Series:
+        """District → code of its area of ``area_type``."""
+        if area_type == "LAD":
+            lads = self.places.lad_codes
+            return pd.Series(lads, index=lads)
+        return pd.Series({lad: place.code for place in self.places.of_type(area_type)
+                          for lad in place.members})
+
+    def _grouping_for(self, place: Place) -> pd.Series:
+        """District → itself, except the place's districts → the place's code."""
+        grouping = self._grouping("LAD")
+        grouping[list(place.members)] = place.code
+        return grouping
+
+    def _regrouped(self, network: nw.CollaborationNetwork, grouping: pd.Series
+                   ) -> nw.CollaborationNetwork:
+        orgs = network.organisations.assign(
+            area_code=network.organisations["area_code"].map(grouping))
+        return nw.CollaborationNetwork(network.period, orgs, network.edges, network.memberships)
+
+    @cache  # noqa: B019
+    def area_metrics(self, area_type: str, period: nw.Period) -> pd.DataFrame:
+        """Place metrics (:func:`placelens.analysis.networks.place_metrics`) for every area of
+        ``area_type``; links within a 2011 TTWA count as staying in the functional region
+        (districts only)."""
+        grouping = self._grouping(area_type)
+        network = self._regrouped(self.network(period), grouping)
+        region = self._functional_region if area_type == "LAD" else None
+        return nw.place_metrics(network, sorted(set(grouping)), region)
+
+    def place_metrics(self, place: Place, period: nw.Period | None = None) -> pd.Series:
+        """Metrics of one place (any type, including area sets) in a period."""
+        period = period or self.periods[-1]
+        if place.area_type in PEER_TYPES and place.code in set(
+                self._grouping(place.area_type)):
+            return self.area_metrics(place.area_type, period).loc[place.code]
+        network = self._regrouped(self.network(period), self._grouping_for(place))
+        return nw.place_metrics(network, [place.code]).loc[place.code]
+
+    @cache  # noqa: B019
+    def panel(self, area_type: str = "LAD") -> pd.DataFrame:
+        """Metrics of every area of a type in every period, with the share of each area's
+        active organisations that are new since the previous period."""
+        frames = []
+        for number, period in enumerate(self.periods):
+            frame = self.area_metrics(area_type, period).reset_index()
+            if number:
+                grouping = self._grouping(area_type)
+                earlier = self._regrouped(self.network(self.periods[number - 1]), grouping)
+                later = self._regrouped(self.network(period), grouping)
+                frame["new_actor_share"] = nw.new_actor_share(
+                    earlier, later, frame["area_code"].tolist()).to_numpy()
+            frames.append(frame.assign(period=period.label))
+        return pd.concat(frames, ignore_index=True)
+
+    def peer_type(self, place: Place) -> str:
+        return PEER_TYPES.get(place.area_type, FALLBACK_PEER_TYPE)
+
+    def leadership(self, place: Place | None = None, area_type: str = "LAD") -> pd.DataFrame:
+        """Leadership style per period: of every area of ``area_type`` (``place`` None), or
+        the trajectory of one place, judged against the national distribution of its peers
+        (:attr:`peer_type`)."""
+        if place is None:
+            return ls.leadership_styles(self.panel(area_type))
+        peers = self.panel(self.peer_type(place))
+        if place.code in set(peers["area_code"]):
+            own = peers[peers["area_code"] == place.code]
+        else:
+            own = pd.DataFrame([{**self.place_metrics(place, p).to_dict(),
+                                 "area_code": place.code, "period": p.label}
+                                for p in self.periods])
+        styled = ls.leadership_styles(own, reference=peers)
+        return styled.assign(peer_type=self.peer_type(place))
+
+    def brokers(self, period: nw.Period | None = None) -> pd.DataFrame:
+        """Betweenness of every placed (UK) organisation in the network of placed
+        organisations, highest first, with its district, type and activity.
+
+        Organisations that cannot be placed (abroad, or no postcode) are left out: brokerage
+        here means bridging UK places, and leaving them in multiplies the cost fivefold."""
+        network = self.network(period or self.periods[-1])
+        placed = network.organisations["area_code"].notna()
+        sub = nw.subnetwork(network, placed)
+        table = sub.organisations.join(nw.betweenness(sub))
+        return table.sort_values(["betweenness", "value_gbp"], ascending=False)
+
+    def communities(self, period: nw.Period | None = None, runs: int = 10, seed: int = 0
+                    ) -> pd.DataFrame:
+        """Communities of all organisations (seeded Leiden ensemble) with their attributes."""
+        network = self.network(period or self.periods[-1])
+        return network.organisations.join(nw.communities(network, runs=runs, seed=seed))
+
+    def place_links(self, period: nw.Period | None = None, area_type: str = "LAD"
+                    ) -> pd.DataFrame:
+        """Place–place network of areas of ``area_type``."""
+        network = self._regrouped(self.network(period or self.periods[-1]),
+                                  self._grouping(area_type))
+        return nw.place_links(network)
+
+    def partner_places(self, place: Place, period: nw.Period | None = None, top: int = 10
+                       ) -> pd.DataFrame:
+        """The districts a place's organisations collaborate with most (link weight)."""
+        network = self._regrouped(self.network(period or self.periods[-1]),
+                                  self._grouping_for(place))
+        links = nw.place_links(network)
+        mine = links[(links["origin"] == place.code) ^ (links["destination"] == place.code)]
+        other = mine["origin"].where(mine["origin"] != place.code, mine["destination"])
+        return (pd.DataFrame({"area_code": other, "weight": mine["weight"],
+                              "links": mine["links"]})
+                .sort_values("weight", ascending=False).head(top).reset_index(drop=True))
+
+    def place_organisations(self, place: Place, period: nw.Period | None = None
+                            ) -> pd.DataFrame:
+        """The place's active organisations in a period with their activity."""
+        orgs = self.network(period or self.periods[-1]).organisations
+        return orgs[orgs["area_code"].isin(place.members)].sort_values(
+            "value_gbp", ascending=False)
+
+    def signals(self, place: Place) -> dict[str, float]:
+        """Network signals the journey questionnaire's risk rules can use (latest period)."""
+        metrics = self.place_metrics(place)
+        types = sum(int(metrics[f"active_{t}"] > 0) for t in ACTOR_TYPES)
+        out = {"actor_types_active": float(types),
+               "active_organisations": float(metrics["active_organisations"])}
+        if len(self.periods) > 1:
+            earlier = self.network(self.periods[-2])
+            later = self.network(self.periods[-1])
+            grouping = self._grouping_for(place)
+            share = nw.new_actor_share(self._regrouped(earlier, grouping),
+                                       self._regrouped(later, grouping), [place.code])
+            if pd.notna(share.iloc[0]):
+                out["new_actor_share"] = float(share.iloc[0])
+        return out
+
