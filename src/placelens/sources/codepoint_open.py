@@ -23,7 +23,6 @@ POSTCODE_FILE = f"{FOLDER}/codepoint_open_2025_10_postcode_to_lad.csv.gz"
 SECTOR_FILE = f"{FOLDER}/postcode_sector_to_lad_2025.csv.gz"
 OUTCODE_FILE = f"{FOLDER}/postcode_district_outcode_to_lad_2025.csv"
 SOURCE_ID = "os_codepoint_open_2025_10"
-LAD_VINTAGE = "2025"
 ATTRIBUTION = ("Contains OS data © Crown copyright and database right 2025; Contains Royal Mail "
                "data © Royal Mail copyright and database right 2025; Contains National "
                "Statistics data © Crown copyright and database right 2025")
@@ -32,7 +31,7 @@ INFO = SourceInfo(
     "2025.4.0 (October 2025)", OGL, ATTRIBUTION,
     "https://www.ordnancesurvey.co.uk/products/code-point-open",
     f"{POSTCODE_FILE}; {SECTOR_FILE}; {OUTCODE_FILE}",
-    "LAD October 2025 (Boundary-Line); codes unchanged from LAD 2023 in Great Britain",
+    "LAD October 2025 (Boundary-Line)",
     "Great Britain only: Northern Ireland (BT) postcodes are not covered. Live postcodes only; "
     "terminated postcodes fall back to their sector, then their outcode.")
 

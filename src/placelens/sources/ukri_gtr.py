@@ -15,6 +15,12 @@ import pandas as pd
 from placelens.errors import DataFormatError
 from placelens.sources import codepoint_open
 from placelens.sources.bundle import SourceTables
+from placelens.sources.ons_geography import (
+    LAD_HISTORY_FILE,
+    LAD_ITL_FILE,
+    lad23_code_map,
+    read_lad_history,
+)
 from placelens.sources.provenance import OGL, SourceInfo
 from placelens.sources.tabular import file_row, read_csv, require_values, to_number
 
@@ -29,7 +35,8 @@ INFO = SourceInfo(
     "Contains public sector information licensed under the Open Government Licence v3.0 "
     "(UK Research and Innovation, Gateway to Research)", "https://gtr.ukri.org/",
     f"{PROJECTS_FILE}; {PARTICIPANTS_FILE}; {ORGANISATIONS_FILE}",
-    "Organisations placed in LAD 2025 (= LAD 2023 codes in Great Britain) via Code-Point Open",
+    "Organisations placed in LAD October 2025 via Code-Point Open, mapped to LAD 2023 codes "
+    "(Barnsley and Sheffield changed code in 2024)",
     "Research council grants only (no Innovate UK); data end April 2018. Partners carry no "
     "organisation type: placelens classifies them from their names.")
 
@@ -43,9 +50,12 @@ def load(datapack: Path) -> SourceTables:
     out.add("rd_participants", read_participants(datapack / PARTICIPANTS_FILE))
     organisations = read_organisations(datapack / ORGANISATIONS_FILE)
     located = codepoint_open.locate_postcodes(organisations["postcode"], datapack)
+    history = read_lad_history(datapack / LAD_HISTORY_FILE)
+    lad23 = set(read_csv(datapack / LAD_ITL_FILE, required=["LAD23CD"])["LAD23CD"])
+    to_2023 = lad23_code_map(history, lad23)
     out.add("rd_organisations", organisations.assign(
-        area_code=located["lad_code"], area_type="LAD", vintage=codepoint_open.LAD_VINTAGE,
-        match_method=located["match_method"]))
+        area_code=located["lad_code"].map(lambda code: to_2023.get(code, code)),
+        area_type="LAD", vintage="2023", match_method=located["match_method"]))
     return out
 
 

@@ -1,0 +1,101 @@
+"""Gateway to Research and Code-Point Open: parsing, placing organisations, match rate."""
+
+from __future__ import annotations
+
+import gzip
+
+import pandas as pd
+import pytest
+from typer.testing import CliRunner
+
+from placelens.errors import DataFormatError
+from placelens.sources import codepoint_open as cpo
+from placelens.sources import ukri_gtr
+
+
+def test_postcode_normalisation_and_parts():
+    assert cpo.normalise_postcode(" b1  1ay ") == "B11AY"
+    assert cpo.normalise_postcode("75005") is None
+    assert cpo.postcode_parts("SW1A1AA") == ("SW1A", "SW1A 1")
+    assert cpo.postcode_parts("M11AE") == ("M1", "M1 1")
+
+
+@pytest.fixture
+def small_pack(tmp_path):
+    folder = tmp_path / cpo.FOLDER
+    folder.mkdir()
+    with gzip.open(tmp_path / cpo.POSTCODE_FILE, "wt") as fh:
+        fh.write("postcode,pq,easting,northing,lat,long,ctry,county_code,lad_code\n"
+                 "B1 1AY,10,1,1,52.4,-1.9,E92000001,,E08000025\n"
+                 "B1 1ZZ,10,1,1,52.4,-1.9,E92000001,,\n")
+    with gzip.open(tmp_path / cpo.SECTOR_FILE, "wt") as fh:
+        fh.write("sector,lad_code,n_postcodes,share_of_sector\n"
+                 "B1 2,E08000025,9,0.9\nB1 2,E08000029,1,0.1\n")
+    (tmp_path / cpo.OUTCODE_FILE).write_text(
+        "outcode,lad_code,n_postcodes,share_of_outcode,lad_name\n"
+        "B1,E08000029,60,0.6,Solihull\nB1,E08000025,40,0.4,Birmingham\n")
+    return tmp_path
+
+
+def test_locate_falls_back_from_postcode_to_sector_to_outcode(small_pack):
+    postcodes = pd.Series(["B1 1AY", "B1 2XX", "B1 9XX", "BT7 1NN", "ZZ9 9ZZ", None, "75005"])
+    located = cpo.locate_postcodes(postcodes, small_pack)
+    assert located["lad_code"].tolist()[:3] == ["E08000025", "E08000025", "E08000029"]
+    assert located["match_method"].tolist() == [
+        "postcode", "sector", "outcode", "Northern Ireland", "not found", "no postcode",
+        "not a UK postcode"]
+
+
+def test_truncated_postcode_file_is_reported(small_pack):
+    path = small_pack / cpo.POSTCODE_FILE
+    path.write_bytes(path.read_bytes()[:40])
+    with pytest.raises(DataFormatError, match="postcode_to_lad"):
+        cpo.locate_postcodes(pd.Series(["B1 1AY"]), small_pack)
+
+
+def test_unknown_role_names_row_and_column(tmp_path):
+    path = tmp_path / "links.csv"
+    path.write_text("project_id,org_id,roles\nP1,O1,LEAD_RO\nP1,O2,SPONSOR\n")
+    with pytest.raises(DataFormatError, match=r"links.csv, row 3, column 'roles'"):
+        ukri_gtr.read_participants(path)
+
+
+def test_warehouse_tables_match_the_published_files(observatory):
+    counts = observatory.warehouse.query(
+        "SELECT (SELECT count(*) FROM rd_projects) AS projects, "
+        "(SELECT count(*) FROM rd_participants) AS links, "
+        "(SELECT count(*) FROM rd_organisations) AS orgs, "
+        "(SELECT count(*) FROM rd_participants WHERE is_lead) AS leads").iloc[0]
+    # SOURCES.md: 43,733 projects, 124,621 project-organisation links, 20,811 organisations.
+    assert (counts["projects"], counts["links"], counts["orgs"]) == (43733, 124621, 20811)
+    assert counts["leads"] >= 43000  # one lead row per project, a few with shared roles
+    rate = observatory.collaboration.match_rate()
+    # SOURCES.md: 84% of UK postcodes match exactly; placelens recovers most of the rest
+    # through the sector and outcode fallbacks.
+    assert rate.loc["postcode", "share_of_uk_postcodes"] > 0.84
+    placed = rate.loc[["postcode", "sector", "outcode"], "share_of_uk_postcodes"].sum()
+    assert placed > 0.96
+    lads = set(observatory.places.lad_codes)
+    located = observatory.collaboration.organisations["area_code"].dropna()
+    assert set(located) <= lads  # LAD 2025 codes are carried back to LAD 2023
+    assert "E08000019" in set(located)  # Sheffield (E08000039 since 2024)
+
+
+def test_network_commands(warehouse_path, tmp_path):
+    from placelens.cli import app
+
+    runner = CliRunner()
+    env = {"PLACELENS_WAREHOUSE": str(warehouse_path)}
+    result = runner.invoke(app, ["network", "show", "Newcastle upon Tyne"], env=env)
+    assert result.exit_code == 0, result.output
+    assert "Newcastle University" in result.output and "Partner districts" in result.output
+    result = runner.invoke(app, ["network", "show", "Newcastle upon Tyne", "--period", "soon"],
+                           env=env)
+    assert result.exit_code == 2 and "--period" in result.output
+    result = runner.invoke(app, ["network", "leadership", "Greater Manchester"], env=env)
+    assert result.exit_code == 0 and "orchestral" in result.output
+    result = runner.invoke(app, ["network", "build", "--out", str(tmp_path)], env=env)
+    assert result.exit_code == 0, result.output
+    metrics = pd.read_csv(tmp_path / "place_metrics.csv")
+    assert metrics["area_code"].nunique() == 361 and metrics["period"].nunique() == 4
+    assert metrics["leadership_style"].notna().all()
