@@ -159,7 +159,11 @@ class Collaboration:
 
         Organisations that cannot be placed (abroad, or no postcode) are left out: brokerage
         here means bridging UK places, and leaving them in multiplies the cost fivefold."""
-        network = self.network(period or self.periods[-1])
+        return self._brokers(period or self.periods[-1])
+
+    @cache  # noqa: B019
+    def _brokers(self, period: nw.Period) -> pd.DataFrame:
+        network = self.network(period)
         placed = network.organisations["area_code"].notna()
         sub = nw.subnetwork(network, placed)
         table = sub.organisations.join(nw.betweenness(sub))

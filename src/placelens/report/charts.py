@@ -120,3 +120,66 @@ def placebo_chart(frame: pd.DataFrame, treated: str, title: str, y_title: str, s
         color=PALETTE["place"], strokeWidth=2.5)
     zero = alt.Chart(pd.DataFrame({"y": [0]})).mark_rule(color=PALETTE["uk"]).encode(y="y:Q")
     return _finish(alt.layer(others, mine, zero), title, source, width, height)
+
+
+ACTOR_COLOURS = {"University or research organisation": "#1d70b8", "Business": "#f47738",
+                 "Public body": "#00703c", "Third sector": "#912b88"}
+
+
+def network_diagram(nodes: pd.DataFrame, edges: pd.DataFrame, title: str, source: str,
+                    width: int = 440, height: int = 320) -> str:
+    """Organisations as points at precomputed layout positions, links as lines.
+
+    ``nodes``: id, x, y, label, labelled (bool), type (a key of ``ACTOR_COLOURS``), size,
+    local (bool: the place's own organisations are drawn filled, partners hollow).
+    ``edges``: x, y, x2, y2, weight."""
+    plain = alt.Axis(title=None, labels=False, ticks=False, domain=False, grid=False)
+    lines = alt.Chart(edges).mark_rule(color="#b1b4b6").encode(
+        x=alt.X("x:Q", axis=plain), y=alt.Y("y:Q", axis=plain), x2="x2:Q", y2="y2:Q",
+        strokeWidth=alt.StrokeWidth("weight:Q", scale=alt.Scale(range=[0.4, 4]), legend=None))
+    types = [t for t in ACTOR_COLOURS if t in set(nodes["type"])]
+    colour = alt.Color("type:N", title=None, scale=alt.Scale(
+        domain=types, range=[ACTOR_COLOURS[t] for t in types]),
+        legend=alt.Legend(orient="bottom", columns=2, labelLimit=260))
+    points = alt.Chart(nodes).mark_point(strokeWidth=1.5).encode(
+        x="x:Q", y="y:Q", color=colour, size=alt.Size("size:Q", scale=alt.Scale(
+            type="sqrt", range=[20, 400]), legend=None),
+        fill=alt.condition("datum.local", colour, alt.value("white")))
+    labels = alt.Chart(nodes[nodes["labelled"]]).mark_text(
+        dy=-11, fontSize=9, color="#0b0c0c").encode(x="x:Q", y="y:Q", text="label:N")
+    return _finish(alt.layer(lines, points, labels), title, source, width, height)
+
+
+def leadership_chart(frame: pd.DataFrame, title: str, source: str, width: int = 360,
+                     height: int = 300) -> str:
+    """The leadership 2×2: actors against deciders, each relative to its national median
+    (log scales, 1 = median), with the place's trajectory over periods. ``frame``: period,
+    actors_ratio, deciders_ratio."""
+    data = frame.dropna(subset=["actors_ratio", "deciders_ratio"])
+    ratios = data[["actors_ratio", "deciders_ratio"]].to_numpy()
+    extent = max(4.0, float(ratios.max()) * 1.3, 1.3 / float(ratios.min()))
+    scale = alt.Scale(type="log", domain=[1 / extent, extent], nice=False)
+    top, bottom = extent / 1.4, 1.4 / extent
+    corners = {"left": pd.DataFrame({"x": [1.1 / extent] * 2, "y": [top, bottom],
+                                     "text": ["Enthusiastic improvisation",
+                                              "Barber shop quartet"]}),
+               "right": pd.DataFrame({"x": [extent / 1.1] * 2, "y": [top, bottom],
+                                      "text": ["Jamming super-group", "Orchestral"]})}
+    rules = alt.Chart(pd.DataFrame({"v": [1.0]}))
+    layers = [
+        rules.mark_rule(color=PALETTE["uk"], strokeDash=[4, 3]).encode(
+            x=alt.X("v:Q", scale=scale)),
+        rules.mark_rule(color=PALETTE["uk"], strokeDash=[4, 3]).encode(
+            y=alt.Y("v:Q", scale=scale)),
+        *[alt.Chart(frame).mark_text(fontSize=10, color="#505a5f", align=side).encode(
+            x=alt.X("x:Q", scale=scale), y=alt.Y("y:Q", scale=scale), text="text:N")
+          for side, frame in corners.items()],
+        alt.Chart(data).mark_line(color=PALETTE["place"], point=True).encode(
+            x=alt.X("actors_ratio:Q", scale=scale,
+                    title="Actors engaged (× national median)"),
+            y=alt.Y("deciders_ratio:Q", scale=scale,
+                    title="Deciders (× national median)"), order="period:O"),
+        alt.Chart(data).mark_text(dx=6, dy=-7, fontSize=9, align="left").encode(
+            x="actors_ratio:Q", y="deciders_ratio:Q", text="period:N"),
+    ]
+    return _finish(alt.layer(*layers), title, source, width, height)

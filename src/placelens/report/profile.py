@@ -17,7 +17,7 @@ import placelens
 from placelens.analysis import clusters as cl
 from placelens.api import Observatory
 from placelens.geography.places import Place
-from placelens.report import charts
+from placelens.report import charts, network_sections
 
 HEADLINE = [  # indicator, label, unit, decimals
     ("gva_per_hour_gbp", "GVA per hour worked (smoothed)", "£", 1),
@@ -45,7 +45,8 @@ SOURCE_IDS_ALWAYS = ["ons_rgva_lad_2025", "ons_subregional_productivity_2024",
                      "census2021_odwp01ew_ltla", "ons_ttwa_2011",
                      "ons_subnational_indicators_2024",
                      "mysociety_uk_ruc", "ons_sam_lad_2023",
-                     "nomis_bres_nuts2013_sic4", "nomis_idbr_nuts2013_sic4"]
+                     "nomis_bres_nuts2013_sic4", "nomis_idbr_nuts2013_sic4",
+                     "ukri_gtr_2018_04", "os_codepoint_open_2025_10"]
 
 
 @dataclass
@@ -434,6 +435,9 @@ class ProfileBuilder:
             "shift_share": self.shift_share(place), "map": self.map(place),
             "complexity": self.complexity(place), "benchmarking": self.benchmarking(place),
             "region": self.functional_region(place),
+            "network": network_sections.collaboration(self.obs, place, as_table),
+            "leadership": network_sections.leadership(self.obs, place, as_table),
+            "journey": network_sections.journey(place, as_table),
             "sources": self.sources(), "ogl": placelens.OGL_ATTRIBUTION,
             "os": placelens.OS_ATTRIBUTION.format(year=2023), "build": info,
             "version": placelens.__version__, "today": date.today().isoformat(),

@@ -1,0 +1,162 @@
+"""Profile sections on who innovates with whom: the collaboration network, the leadership
+style and the partnership's innovation journey."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from placelens.analysis.actors import ACTOR_LABELS, ACTOR_TYPES
+from placelens.analysis.leadership import DESCRIPTIONS, NO_ACTIVITY
+from placelens.api import Observatory
+from placelens.assessments import history_table, load_assessments
+from placelens.geography.places import Place
+from placelens.report import charts
+
+SOURCE = "UKRI Gateway to Research (April 2018 snapshot); OS Code-Point Open 2025"
+DIAGRAM_PARTNERS = 25  # external partners drawn beside the place's own organisations
+DIAGRAM_LOCAL = 20
+LAYOUT_SEED = 7
+
+
+def _money(value: float) -> str:
+    return "–" if pd.isna(value) else f"£{value / 1e6:,.1f}m"
+
+
+def _share(value: float) -> str:
+    return "–" if pd.isna(value) else f"{value:.1%}"
+
+
+def collaboration(obs: Observatory, place: Place, as_table) -> dict:
+    """Actors by type, leaders, local versus external links, partner places, brokers and a
+    diagram of the place's organisations with their strongest partners (latest period)."""
+    collab = obs.collaboration
+    period = collab.periods[-1]
+    metrics = collab.place_metrics(place, period)
+    if metrics["active_organisations"] == 0:
+        return {"available": False, "period": period.label,
+                "reason": f"No organisation placed in {place.name} took part in a research "
+                          f"council grant active in {period.label}."}
+    actors = pd.DataFrame({
+        "Type": [ACTOR_LABELS[t] for t in ACTOR_TYPES],
+        "Active organisations": [f"{int(metrics[f'active_{t}']):,}" for t in ACTOR_TYPES]})
+    summary = pd.DataFrame({"Measure": [
+        "Projects with a local partner", "Their funding in the period",
+        "Local organisations leading grants", "Concentration of funding led locally (HHI)",
+        "Effective number of organisations leading the place's projects",
+        "Link weight staying in the place", "… staying in its travel-to-work area",
+        "… to partners abroad or not placed"], "Value": [
+        f"{int(metrics['projects']):,}", _money(metrics["value_gbp"]),
+        f"{int(metrics['lead_organisations']):,}",
+        "–" if pd.isna(metrics["lead_value_hhi"]) else f"{metrics['lead_value_hhi']:.2f}",
+        "–" if pd.isna(metrics["effective_deciders"]) else
+        f"{metrics['effective_deciders']:.1f}",
+        _share(metrics["local_link_share"]),
+        _share(metrics.get("region_link_share", np.nan)),
+        _share(metrics["unplaced_link_share"])]})
+    partners = collab.partner_places(place, period)
+    partner_table = pd.DataFrame({
+        "District": [obs.area_name(c) for c in partners["area_code"]],
+        "Code": partners["area_code"], "Links": partners["links"].map("{:,}".format),
+        "Link weight": partners["weight"].map(_money)})
+    brokers = collab.brokers(period)
+    local = brokers[brokers["area_code"].isin(place.members)].head(8)
+    broker_table = pd.DataFrame({
+        "Organisation": local["name"], "Type": local["actor_type"].map(ACTOR_LABELS),
+        "Projects": local["projects"].map("{:,}".format),
+        "Betweenness": local["betweenness"].map(lambda v: f"{v:.4f}")})
+    nodes, edges = _ego_layout(collab.network(period), place)
+    svg = charts.network_diagram(
+        nodes, edges, f"{place.name}: organisations and their strongest partners, "
+        f"{period.label}", SOURCE)
+    return {"available": True, "period": period.label, "actors": as_table(actors),
+            "summary": as_table(summary), "partners": as_table(partner_table),
+            "brokers": as_table(broker_table), "svg": svg,
+            "diagram": as_table(nodes[["name", "type", "place"]].rename(columns={
+                "name": "Organisation", "type": "Type", "place": "District"})),
+            "match": _match_sentence(collab.match_rate())}
+
+
+def _match_sentence(rate: pd.DataFrame) -> str:
+    placed = rate["share_of_uk_postcodes"].reindex(["postcode", "sector", "outcode"]).fillna(0)
+    return (f"{placed.sum():.1%} of organisations with a UK postcode are placed in a district "
+            f"({placed['postcode']:.1%} by exact postcode, the rest by postcode sector or "
+            "district); Northern Ireland postcodes are not covered by Code-Point Open.")
+
+
+def _ego_layout(network, place: Place) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The place's most active organisations and their strongest outside partners, laid out
+    with a seeded Fruchterman–Reingold layout (the same picture every time)."""
+    import igraph
+
+    orgs = network.organisations
+    local = orgs[orgs["area_code"].isin(place.members)].nlargest(DIAGRAM_LOCAL, "value_gbp")
+    edges = network.edges
+    touching = edges[edges["source"].isin(local.index) | edges["target"].isin(local.index)]
+    other = touching["target"].where(touching["source"].isin(local.index), touching["source"])
+    strength = touching.groupby(other.to_numpy())["weight"].sum().drop(local.index,
+                                                                        errors="ignore")
+    chosen = list(local.index) + list(strength.nlargest(DIAGRAM_PARTNERS).index)
+    keep = edges[edges["source"].isin(chosen) & edges["target"].isin(chosen)]
+    index = pd.Index(chosen)
+    graph = igraph.Graph(n=len(index), edges=np.column_stack([
+        index.get_indexer(keep["source"]), index.get_indexer(keep["target"])]).tolist())
+    coords = np.asarray(graph.layout_fruchterman_reingold(
+        seed=np.random.default_rng(LAYOUT_SEED).random((len(index), 2)).tolist(),
+        niter=500).coords)
+    table = orgs.loc[chosen]
+    nodes = pd.DataFrame({
+        "id": chosen, "x": coords[:, 0], "y": coords[:, 1],
+        "name": table["name"].to_numpy(), "label": table["name"].str.slice(0, 28).to_numpy(),
+        "type": table["actor_type"].map(ACTOR_LABELS).to_numpy(),
+        "size": table["value_gbp"].to_numpy(),
+        "local": [c in set(local.index) for c in chosen],
+        "place": table["area_code"].fillna("abroad / not placed").to_numpy()})
+    # Label the place's own largest organisations; partners are named in the data table.
+    nodes["labelled"] = nodes["local"] & (nodes["size"].rank(ascending=False, method="first")
+                                          .where(nodes["local"]).rank() <= 6)
+    position = nodes.set_index("id")[["x", "y"]]
+    lines = pd.DataFrame({
+        "x": position.loc[keep["source"], "x"].to_numpy(),
+        "y": position.loc[keep["source"], "y"].to_numpy(),
+        "x2": position.loc[keep["target"], "x"].to_numpy(),
+        "y2": position.loc[keep["target"], "y"].to_numpy(), "weight": keep["weight"]})
+    return nodes, lines
+
+
+def leadership(obs: Observatory, place: Place, as_table) -> dict:
+    """The place's leadership style in each period, in the 2×2 against national medians."""
+    table = obs.collaboration.leadership(place)
+    latest = table.iloc[-1]
+    peer = {"LAD": "districts", "ITL3": "ITL3 regions", "ITL2": "ITL2 regions",
+            "ITL1": "ITL1 regions"}[latest["peer_type"]]
+    rows = pd.DataFrame({
+        "Period": table["period"],
+        "Actors engaged": table["active_organisations"].map(lambda v: f"{v:,.0f}"),
+        "Median": table["actors_median"].map(lambda v: f"{v:,.1f}"),
+        "Deciders (effective)": table["effective_deciders"].map(
+            lambda v: "–" if pd.isna(v) else f"{v:.1f}"),
+        "Median ": table["deciders_median"].map(lambda v: f"{v:.1f}"),
+        "Style": table["leadership_style"].str.capitalize()})
+    active = table.dropna(subset=["actors_ratio", "deciders_ratio"])
+    svg = charts.leadership_chart(active, f"Leadership style of {place.name} over time",
+                                  SOURCE) if len(active) else None
+    style = latest["leadership_style"]
+    return {"style": style, "description": DESCRIPTIONS.get(style, ""),
+            "active": style != NO_ACTIVITY, "period": latest["period"], "peer": peer,
+            "table": as_table(rows), "svg": svg}
+
+
+def journey(place: Place, as_table) -> dict:
+    """The latest stored self-assessment of the partnership and its history, if any."""
+    records = load_assessments(place.code)
+    if not records:
+        return {"available": False}
+    latest = records[-1]["result"]
+    flagged = [r for r in latest["risks"] if r["status"] == "flagged"]
+    history = history_table(records)
+    history["fit"] = history["fit"].map(lambda v: f"{v:.2f}")
+    return {"available": True, "date": records[-1]["date"], "result": latest,
+            "version": records[-1]["questionnaire_version"], "risks": flagged,
+            "history": as_table(history.rename(columns=lambda c: c.replace("_", " ")
+                                               .capitalize()))}
