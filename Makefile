@@ -37,13 +37,14 @@ demo: build
 	$(BIN)/placelens profile Birmingham "Greater Manchester" Cornwall Cardiff --out $(OUT)
 	$(BIN)/placelens profile --all --type lad --html-only --out $(OUT)
 	$(BIN)/placelens regions build --map $(OUT)/functional_regions.html --area-set $(OUT)/functional_regions.csv > /dev/null
+	$(BIN)/placelens network build --out $(OUT)/networks
 	$(BIN)/placelens evaluate scm --treated California --outcome cigsale --start 1989 \
 		--intervention "Proposition 99" --panel $(PROP99) --unit state --time year \
 		--predictor lnincome:1980-1988 --predictor retprice:1980-1988 \
 		--predictor age15to24:1980-1988 --predictor beer:1984-1988 --predictor cigsale:1988 \
 		--predictor cigsale:1980 --predictor cigsale:1975 --out $(OUT)/evaluations
 	@echo "Place profiles (HTML and PDF) are in $(abspath $(OUT)); open $(abspath $(OUT))/index.html"
-	@echo "Functional regions: $(abspath $(OUT))/functional_regions.html; evaluation example: $(abspath $(OUT))/evaluations/"
+	@echo "Functional regions: $(abspath $(OUT))/functional_regions.html; networks: $(abspath $(OUT))/networks/; evaluation example: $(abspath $(OUT))/evaluations/"
 
 test: $(STAMP)
 	$(BIN)/pytest -n 2

@@ -99,3 +99,34 @@ def test_network_commands(warehouse_path, tmp_path):
     metrics = pd.read_csv(tmp_path / "place_metrics.csv")
     assert metrics["area_code"].nunique() == 361 and metrics["period"].nunique() == 4
     assert metrics["leadership_style"].notna().all()
+
+
+def test_deterministic_under_a_fixed_seed(observatory):
+    collab = observatory.collaboration
+    first = collab.communities(runs=3, seed=11)
+    again = collab.communities(runs=3, seed=11)
+    assert first["community"].equals(again["community"])
+    assert first["stability"].equals(again["stability"])
+
+
+def test_every_district_gets_metrics_and_a_style(observatory):
+    styles = observatory.collaboration.leadership()
+    assert styles["area_code"].nunique() == 361
+    assert set(styles["leadership_style"]) <= {
+        "orchestral", "barber shop quartet", "enthusiastic improvisation",
+        "jamming super-group", "no funded R&D recorded"}
+    latest = styles[styles["period"] == "2015-2017"].set_index("area_code")
+    # Medians are over active districts, so about half of them are "many" on each axis.
+    active = latest[latest["leadership_style"] != "no funded R&D recorded"]
+    many_actors = (active["active_organisations"] > active["actors_median"]).mean()
+    assert 0.3 < many_actors <= 0.5
+
+
+def test_profile_sections(observatory):
+    from placelens.report.profile import ProfileBuilder
+
+    builder = ProfileBuilder(observatory)
+    html = builder.render_html(builder.build(observatory.place("Newcastle upon Tyne")))
+    assert "Who innovates with whom" in html and "Newcastle University" in html
+    assert "jamming super-group" in html or "orchestral" in html
+    assert "placelens journey assess E08000021" in html
