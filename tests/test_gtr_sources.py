@@ -92,6 +92,8 @@ def test_network_commands(warehouse_path, tmp_path):
     result = runner.invoke(app, ["network", "show", "Newcastle upon Tyne", "--period", "soon"],
                            env=env)
     assert result.exit_code == 2 and "--period" in result.output
+    result = runner.invoke(app, ["network", "build", "--type", "WARD"], env=env)
+    assert result.exit_code == 2 and "must be one of LAD, ITL3, ITL2, ITL1" in result.output
     result = runner.invoke(app, ["network", "leadership", "Greater Manchester"], env=env)
     assert result.exit_code == 0 and "orchestral" in result.output
     result = runner.invoke(app, ["network", "build", "--out", str(tmp_path)], env=env)

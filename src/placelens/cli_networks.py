@@ -53,7 +53,7 @@ def network_build(
         task = progress.add_task("Networks and place metrics", total=4)
         try:
             leadership = collab.leadership(area_type=area_type)
-        except (KeyError, ValueError) as error:
+        except ValueError as error:
             fail(PlacelensError(f"--type {area_type!r}: {error}"))
         progress.advance(task)
         panel = collab.panel(area_type)

@@ -27,6 +27,8 @@ DEFAULT_PERIODS = (nw.Period(2006, 2008), nw.Period(2009, 2011), nw.Period(2012,
 #: the country; ITL2 otherwise, e.g. combined authorities and area sets).
 PEER_TYPES = {"LAD": "LAD", "ITL3": "ITL3", "ITL2": "ITL2", "ITL1": "ITL1", "CTRY": "ITL1"}
 FALLBACK_PEER_TYPE = "ITL2"
+#: Area types whose areas partition the UK's districts (metrics for all their areas).
+NETWORK_AREA_TYPES = ("LAD", "ITL3", "ITL2", "ITL1")
 
 
 class Collaboration:
@@ -81,6 +83,8 @@ class Collaboration:
 
     def _grouping(self, area_type: str) -> pd.Series:
         """District → code of its area of ``area_type``."""
+        if area_type not in NETWORK_AREA_TYPES:
+            raise ValueError(f"area type must be one of {', '.join(NETWORK_AREA_TYPES)}")
         if area_type == "LAD":
             lads = self.places.lad_codes
             return pd.Series(lads, index=lads)
@@ -112,7 +116,7 @@ class Collaboration:
     def place_metrics(self, place: Place, period: nw.Period | None = None) -> pd.Series:
         """Metrics of one place (any type, including area sets) in a period."""
         period = period or self.periods[-1]
-        if place.area_type in PEER_TYPES and place.code in set(
+        if place.area_type in NETWORK_AREA_TYPES and place.code in set(
                 self._grouping(place.area_type)):
             return self.area_metrics(place.area_type, period).loc[place.code]
         network = self._regrouped(self.network(period), self._grouping_for(place))
