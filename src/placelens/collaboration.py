@@ -188,15 +188,21 @@ class Collaboration:
 
     def partner_places(self, place: Place, period: nw.Period | None = None, top: int = 10
                        ) -> pd.DataFrame:
-        """The districts a place's organisations collaborate with most (link weight)."""
-        network = self._regrouped(self.network(period or self.periods[-1]),
-                                  self._grouping_for(place))
-        links = nw.place_links(network)
-        mine = links[(links["origin"] == place.code) ^ (links["destination"] == place.code)]
-        other = mine["origin"].where(mine["origin"] != place.code, mine["destination"])
-        return (pd.DataFrame({"area_code": other, "weight": mine["weight"],
-                              "links": mine["links"]})
-                .sort_values("weight", ascending=False).head(top).reset_index(drop=True))
+        """The districts a place's organisations collaborate with most: link weight and
+        number of organisation links from the place to each (links inside the place and to
+        organisations without a district left out)."""
+        network = self.network(period or self.periods[-1])
+        area = network.organisations["area_code"]
+        mine = set(area.index[area.isin(place.members).to_numpy()])
+        edges = network.edges
+        from_mine, to_mine = edges["source"].isin(mine), edges["target"].isin(mine)
+        crossing = edges[from_mine ^ to_mine]
+        other = crossing["target"].where(from_mine[crossing.index], crossing["source"])
+        partners = pd.DataFrame({"area_code": area.reindex(other).to_numpy(),
+                                 "weight": crossing["weight"].to_numpy()}).dropna()
+        table = partners.groupby("area_code").agg(weight=("weight", "sum"),
+                                                  links=("weight", "size"))
+        return table.sort_values("weight", ascending=False).head(top).reset_index()
 
     def place_organisations(self, place: Place, period: nw.Period | None = None
                             ) -> pd.DataFrame:
