@@ -132,3 +132,51 @@ def test_profile_sections(observatory):
     assert "Who innovates with whom" in html and "Newcastle University" in html
     assert "jamming super-group" in html or "orchestral" in html
     assert "placelens journey assess E08000021" in html
+
+
+def _official_zip() -> bytes:
+    """A miniature Code-Point Open download in the official layout (headerless CSVs)."""
+    import io
+    import zipfile
+
+    rows = {"Data/CSV/ab.csv": "AB10 1AB,10,394235,806529,S92000003,,,,S12000033,S13002842\n",
+            "Data/CSV/b.csv": (
+                "B1 1AY,10,406500,286900,E92000001,,,,E08000025,E05011118\n"
+                "B1 2AA,10,406600,286800,E92000001,,,,E08000025,E05011118\n"
+                "B1 2AB,10,406700,286700,E92000001,,,,E08000029,E05011118\n"
+                "B1 2AD,90,0,0,E92000001,,,,E08000025,E05011118\n")}
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as bundle:
+        for name, text in rows.items():
+            bundle.writestr(name, text)
+        bundle.writestr("Doc/licence.txt", "OS OpenData")
+    return buffer.getvalue()
+
+
+def test_download_writes_the_lookups_placelens_reads(tmp_path):
+    written = cpo.download(tmp_path, fetch=lambda url: _official_zip())
+    assert {p.name for p in written} == {
+        "codepoint_open_2025_10_postcode_to_lad.csv.gz", "postcode_sector_to_lad_2025.csv.gz",
+        "postcode_district_outcode_to_lad_2025.csv"}
+    points = pd.read_csv(tmp_path / cpo.POSTCODE_FILE, dtype=str, keep_default_na=False)
+    aberdeen = points.set_index("postcode").loc["AB10 1AB"]
+    # The datapack's own conversion of this postcode (pyproj EPSG:27700 -> 4326).
+    assert (aberdeen["lat"], aberdeen["long"]) == ("57.14961", "-2.09692")
+    assert points.set_index("postcode").loc["B1 2AD", "lat"] == ""  # quality 90
+    sectors = pd.read_csv(tmp_path / cpo.SECTOR_FILE).set_index(["sector", "lad_code"])
+    assert sectors.loc[("B1 2", "E08000025"), "share_of_sector"] == pytest.approx(2 / 3)
+    located = cpo.locate_postcodes(pd.Series(["B1 1AY", "B1 2ZZ", "B1 9ZZ"]), tmp_path)
+    assert located["match_method"].tolist() == ["postcode", "sector", "outcode"]
+    assert located["lad_code"].tolist() == ["E08000025"] * 3
+
+
+def test_download_rejects_an_archive_without_data(tmp_path):
+    import io
+    import zipfile
+
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as bundle:
+        bundle.writestr("Doc/readme.txt", "nothing here")
+    with pytest.raises(DataFormatError, match="no Data/CSV"):
+        cpo.download(tmp_path, fetch=lambda url: buffer.getvalue())
+    assert not (tmp_path / cpo.POSTCODE_FILE).exists()

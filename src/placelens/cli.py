@@ -68,7 +68,7 @@ def data_build(
 
 
 DOWNLOADS = ("boundaries", "lookups", "subnational-indicators", "nomis-bres",
-             "nomis-business-counts")
+             "nomis-business-counts", "codepoint-open")
 
 
 @data_app.command("download")
@@ -81,7 +81,13 @@ def data_download(
                      ] = "latest",
 ) -> None:
     """Fetch a source from its official endpoint (needs internet access)."""
-    from placelens.sources import boundaries, nomis, ons_geography, ons_subnational_indicators
+    from placelens.sources import (
+        boundaries,
+        codepoint_open,
+        nomis,
+        ons_geography,
+        ons_subnational_indicators,
+    )
 
     try:
         if source == "boundaries":
@@ -90,6 +96,8 @@ def data_download(
             written = ons_geography.download(to)
         elif source == "subnational-indicators":
             written = [ons_subnational_indicators.download(to)]
+        elif source == "codepoint-open":
+            written = codepoint_open.download(to)
         elif source in ("nomis-bres", "nomis-business-counts"):
             if not industries:
                 raise PlacelensError("--industries is required for NOMIS downloads")

@@ -8,13 +8,17 @@ live postcodes. Northern Ireland (BT) postcodes are not in Code-Point Open.
 
 from __future__ import annotations
 
+import io
+import os
 import re
+import zipfile
 from pathlib import Path
 
 import duckdb
 import pandas as pd
 
 from placelens.errors import DataFormatError
+from placelens.sources.http import Fetch, fetch_url
 from placelens.sources.provenance import OGL, SourceInfo
 from placelens.sources.tabular import read_csv, require_values, to_number
 
@@ -114,3 +118,72 @@ def _area_lookup(path: Path, key: str, share: str) -> dict[str, str]:
     best = frame.sort_values([key, "share", "lad_code"], ascending=[True, False, True])
     best = best.drop_duplicates(key)
     return dict(zip(best[key], best["lad_code"], strict=True))
+
+
+DOWNLOAD_URL = ("https://api.os.uk/downloads/v1/products/CodePointOpen/downloads"
+                "?area=GB&format=CSV&redirect")
+#: Columns of the headerless CSVs in the official zip (Doc/Code-Point_Open_Column_Headers.csv).
+ZIP_COLUMNS = ["postcode", "pq", "easting", "northing", "ctry", "nhs_region", "nhs_ha",
+               "county_code", "lad_code", "ward_code"]
+
+
+def download(datapack: Path, fetch: Fetch = fetch_url) -> list[Path]:
+    """Fetch Code-Point Open (GB, CSV) from the OS Downloads API and write the three lookups
+    placelens reads into ``datapack``; existing files are replaced only once all three are
+    written."""
+    return write_lookups(fetch(DOWNLOAD_URL), datapack)
+
+
+def write_lookups(archive: bytes, datapack: Path) -> list[Path]:
+    """The postcode, sector and outcode lookups from the official zip: every ``Data/CSV``
+    file concatenated, with WGS84 latitude and longitude added (blank where the postcode has
+    no coordinates, quality 90), and each sector's and outcode's districts with their share
+    of its live postcodes."""
+    from pyproj import Transformer
+
+    with zipfile.ZipFile(io.BytesIO(archive)) as bundle:
+        names = sorted(n for n in bundle.namelist()
+                       if re.search(r"Data/CSV/[^/]+\.csv$", n, re.IGNORECASE))
+        if not names:
+            raise DataFormatError(DOWNLOAD_URL, "no Data/CSV/*.csv files in the archive")
+        frames = [pd.read_csv(bundle.open(n), header=None, names=ZIP_COLUMNS, dtype=str,
+                              keep_default_na=False) for n in names]
+    points = pd.concat(frames, ignore_index=True)
+    easting, northing = (pd.to_numeric(points[c], errors="coerce") for c in ("easting",
+                                                                              "northing"))
+    located = (points["pq"] != "90") & easting.notna() & northing.notna()
+    lon, lat = Transformer.from_crs(27700, 4326, always_xy=True).transform(
+        easting[located].to_numpy(), northing[located].to_numpy())
+    points["lat"], points["long"] = "", ""
+    points.loc[located, "lat"] = pd.Series(lat, index=points.index[located]).round(5).astype(str)
+    points.loc[located, "long"] = pd.Series(lon, index=points.index[located]).round(5) \
+        .astype(str)
+    lookups = {
+        POSTCODE_FILE: points[["postcode", "pq", "easting", "northing", "lat", "long", "ctry",
+                               "county_code", "lad_code"]],
+        SECTOR_FILE: _shares(points, "sector"), OUTCODE_FILE: _shares(points, "outcode")}
+    written = []
+    for name, frame in lookups.items():
+        path = datapack / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        temporary = path.with_name(path.name + ".part")
+        frame.to_csv(temporary, index=False, compression="gzip" if name.endswith(".gz")
+                     else None)
+        written.append((temporary, path))
+    for temporary, path in written:
+        os.replace(temporary, path)
+    return [path for _, path in written]
+
+
+def _shares(points: pd.DataFrame, level: str) -> pd.DataFrame:
+    """Districts of each sector (``"B1 1"``) or outcode (``"B1"``) with their share of its
+    live postcodes."""
+    compact = points["postcode"].map(normalise_postcode)
+    valid = compact.notna() & (points["lad_code"] != "")
+    parts = compact[valid].map(postcode_parts)
+    key = parts.map(lambda p: p[0] if level == "outcode" else p[1])
+    counts = (pd.DataFrame({level: key, "lad_code": points.loc[valid, "lad_code"]})
+              .groupby([level, "lad_code"]).size().rename("n_postcodes").reset_index())
+    counts[f"share_of_{level}"] = (counts["n_postcodes"] / counts.groupby(level)[
+        "n_postcodes"].transform("sum")).round(6)
+    return counts.sort_values([level, "n_postcodes"], ascending=[True, False])
