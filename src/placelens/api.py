@@ -462,8 +462,9 @@ class Observatory:
 
     def place_type_signals(self) -> pd.DataFrame:
         """Per district: population, density (people per hectare of land), diversity
-        (Shannon of GVA across 36 industries), specialisation (Krugman against the UK) and
-        the share of residents in rural or highly rural small areas."""
+        (Shannon of GVA across 36 industries), specialisation (Krugman against the UK), the
+        share of residents in rural or highly rural small areas, and the share of funded R&D
+        link weight staying in the district's travel-to-work area (latest network period)."""
         key = ("place_type_signals",)
         if key not in self._matrix_cache:
             lads = self.places.of_type("LAD")
@@ -483,7 +484,9 @@ class Observatory:
                 "diversity": structure["shannon"].reindex(codes),
                 "specialisation": structure["krugman"].reindex(codes),
                 "rural_share": (latest["ruc_share_rural"] + latest["ruc_share_highly_rural"]
-                                ).reindex(codes)})
+                                ).reindex(codes),
+                "rd_region_link_share": self.collaboration.area_metrics(
+                    "LAD", self.collaboration.periods[-1])["region_link_share"].reindex(codes)})
         return self._matrix_cache[key]
 
     def place_types(self) -> pd.DataFrame:

@@ -8,8 +8,10 @@ professional services), so a diversity test would exclude Manchester and Birming
 the source names as hubs.
 ``classify`` applies documented rules with thresholds relative to the national distribution
 of districts; ``typology`` gives a data-driven grouping (k-means on the same signals) beside
-it. Strength of local collaboration links is not yet measured (it needs the networks of
-funded R&D), so "local links" rests on economic specialisation for now."""
+it. The strength of local collaboration links (``rd_region_link_share``: the share of a
+district's funded R&D link weight that stays in its travel-to-work area) is reported in the
+reason when given, but is not a test: research council grants reach few organisations in most
+districts (median 8 active in 2015–17), so "local links" rests on economic specialisation."""
 
 from __future__ import annotations
 
@@ -72,6 +74,9 @@ def _reason(row: pd.Series, thresholds: dict, rules: TypeRules, kind: str) -> st
         parts.append(f"industrial diversity {row['diversity']:.2f} (reported, not a test)")
         parts.append(f"specialisation {row['specialisation']:.2f} (local links ≥ "
                      f"{thresholds['specialisation']:.2f})")
+        if pd.notna(row.get("rd_region_link_share", np.nan)):
+            parts.append(f"{row['rd_region_link_share']:.0%} of funded R&D links stay in its "
+                         "travel-to-work area (reported, not a test)")
     return "; ".join(parts) + "."
 
 
