@@ -180,3 +180,12 @@ def test_download_rejects_an_archive_without_data(tmp_path):
     with pytest.raises(DataFormatError, match="no Data/CSV"):
         cpo.download(tmp_path, fetch=lambda url: buffer.getvalue())
     assert not (tmp_path / cpo.POSTCODE_FILE).exists()
+
+
+def test_place_type_reason_reports_local_rd_links(observatory):
+    types = observatory.place_types()
+    share = observatory.collaboration.area_metrics("LAD", observatory.collaboration.periods[-1])[
+        "region_link_share"]["E08000021"]
+    assert types.loc["E08000021", "rd_region_link_share"] == pytest.approx(share)
+    assert f"{share:.0%} of funded R&D links stay in its travel-to-work area" in types.loc[
+        "E08000021", "reason"]
