@@ -78,6 +78,8 @@ def test_place_metrics_by_hand(network):
     assert x1["projects"] == 3 and x1["value_gbp"] == pytest.approx(460)
     # Local leads in X1: A (£400 led) and B (£60): HHI = (400/460)^2 + (60/460)^2.
     assert x1["lead_organisations"] == 2
+    # Lead roles: A leads P1 and P2, B leads P3 -> (2/3)^2 + (1/3)^2.
+    assert x1["lead_roles_hhi"] == pytest.approx(5 / 9)
     assert x1["lead_value_hhi"] == pytest.approx((400 / 460) ** 2 + (60 / 460) ** 2)
     # X2's projects P1 (led by A, £300) and P3 (led by B, £60): 1 / HHI.
     assert x2["effective_deciders"] == pytest.approx(1 / ((300 / 360) ** 2 + (60 / 360) ** 2))

@@ -168,7 +168,8 @@ def herfindahl(shares: np.ndarray) -> float:
 def place_metrics(network: CollaborationNetwork, areas: list[str],
                   region_of: pd.Series | None = None) -> pd.DataFrame:
     """Per area (every code in ``areas``, zeros where nothing happened): actors by type,
-    projects and their value, local lead organisations and how concentrated leading is, the
+    projects and their value, local lead organisations and how concentrated lead roles
+    (projects led) and led funding are (Herfindahl indices), the
     effective number of organisations leading the area's projects, and the share of the
     area's link weight that stays in the area / in its functional region (``region_of``:
     area → region code) / goes outside it.
@@ -193,6 +194,8 @@ def place_metrics(network: CollaborationNetwork, areas: list[str],
     leads = placed[placed["lead_projects"] > 0]
     table["lead_organisations"] = leads.groupby("area_code").size().reindex(areas) \
         .fillna(0).astype(int)
+    table["lead_roles_hhi"] = leads.groupby("area_code")["lead_projects"].agg(
+        lambda v: herfindahl(v.to_numpy())).reindex(areas)
     table["lead_value_hhi"] = leads.groupby("area_code")["lead_value_gbp"].agg(
         lambda v: herfindahl(v.to_numpy())).reindex(areas)
     table["effective_deciders"] = local.groupby("area_code").apply(

@@ -42,12 +42,14 @@ def collaboration(obs: Observatory, place: Place, as_table) -> dict:
         "Active organisations": [f"{int(metrics[f'active_{t}']):,}" for t in ACTOR_TYPES]})
     summary = pd.DataFrame({"Measure": [
         "Projects with a local partner", "Their funding in the period",
-        "Local organisations leading grants", "Concentration of funding led locally (HHI)",
+        "Local organisations leading grants", "Concentration of lead roles (HHI of projects led)",
+        "Concentration of funding led locally (HHI)",
         "Effective number of organisations leading the place's projects",
         "Link weight staying in the place", "… staying in its travel-to-work area",
         "… to partners abroad or not placed"], "Value": [
         f"{int(metrics['projects']):,}", _money(metrics["value_gbp"]),
         f"{int(metrics['lead_organisations']):,}",
+        "–" if pd.isna(metrics["lead_roles_hhi"]) else f"{metrics['lead_roles_hhi']:.2f}",
         "–" if pd.isna(metrics["lead_value_hhi"]) else f"{metrics['lead_value_hhi']:.2f}",
         "–" if pd.isna(metrics["effective_deciders"]) else
         f"{metrics['effective_deciders']:.1f}",
