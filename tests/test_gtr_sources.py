@@ -189,3 +189,13 @@ def test_place_type_reason_reports_local_rd_links(observatory):
     assert types.loc["E08000021", "rd_region_link_share"] == pytest.approx(share)
     assert f"{share:.0%} of funded R&D links stay in its travel-to-work area" in types.loc[
         "E08000021", "reason"]
+
+
+def test_place_place_network_matches_partner_districts(observatory):
+    collab = observatory.collaboration
+    links = collab.place_links()
+    assert (links["origin"] <= links["destination"]).all()
+    newcastle = observatory.place("Newcastle upon Tyne")
+    partners = collab.partner_places(newcastle, top=400).set_index("area_code")["weight"]
+    mine = links[(links["origin"] == "E08000021") ^ (links["destination"] == "E08000021")]
+    assert mine["weight"].sum() == pytest.approx(partners.sum())

@@ -204,13 +204,6 @@ class Collaboration:
                                                   links=("weight", "size"))
         return table.sort_values("weight", ascending=False).head(top).reset_index()
 
-    def place_organisations(self, place: Place, period: nw.Period | None = None
-                            ) -> pd.DataFrame:
-        """The place's active organisations in a period with their activity."""
-        orgs = self.network(period or self.periods[-1]).organisations
-        return orgs[orgs["area_code"].isin(place.members)].sort_values(
-            "value_gbp", ascending=False)
-
     def signals(self, place: Place) -> dict[str, float]:
         """Network signals the journey questionnaire's risk rules can use (latest period)."""
         metrics = self.place_metrics(place)
