@@ -199,3 +199,28 @@ def test_place_place_network_matches_partner_districts(observatory):
     partners = collab.partner_places(newcastle, top=400).set_index("area_code")["weight"]
     mine = links[(links["origin"] == "E08000021") ^ (links["destination"] == "E08000021")]
     assert mine["weight"].sum() == pytest.approx(partners.sum())
+
+
+def test_regional_metrics_add_up_from_districts(observatory):
+    collab = observatory.collaboration
+    period = collab.periods[-1]
+    districts = collab.area_metrics("LAD", period)
+    regions = collab.area_metrics("ITL3", period)
+    for region in observatory.places.of_type("ITL3")[:20]:
+        members = districts.loc[list(region.members)]
+        # An organisation is in one district, so active organisations add up exactly;
+        # projects do not (a project with partners in two member districts counts once).
+        assert regions.loc[region.code, "active_organisations"] == \
+            members["active_organisations"].sum()
+        assert regions.loc[region.code, "projects"] <= members["projects"].sum()
+
+
+def test_journey_signals_for_a_place(observatory):
+    collab = observatory.collaboration
+    place = observatory.place("Newcastle upon Tyne")
+    signals = collab.signals(place)
+    latest = collab.panel("LAD")
+    row = latest[(latest["area_code"] == place.code)
+                 & (latest["period"] == collab.periods[-1].label)].iloc[0]
+    assert signals["new_actor_share"] == pytest.approx(row["new_actor_share"])
+    assert signals["actor_types_active"] == 4

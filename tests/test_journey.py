@@ -135,7 +135,8 @@ def test_journey_commands(tmp_path, warehouse_path):
     result = runner.invoke(app, ["journey", "assess", "Hartlepool", "--answers", str(answers),
                                  "--date", "2026-01-15"], env=env)
     assert result.exit_code == 0, result.output
-    assert "stage D" in result.output or "stage C" in result.output
+    # A-C achieved, D and E not: stages C and D both fit perfectly; the earlier is kept.
+    assert "stage C — Piloting novel activities" in result.output
     assert "Perpetual piloting" in result.output
     # Interactive: every question answered 4 except one skipped.
     typed = "\n".join(["4"] * (len(FORM.questions) - 1) + [""]) + "\n"
@@ -148,3 +149,11 @@ def test_journey_commands(tmp_path, warehouse_path):
     assert result.exit_code == 0 and "2026-06-01" in result.output
     result = runner.invoke(app, ["journey", "history", "Cornwall"], env=env)
     assert result.exit_code == 2 and "No assessments stored" in result.output
+
+
+def test_next_moment_carries_its_score():
+    # In stage C the moment ahead is M4 (sustaining momentum); answers 4 -> 0.75.
+    answers = _answers({"A": 5, "B": 5, "C": 3, "D": 1, "E": 1, "M4": 4})
+    result = journey.score(FORM, answers)
+    assert result.next_moment["code"] == "M4"
+    assert result.next_moment["score"] == pytest.approx(0.75)

@@ -152,3 +152,18 @@ def test_leiden_ensemble_finds_two_cliques_deterministically():
 def test_herfindahl():
     assert nw.herfindahl(np.array([1.0, 1.0, 2.0])) == pytest.approx(0.375)
     assert np.isnan(nw.herfindahl(np.array([0.0])))
+
+
+def test_effective_deciders_fall_back_to_project_counts_without_funding():
+    projects = PROJECTS.assign(value_gbp=0.0)
+    network = nw.build_network(projects, PARTICIPANTS, ORGS, PERIOD)
+    x1 = nw.place_metrics(network, ["X1"]).loc["X1"]
+    # X1's projects P1, P2 (led by A) and P3 (led by B): shares 2/3 and 1/3 by count.
+    assert x1["effective_deciders"] == pytest.approx(1 / (5 / 9))
+    assert np.isnan(x1["lead_value_hhi"])  # no funding led: concentration undefined
+
+
+def test_project_ending_before_it_starts_is_one_day():
+    projects = pd.DataFrame({"project_id": ["Q"], "start_date": [pd.Timestamp("2015-05-01")],
+                             "end_date": [pd.Timestamp("2015-04-01")], "value_gbp": [50.0]})
+    assert nw.value_in_period(projects, PERIOD)["Q"] == pytest.approx(50.0)

@@ -50,8 +50,8 @@ class Collaboration:
 
     @cached_property
     def _projects(self) -> pd.DataFrame:
-        return self.warehouse.query("SELECT project_id, title, funder, start_date, end_date, "
-                                    "value_gbp, lead_org_id FROM rd_projects")
+        return self.warehouse.query("SELECT project_id, start_date, end_date, value_gbp, "
+                                    "lead_org_id FROM rd_projects")
 
     @cached_property
     def _participants(self) -> pd.DataFrame:
@@ -127,16 +127,21 @@ class Collaboration:
         """Metrics of every area of a type in every period, with the share of each area's
         active organisations that are new since the previous period."""
         frames = []
+        grouping = self._grouping(area_type)
         for number, period in enumerate(self.periods):
             frame = self.area_metrics(area_type, period).reset_index()
             if number:
-                grouping = self._grouping(area_type)
-                earlier = self._regrouped(self.network(self.periods[number - 1]), grouping)
-                later = self._regrouped(self.network(period), grouping)
-                frame["new_actor_share"] = nw.new_actor_share(
-                    earlier, later, frame["area_code"].tolist()).to_numpy()
+                frame["new_actor_share"] = self._new_actor_share(
+                    grouping, number, frame["area_code"].tolist()).to_numpy()
             frames.append(frame.assign(period=period.label))
         return pd.concat(frames, ignore_index=True)
+
+    def _new_actor_share(self, grouping: pd.Series, number: int, areas: list[str]
+                         ) -> pd.Series:
+        """New-actor share of each area in period ``number`` against the period before."""
+        earlier = self._regrouped(self.network(self.periods[number - 1]), grouping)
+        later = self._regrouped(self.network(self.periods[number]), grouping)
+        return nw.new_actor_share(earlier, later, areas)
 
     def peer_type(self, place: Place) -> str:
         return PEER_TYPES.get(place.area_type, FALLBACK_PEER_TYPE)
@@ -211,11 +216,8 @@ class Collaboration:
         out = {"actor_types_active": float(types),
                "active_organisations": float(metrics["active_organisations"])}
         if len(self.periods) > 1:
-            earlier = self.network(self.periods[-2])
-            later = self.network(self.periods[-1])
-            grouping = self._grouping_for(place)
-            share = nw.new_actor_share(self._regrouped(earlier, grouping),
-                                       self._regrouped(later, grouping), [place.code])
+            share = self._new_actor_share(self._grouping_for(place), len(self.periods) - 1,
+                                          [place.code])
             if pd.notna(share.iloc[0]):
                 out["new_actor_share"] = float(share.iloc[0])
         return out

@@ -78,7 +78,8 @@ class CollaborationNetwork:
 
 def value_in_period(projects: pd.DataFrame, period: Period) -> pd.Series:
     """Each project's value pro rata to the days of its duration inside the period (index
-    project_id; 0 for projects outside it). Start and end days both count."""
+    project_id; NaN for projects outside it). Start and end days both count; an end before
+    the start is read as a one-day project."""
     start = pd.to_datetime(projects["start_date"])
     end = pd.to_datetime(projects["end_date"]).where(lambda e: e >= start, start)
     first, last = pd.Timestamp(period.first, 1, 1), pd.Timestamp(period.last, 12, 31)
@@ -241,9 +242,9 @@ def _link_shares(network: CollaborationNetwork, areas: list[str],
 
 
 def place_links(network: CollaborationNetwork) -> pd.DataFrame:
-    """Place–place network: link weight and shared projects between the areas of linked
-    organisations (origin ≤ destination; origin = destination is a within-area link).
-    Organisations without an area are left out."""
+    """Place–place network: summed link weight and number of organisation links between
+    the areas of linked organisations (origin ≤ destination; origin = destination is a
+    within-area link). Organisations without an area are left out."""
     area_of = network.organisations["area_code"]
     edges = network.edges.assign(a=area_of.reindex(network.edges["source"]).to_numpy(),
                                  b=area_of.reindex(network.edges["target"]).to_numpy())

@@ -12,7 +12,7 @@ import pandas as pd
 import placelens
 from placelens.analysis.synthetic_control import SCMResult, evidence_grade
 from placelens.report import charts
-from placelens.report.profile import as_table, template_environment
+from placelens.report.tables import as_table, template_environment
 
 
 @dataclass

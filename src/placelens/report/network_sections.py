@@ -12,6 +12,7 @@ from placelens.api import Observatory
 from placelens.assessments import history_table, load_assessments
 from placelens.geography.places import Place
 from placelens.report import charts
+from placelens.report.tables import as_table
 
 SOURCE = "UKRI Gateway to Research (April 2018 snapshot); OS Code-Point Open 2025"
 DIAGRAM_PARTNERS = 25  # external partners drawn beside the place's own organisations
@@ -27,7 +28,7 @@ def _share(value: float) -> str:
     return "–" if pd.isna(value) else f"{value:.1%}"
 
 
-def collaboration(obs: Observatory, place: Place, as_table) -> dict:
+def collaboration(obs: Observatory, place: Place) -> dict:
     """Actors by type, leaders, local versus external links, partner places, brokers and a
     diagram of the place's organisations with their strongest partners (latest period)."""
     collab = obs.collaboration
@@ -126,7 +127,7 @@ def _ego_layout(network, place: Place) -> tuple[pd.DataFrame, pd.DataFrame]:
     return nodes, lines
 
 
-def leadership(obs: Observatory, place: Place, as_table) -> dict:
+def leadership(obs: Observatory, place: Place) -> dict:
     """The place's leadership style in each period, in the 2×2 against national medians."""
     table = obs.collaboration.leadership(place)
     latest = table.iloc[-1]
@@ -149,7 +150,7 @@ def leadership(obs: Observatory, place: Place, as_table) -> dict:
             "table": as_table(rows), "svg": svg}
 
 
-def journey(place: Place, as_table) -> dict:
+def journey(place: Place) -> dict:
     """The latest stored self-assessment of the partnership and its history, if any."""
     records = load_assessments(place.code)
     if not records:

@@ -4,20 +4,19 @@ from __future__ import annotations
 
 import json
 import math
-import re
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
-from jinja2 import Environment, PackageLoader, select_autoescape
 
 import placelens
 from placelens.analysis import clusters as cl
 from placelens.api import Observatory
 from placelens.geography.places import Place
 from placelens.report import charts, network_sections
+from placelens.report.tables import as_table, template_environment
 
 HEADLINE = [  # indicator, label, unit, decimals
     ("gva_per_hour_gbp", "GVA per hour worked (smoothed)", "£", 1),
@@ -61,12 +60,6 @@ def _fmt(value: float | None, decimals: int = 0, unit: str = "") -> str:
         return "–"
     text = f"{value:,.{decimals}f}"
     return f"£{text}" if unit == "£" else f"£{text}m" if unit == "£m" else text
-
-
-def template_environment() -> Environment:
-    """The Jinja environment for every page placelens writes (autoescaped)."""
-    return Environment(loader=PackageLoader("placelens.report", "templates"),
-                       autoescape=select_autoescape(["html", "j2"]))
 
 
 class ProfileBuilder:
@@ -435,9 +428,9 @@ class ProfileBuilder:
             "shift_share": self.shift_share(place), "map": self.map(place),
             "complexity": self.complexity(place), "benchmarking": self.benchmarking(place),
             "region": self.functional_region(place),
-            "network": network_sections.collaboration(self.obs, place, as_table),
-            "leadership": network_sections.leadership(self.obs, place, as_table),
-            "journey": network_sections.journey(place, as_table),
+            "network": network_sections.collaboration(self.obs, place),
+            "leadership": network_sections.leadership(self.obs, place),
+            "journey": network_sections.journey(place),
             "sources": self.sources(), "ogl": placelens.OGL_ATTRIBUTION,
             "os": placelens.OS_ATTRIBUTION.format(year=2023), "build": info,
             "version": placelens.__version__, "today": date.today().isoformat(),
@@ -480,18 +473,6 @@ def _wrap_columns(table: pd.DataFrame, parts: int) -> pd.DataFrame:
     groups = [padded.iloc[number::parts].reset_index(drop=True).set_axis(
         [f"{c} ({number + 1})" for c in table.columns], axis=1) for number in range(parts)]
     return pd.concat(groups, axis=1)
-
-
-_NUMBER = re.compile(r"^[£+\-–−]?\(?[\d,.]+\)?(%|m|k)?$|^–$")
-
-
-def as_table(frame: pd.DataFrame) -> dict:
-    """A frame as the template's table: columns, rows, and which columns hold numbers
-    (right-aligned, unwrapped), judged from the formatted values."""
-    data = frame.to_numpy().tolist()
-    numeric = [bool(len(frame)) and all(_NUMBER.match(str(v).strip()) for v in frame[c])
-               for c in frame.columns]
-    return {"columns": list(frame.columns), "data": data, "numeric": numeric}
 
 
 def _none_if_nan(value):

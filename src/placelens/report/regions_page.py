@@ -10,7 +10,7 @@ import pandas as pd
 
 import placelens
 from placelens.report import charts
-from placelens.report.profile import as_table, template_environment
+from placelens.report.tables import as_table, template_environment
 
 
 def write_regions_page(obs, regions: pd.DataFrame, stats: pd.DataFrame, path: Path) -> Path:
