@@ -68,12 +68,32 @@ def test_groups_relative_to_national_average():
     assert edge["group"].tolist() == ["strong", "emerging"]
 
 
-def test_change_since_base_year():
-    scores = pd.DataFrame({"area": ["a", "a"], "period": ["2018", "2020"],
-                           "index": [0.4, 0.5]})
-    assert ci.change_since(scores, "2018")["a"] == pytest.approx(0.1)
-    with pytest.raises(ValueError, match="base period"):
-        ci.change_since(scores, "2010")
+def test_change_compares_the_same_indicators_and_decomposes():
+    index = pd.MultiIndex.from_tuples([("a", "2014"), ("a", "2019"), ("b", "2014"),
+                                       ("b", "2019")], names=["area", "period"])
+    normalised = pd.DataFrame({"x": [0.2, 0.5, 0.1, 0.2], "y": [np.nan, 0.9, 0.4, 0.2],
+                               "z": [0.6, 0.6, 0.5, np.nan]}, index=index)
+    change = ci.like_for_like_change(normalised, "2014", "2019")
+    # a: y is absent in 2014, so only x (+0.3) and z (0) count: change 0.15, not the
+    # basket change (0.5+0.9+0.6)/3 - (0.2+0.6)/2 = 0.267 that mixing baskets would give.
+    assert change.loc["a", "change"] == pytest.approx(0.15)
+    assert change.loc["a", "indicators_compared"] == 2
+    assert change.loc["a", "contribution: x"] == pytest.approx(0.15)
+    assert np.isnan(change.loc["a", "contribution: y"])
+    # b: x +0.1 and y −0.2 over two indicators
+    assert change.loc["b", "change"] == pytest.approx(-0.05)
+    contributions = change.filter(like="contribution").sum(axis=1)
+    assert contributions.tolist() == pytest.approx(change["change"].tolist())
+    assert np.isnan(ci.like_for_like_change(normalised, "2014", "2019", 3).loc["a", "change"])
+    with pytest.raises(ValueError, match="period '2010'"):
+        ci.like_for_like_change(normalised, "2010", "2019")
+
+
+def test_between_group_share_by_hand():
+    values = pd.Series([1.0, 3.0, 5.0, 7.0], index=list("abcd"))
+    groups = pd.Series(["g", "g", "h", "h"], index=list("abcd"))
+    # total SS 20; within: (1-2)² + (3-2)² + (5-6)² + (7-6)² = 4 → between share 0.8
+    assert ci.between_group_share(values, groups) == pytest.approx(0.8)
 
 
 def test_rank_intervals_contain_the_default_rank():
@@ -83,6 +103,46 @@ def test_rank_intervals_contain_the_default_rank():
     ranks = ci.rank_intervals(pd.DataFrame(rows), "2020", draws=200)
     assert (ranks["rank_p05"] <= ranks["rank_p95"]).all()
     assert ranks.loc["a19", "rank_median"] < ranks.loc["a0", "rank_median"]
+
+
+def test_rank_intervals_include_leaving_an_indicator_out():
+    # a leads by far on x and is last on y; q the reverse. Min–max: a = (1 + 0.005)/2,
+    # q = (0 + 1)/2, p_i = ((0.1 + 0.01 i) + (0.011 + 0.0011 i))/2, so a ranks first. Leaving
+    # x out (one draw in three) drops a to last of 7, which its 95th percentile must show.
+    rows = [("a", "x", 100.0), ("a", "y", 9.5), ("q", "x", 0.0), ("q", "y", 100.0)]
+    rows += [(f"p{i}", "x", 10.0 + i) for i in range(5)]
+    rows += [(f"p{i}", "y", 10.0 + 0.1 * i) for i in range(5)]
+    panel = pd.DataFrame(rows, columns=["area", "indicator", "value"]).assign(period="2020")
+    options = ci.IndexOptions(outlier_sd=None, skew_threshold=None)
+    ranks = ci.rank_intervals(panel, "2020", draws=400, options=options)
+    assert ranks.loc["a", "rank"] == 1
+    assert ranks.loc["a", "rank_p95"] == 7
+
+
+def test_sampling_noise_widens_rank_intervals():
+    rows = [(f"p{i}", ind, 50.0 + i * 0.2) for i in range(10) for ind in ("x", "y")]
+    panel = pd.DataFrame(rows, columns=["area", "indicator", "value"]).assign(period="2020")
+    options = ci.IndexOptions(outlier_sd=None, skew_threshold=None)
+    exact = ci.rank_intervals(panel, "2020", draws=300, options=options)
+    noisy = ci.rank_intervals(panel, "2020", draws=300, options=options,
+                              standard_errors=pd.Series(2.0, index=panel.index))
+    width = lambda r: (r["rank_p95"] - r["rank_p05"]).mean()  # noqa: E731
+    assert width(exact) == 0  # identical orderings on both indicators
+    assert width(noisy) > 3   # a standard error of 10 gaps between neighbours
+
+
+def test_sampling_standard_errors_by_hand():
+    from placelens.indicator_sets import load_sets, sampling_se
+
+    spec = load_sets()["lad_innovation"]
+    panel = pd.DataFrame({"indicator": ["Employment rate 16-64", "Median weekly pay",
+                                        "GVA per hour worked"],
+                          "value": [75.0, 600.0, 40.0]})
+    se = sampling_se(spec, panel)
+    # 100·sqrt(0.75·0.25/500) = 1.9365 points; 3% of £600 = £18; GVA states no error
+    assert se.iloc[0] == pytest.approx(1.93649, abs=1e-5)
+    assert se.iloc[1] == pytest.approx(18.0)
+    assert np.isnan(se.iloc[2])
 
 
 def test_duplicate_observations_are_an_error():
@@ -145,6 +205,75 @@ def test_real_explanation_reproduces_the_index(observatory):
     index = observatory.innovation_index(draws=100).loc[place.code, "index"]
     assert explanation["score"].mean() == pytest.approx(index)  # unweighted mean of scores
     assert explanation.loc["Business R&D spend per head", "published_for"] == "UKL2"
+    assert explanation.loc["Business R&D spend per head", "unit"] == "€ per head"
+    assert explanation.loc["Business R&D spend per head", "input"] == "regional (NUTS2)"
+    assert explanation.loc["Median weekly pay", "input"] == "own area"
+
+
+def test_every_index_indicator_has_a_unit_and_one_declared_period(observatory):
+    from placelens.indicator_sets import load_sets
+
+    for name, spec in load_sets().items():
+        if spec.kind != "index":
+            continue
+        assert all(s.unit for s in spec.indicators), name
+        if spec.years:
+            continue
+        assert all(s.periods for s in spec.indicators), name
+        _, provenance = observatory.indicator_set_table(name)
+        declared = {s.label: set(s.periods) for s in spec.indicators}
+        for label, periods in provenance.dropna(subset=["period"]).groupby("indicator")[
+                "period"]:
+            # every district's value comes from the declared period, never an older one
+            assert set(periods) <= declared[label], label
+
+
+def test_research_funding_is_the_register_total(observatory):
+    from placelens.analysis.networks import Period, value_in_period
+
+    projects = observatory.warehouse.table("rd_projects")
+    funding = observatory.indicator_table("ukri_research_grants_gbp")
+    for year in (2015, 2016, 2017):
+        register = value_in_period(projects, Period(year, year)).sum()
+        placed = funding.loc[funding["period"] == str(year), "value"].sum()
+        # about £1.7-1.8bn a year; only grants led from Northern Ireland or from unplaced
+        # organisations are missing
+        assert 0.95 * register <= placed <= register
+        assert register > 1.6e9
+    latest = funding[funding["period"] == "2017"]
+    assert len(latest) == 361 and (latest["value"] == 0).sum() > 100  # zeros, not gaps
+    table, _ = observatory.indicator_set_table("lad_innovation")
+    per_head = table["UKRI research grants led per head"]
+    assert per_head["E07000008"] > 10 * per_head["E08000003"] / 10  # Cambridge vs Manchester
+    assert per_head["E07000008"] > 100  # hundreds of pounds per head, not 64 pence
+
+
+def test_district_scores_say_how_much_is_regional(observatory):
+    full = observatory.innovation_index(draws=50)
+    local = observatory.innovation_index("lad_innovation_local", draws=50)
+    assert 0.5 < full.attrs["between_nuts3_share"] <= 1
+    assert local.attrs["between_nuts3_share"] < full.attrs["between_nuts3_share"]
+    specs = observatory.indicator_set("lad_innovation_local").indicators
+    assert not any(s.regional for s in specs)
+
+
+def test_rank_intervals_cover_dropping_any_one_indicator(observatory):
+    spec = observatory.indicator_set("lad_innovation")
+    scores = observatory.innovation_index(draws=1000)
+    table, _ = observatory.indicator_set_table("lad_innovation")
+    panel = table.stack().rename("value").reset_index()
+    panel.columns = ["area", "indicator", "value"]
+    panel["period"] = "latest"
+    ranked = scores[scores["sufficient"]]
+    inside = []
+    for left_out in table.columns:
+        rest = panel[panel["indicator"] != left_out]
+        result = ci.composite_index(rest, options=ci.IndexOptions(
+            min_coverage=spec.min_coverage)).scores.set_index("area")
+        rank = result.loc[ranked.index, "index"].rank(ascending=False, method="min")
+        inside.append((rank >= ranked["rank_p05"] - 1) & (rank <= ranked["rank_p95"] + 1))
+    share = np.column_stack([i.to_numpy() for i in inside]).mean()
+    assert share > 0.85  # was about 0.5 when intervals ignored dropping an indicator
 
 
 def test_real_neighbours_are_districts_with_reasons(observatory):
@@ -159,7 +288,13 @@ def test_real_itl3_index_uses_all_years_and_reports_change(observatory):
     scores = observatory.innovation_index("itl3_innovation", draws=100)
     assert len(scores) == 179 and scores["change"].notna().sum() > 100
     history = scores.attrs["history"]
-    assert set(history["period"]) == {"2014", "2015", "2016", "2017", "2018", "2019"}
+    assert set(history["period"]) == {"2014", "2015", "2016", "2017"}
+    # change is on an identical basket: every compared area has the same indicators both years
+    changed = scores.dropna(subset=["change"])
+    assert (changed["indicators_compared"] >= 2).all()
+    top = changed.sort_values("change").tail(5)
+    assert (top["indicators_compared"] >= 6).all()  # no "improver" by indicators dropping out
+    assert not {"TLM65", "TLJ41", "TLH32"} & set(top.index)  # Orkney, Medway, Thurrock
     # min–max over all areas and years: each indicator spans exactly 0 to 1 over the panel
     from placelens.indicator_sets import area_panel
 

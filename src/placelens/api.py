@@ -26,7 +26,7 @@ from placelens.analysis.opportunities import opportunities
 from placelens.collaboration import Collaboration
 from placelens.geography import functional as fr
 from placelens.geography.places import Place, PlaceIndex, aggregate
-from placelens.indicator_sets import area_panel, area_table, load_sets
+from placelens.indicator_sets import area_panel, area_table, load_sets, sampling_se
 from placelens.sources.ons_regional_accounts import CLASSIFICATION as GVA_CLASSIFICATION
 from placelens.sources.ons_regional_accounts import LAD_INDUSTRY_PARTITION
 from placelens.warehouse.matrices import MATRICES, load_matrix
@@ -383,11 +383,13 @@ class Observatory:
         return sets[name]
 
     def indicator_set_table(self, name: str) -> tuple[pd.DataFrame, pd.DataFrame]:
-        """Area × indicator table of a named set (latest values) and where each came from."""
+        """Area × indicator table of a named set (each indicator's declared period, or the
+        set's last year) and where each value came from."""
         spec_ = self.indicator_set(name)
         key = ("set", name)
         if key not in self._matrix_cache:
-            self._matrix_cache[key] = area_table(self, spec_, spec_.area_type)
+            year = spec_.years[-1] if spec_.years else None
+            self._matrix_cache[key] = area_table(self, spec_, spec_.area_type, year)
         return self._matrix_cache[key]
 
     def innovation_index(self, set_name: str = "lad_innovation", draws: int = 1000,
@@ -395,9 +397,13 @@ class Observatory:
         """The composite innovation index for every area of the set's type: index (0–1),
         relative to the mean (= 100), group, rank and its 5–95% interval under alternative
         choices, and how many indicators each area has. Areas below the set's minimum
-        coverage are listed with ``sufficient`` False and no rank. Sets with ``years`` are
-        normalised over all those years (RIS) and scored on the latest; ``change`` is the
-        index points gained since the first year."""
+        coverage are listed with ``sufficient`` False and no rank. The rank interval covers
+        treatment choices, weights, leaving out any one indicator and (where the set states
+        it) sampling error. Sets with ``years`` are normalised over all those years (RIS) and
+        scored on the latest; ``change`` is the index change since the first year on the
+        indicators the area has in both (``indicators_compared``, and one
+        ``contribution: …`` column per indicator). ``attrs['between_nuts3_share']`` (district
+        sets) is the share of the index's variance lying between NUTS3 areas."""
         key = ("index", set_name, draws, seed)
         if key in self._matrix_cache:
             return self._matrix_cache[key]
@@ -419,20 +425,29 @@ class Observatory:
             columns="period")
         ranked = scores[scores["sufficient"]]
         scores = scores.join(ci.performance_groups(ranked["index"]))
-        scores = scores.join(ci.rank_intervals(panel, period, polarity, draws, seed, options))
+        scores = scores.join(ci.rank_intervals(panel, period, polarity, draws, seed, options,
+                                               sampling_se(spec_, panel)))
         if spec_.years:
-            scores = scores.join(ci.change_since(all_years, spec_.years[0]))
+            change = ci.like_for_like_change(result.normalised, spec_.years[0], period,
+                                             min_indicators=2)
+            scores = scores.join(change)
         scores.insert(0, "name", [self.places.get(c).name for c in scores.index])
+        between = None
+        if spec_.area_type == "LAD":
+            nuts3 = pd.Series({p.code: p.parents.get("NUTS3") for p in
+                               self.places.of_type("LAD")})
+            between = ci.between_group_share(ranked["index"], nuts3.reindex(ranked.index))
         scores.attrs.update(treatments=result.treatments, set=spec_, period=period,
                             normalised=result.normalised.xs(period, level="period"),
-                            history=all_years)
+                            history=all_years, between_nuts3_share=between)
         self._matrix_cache[key] = scores
         return scores
 
     def explain_index(self, place: Place, set_name: str = "lad_innovation") -> pd.DataFrame:
-        """Why a district sits where it does: per indicator its published value, where and
-        when that value was published, how it was treated, its normalised score (0–1) and the
-        UK district median of that score."""
+        """Why a place sits where it does: per indicator its value and unit, where and when
+        that value was published (and whether it is a regional input copied to every
+        district of the region), how it was treated, its normalised score (0–1) and the
+        median score."""
         spec_ = self.indicator_set(set_name)
         if place.area_type != spec_.area_type:
             raise ValueError(f"the {set_name} index is computed for {spec_.area_type} areas; "
@@ -441,6 +456,7 @@ class Observatory:
         normalised = scores.attrs["normalised"]
         table, provenance = self.indicator_set_table(set_name)
         treatments = {t.indicator: t for t in scores.attrs["treatments"]}
+        specs = {s.label: s for s in spec_.indicators}
         mine = provenance[provenance["area"] == place.code].set_index("indicator")
         rows = []
         for indicator in table.columns:
@@ -454,6 +470,9 @@ class Observatory:
                 notes.append("lower is better")
             source = mine.loc[indicator]
             rows.append({"indicator": indicator, "value": table.loc[place.code, indicator],
+                         "unit": specs[indicator].unit,
+                         "input": (f"regional ({specs[indicator].level})"
+                                   if specs[indicator].regional else "own area"),
                          "published_for": source["source_area"], "period": source["period"],
                          "score": normalised.loc[place.code, indicator],
                          "uk_median_score": normalised[indicator].median(),

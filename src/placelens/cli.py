@@ -370,8 +370,16 @@ def benchmark_index(
         console.print(f"[yellow]{len(missing)} districts have too few indicators to rank:[/] "
                       + ", ".join(f"{r['name']} ({c}, {r['indicators']} indicators)"
                                   for c, r in missing.iterrows()))
+    if scores.attrs["between_nuts3_share"] is not None:
+        console.print(f"{scores.attrs['between_nuts3_share']:.0%} of the variance of district "
+                      "scores lies between NUTS3 areas (regional inputs are copied to every "
+                      "district); --set lad_innovation_local uses district figures only.")
     columns = ["name", "index", "relative", "group", "rank", "rank_p05", "rank_p95",
-               "indicators"] + (["change"] if "change" in scores.columns else [])
+               "indicators"]
+    if "change" in scores.columns:
+        console.print("Change: on the indicators each area has in both years (see "
+                      "'benchmark explain' for the decomposition).")
+        columns += ["change", "indicators_compared"]
     write_table(scores, out, f"Composite innovation index (RIS method), {set_name}",
                  columns)
 
@@ -399,10 +407,21 @@ def benchmark_explain(place: str, set_name: SetOption = "lad_innovation",
         out.print(f"[bold]{target.name}[/] has only {row['indicators']} of "
                   f"{len(table)} indicators, too few to rank.")
     if "change" in scores.columns and pd.notna(row.get("change")):
-        out.print(f"Change since {obs.indicator_set(set_name).years[0]}: "
-                  f"{row['change']:+.3f} index points.")
+        parts = row.filter(like="contribution: ").dropna().sort_values()
+        out.print(f"Change since {obs.indicator_set(set_name).years[0]} on the "
+                  f"{row['indicators_compared']:.0f} indicators it has in both years: "
+                  f"{row['change']:+.3f} index points; by indicator: " + ", ".join(
+                      f"{name.removeprefix('contribution: ')} {value:+.3f}"
+                      for name, value in parts.items()) + ".")
     out.print("The index is the mean of the normalised scores below (0 = lowest, 1 = highest "
-              "over all areas and years).")
+              "over all areas and years). Rank interval: other treatments and weights, "
+              "leaving out any one indicator, and stated sampling error.")
+    regional = table[table["input"] != "own area"]
+    if len(regional):
+        out.print(f"{len(regional)} of {len(table)} inputs are regional figures shared by every "
+                  "district of the region: " + ", ".join(
+                      f"{name} {row_['input'].removeprefix('regional ')}"
+                      for name, row_ in regional.iterrows()) + ".")
     write_table(table, None, "Indicators")
     strongest = table["score"].sub(table["uk_median_score"]).dropna().sort_values()
     if len(strongest):

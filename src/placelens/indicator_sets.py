@@ -1,9 +1,16 @@
 """Indicator sets (``data/benchmark_sets.yaml``) turned into area × indicator tables.
 
-Each set is data, not code: which warehouse indicators, their polarity and the geography they
-are published at. Values published for a NUTS3 or NUTS2 region are given to every district in
-it, and totals marked ``per_head`` are divided by the region's population, so every district
-gets a comparable intensity; the table of sources says where each value came from."""
+Each set is data, not code: which warehouse indicators, their polarity, unit, the one period
+each is taken from, and the geography it is published at. Values published for a NUTS3 or
+NUTS2 region are given to every district in it (a *regional input*: it cannot tell the
+district from its neighbours, and the explanation says so); district-level totals are summed
+over the member districts of larger areas. Totals marked ``per_head`` are divided by the
+population of the area they are published for, so every area gets a comparable intensity.
+The table of sources says where and when each value came from.
+
+A period is declared per indicator rather than "the latest value of each area": an area
+whose latest value is years older than everyone else's would otherwise be compared with
+them as if it were current."""
 
 from __future__ import annotations
 
@@ -19,6 +26,11 @@ SETS_FILE = "benchmark_sets.yaml"
 
 @dataclass(frozen=True)
 class IndicatorSpec:
+    """One indicator of a set: warehouse ids (alternatives, the first with a value wins),
+    label, the geography it is published at, polarity, scaling, unit and the declared period
+    of each id (``periods``; empty for panels, which take each year in turn). ``sampling``
+    describes its sampling error (see :func:`sampling_se`)."""
+
     ids: tuple[str, ...]
     label: str
     level: str
@@ -26,6 +38,14 @@ class IndicatorSpec:
     per_head: bool = False
     log: bool = False
     theme: str = ""
+    unit: str = ""
+    periods: tuple[str, ...] = ()
+    sampling: tuple[tuple[str, float], ...] = ()
+
+    @property
+    def regional(self) -> bool:
+        """Published for a region larger than a district (NUTS3, NUTS2) and copied down."""
+        return self.level.startswith("NUTS")
 
 
 @dataclass(frozen=True)
@@ -52,16 +72,25 @@ def load_sets(text: str | None = None) -> dict[str, IndicatorSet]:
                 missing = [f for f in ("id", "label", "level") if f not in item]
                 if missing:
                     raise ValueError(f"{SETS_FILE}: {kind}.{name}, item {number} lacks {missing}")
-                ids = item["id"] if isinstance(item["id"], list) else [item["id"]]
-                specs.append(IndicatorSpec(tuple(ids), item["label"], item["level"],
-                                           int(item.get("polarity", 1)),
-                                           bool(item.get("per_head", False)),
-                                           bool(item.get("log", False)), item.get("theme", "")))
+                ids = _as_list(item["id"])
+                periods = [str(p) for p in _as_list(item.get("period", []))]
+                if periods and len(periods) != len(ids):
+                    raise ValueError(f"{SETS_FILE}: {kind}.{name}, item {number}: give one "
+                                     f"period per id ({len(ids)} ids, {len(periods)} periods)")
+                specs.append(IndicatorSpec(
+                    tuple(ids), item["label"], item["level"], int(item.get("polarity", 1)),
+                    bool(item.get("per_head", False)), bool(item.get("log", False)),
+                    item.get("theme", ""), item.get("unit", ""), tuple(periods),
+                    tuple(sorted((item.get("sampling") or {}).items()))))
             sets[name] = IndicatorSet(name, kind, body.get("description", ""), tuple(specs),
                                       float(body.get("min_coverage", 0.5)),
                                       body.get("area_type", "LAD"),
                                       tuple(str(y) for y in body.get("years", ())))
     return sets
+
+
+def _as_list(value) -> list:
+    return value if isinstance(value, list) else [value]
 
 
 def parents_for(observatory, area_type: str) -> dict[str, pd.Series]:
@@ -83,8 +112,9 @@ def area_table(observatory, indicator_set: IndicatorSet, area_type: str = "LAD",
                year: str | None = None) -> tuple[pd.DataFrame, pd.DataFrame]:
     """(area × indicator values, long provenance: area, indicator, source area, period).
 
-    Each value is the latest published (or, with ``year``, that year's) for the area itself
-    or for the NUTS region holding it, per the indicator's level."""
+    Each value is the one published for the indicator's declared period (or, with ``year``,
+    that year's) for the area itself, for the NUTS region holding it, or summed over its
+    member districts, per the indicator's level."""
     codes = [p.code for p in observatory.places.of_type(area_type)]
     parent_of = parents_for(observatory, area_type)
     columns, provenance = {}, []
@@ -109,30 +139,38 @@ def area_panel(observatory, indicator_set: IndicatorSet, area_type: str,
     return pd.concat(frames, ignore_index=True)[["area", "period", "indicator", "value"]]
 
 
-def _latest(table: pd.DataFrame, year: str | None) -> pd.DataFrame:
-    """The latest published value per area (periods sort as text: years and ranges), or the
-    value for ``year``."""
-    table = table.dropna(subset=["value"])
-    if year is not None:
-        table = table[table["period"].astype(str).str[:4] == str(year)]
-    table = table.sort_values("period")
-    return table.drop_duplicates("area_code", keep="last").set_index("area_code")
+def _published(observatory, spec: IndicatorSpec, year: str | None) -> pd.DataFrame:
+    """One value per area: for each id its declared period (or, with ``year``, that year's
+    value), the first id with a value winning."""
+    frames = []
+    for number, indicator in enumerate(spec.ids):
+        table = observatory.indicator_table(indicator)
+        table = table[(table["area_type"] == spec.level)].dropna(subset=["value"])
+        if year is not None:
+            table = table[table["period"].astype(str).str[:4] == str(year)]
+        elif spec.periods:
+            table = table[table["period"].astype(str) == spec.periods[number]]
+        frames.append(table)
+    table = pd.concat(frames, ignore_index=True)
+    if year is None and not spec.periods:
+        table = table.sort_values("period", kind="stable")
+        return table.drop_duplicates("area_code", keep="last").set_index("area_code")
+    return table.drop_duplicates("area_code", keep="first").set_index("area_code")
 
 
 def _indicator_values(observatory, spec: IndicatorSpec, codes: list[str],
                       parent_of: dict[str, pd.Series], area_type: str, year: str | None
                       ) -> tuple[pd.Series, list, list]:
-    frames = [observatory.indicator_table(i) for i in spec.ids]
-    table = pd.concat(frames, ignore_index=True)
+    published = _published(observatory, spec, year)
+    if spec.level == "LAD" and area_type != "LAD":
+        return _member_sums(observatory, spec, codes, published)
     if spec.level == area_type:
         keys = pd.Series(codes, index=codes)
     else:
         keys = parent_of[spec.level].reindex(codes)
-    table = table[table["area_type"] == spec.level]
-    latest = _latest(table, year)
-    values = keys.map(latest["value"])
-    periods = keys.map(latest["period"])
-    if spec.per_head and len(latest):
+    values = keys.map(published["value"])
+    periods = keys.map(published["period"])
+    if spec.per_head and len(published):
         population = _population(observatory, spec.level, keys, periods)
         values = values / population
     if spec.log:
@@ -141,21 +179,73 @@ def _indicator_values(observatory, spec: IndicatorSpec, codes: list[str],
     return values, periods.tolist(), keys.tolist()
 
 
+def _member_sums(observatory, spec: IndicatorSpec, codes: list[str],
+                 published: pd.DataFrame) -> tuple[pd.Series, list, list]:
+    """A district-level total summed over each area's member districts (NaN unless every
+    member has a value), per head of the members' population when ``per_head``."""
+    membership = pd.DataFrame([(code, lad) for code in codes
+                               for lad in observatory.places.get(code).members],
+                              columns=["area", "lad"])
+    rows = membership.join(published[["value", "period"]], on="lad")
+    if spec.per_head:
+        rows["people"] = _population(observatory, "LAD", rows["lad"], rows["period"]).to_numpy()
+    grouped = rows.groupby("area", sort=False)
+    complete = grouped["value"].count() == grouped.size()
+    values = grouped["value"].sum().where(complete)
+    if spec.per_head:
+        values = values / grouped["people"].sum(min_count=1)
+    periods = grouped["period"].first().where(complete)
+    sources = [f"sum of {n} districts" for n in grouped.size().reindex(codes)]
+    return (values.reindex(codes).astype("float64"), periods.reindex(codes).tolist(), sources)
+
+
 def _population(observatory, level: str, keys: pd.Series, periods: pd.Series) -> pd.Series:
-    """Population of each NUTS region from the ITL table with the same code (ITL 2021 codes
-    match NUTS 2016 codes with TL for UK), the nearest year to the value's."""
+    """Population of each area in the year nearest the value's: districts from GDHI-implied
+    population; NUTS regions from the ITL table with the same code (ITL 2021 codes match NUTS
+    2016 codes with TL for UK)."""
+    if level == "LAD":
+        table = observatory.indicator_table("population_gdhi_implied")
+        wide = table[table["area_type"] == "LAD"].pivot_table(
+            index="area_code", columns="period", values="value")
+        return pd.Series([_nearest(wide, key, period) for key, period in
+                          zip(keys, periods, strict=True)], index=keys.index, dtype="float64")
     table = observatory.indicator_table("population")
     table = table[table["area_type"] == level.replace("NUTS", "ITL")]
     if level.startswith("ITL"):
         keys = keys.map(lambda k: k if pd.isna(k) else "UK" + str(k)[2:])
     wide = table.pivot_table(index="area_code", columns="period", values="value")
-    out = []
-    for key, period in zip(keys, periods, strict=True):
-        code = None if pd.isna(key) else "TL" + str(key)[2:]
-        if code not in wide.index or pd.isna(period):
-            out.append(np.nan)
-            continue
-        years = wide.columns.astype(int)
-        nearest = wide.columns[np.abs(years - int(str(period)[:4])).argmin()]
-        out.append(wide.loc[code, nearest])
+    out = [_nearest(wide, None if pd.isna(key) else "TL" + str(key)[2:], period)
+           for key, period in zip(keys, periods, strict=True)]
     return pd.Series(out, index=keys.index, dtype="float64")
+
+
+def _nearest(wide: pd.DataFrame, code: str | None, period) -> float:
+    """The value of ``code`` in the year column nearest to ``period``'s year."""
+    if code not in wide.index or period is None or pd.isna(period):
+        return np.nan
+    years = wide.columns.astype(int)
+    return wide.loc[code, wide.columns[np.abs(years - int(str(period)[:4])).argmin()]]
+
+
+def sampling_se(indicator_set: IndicatorSet, panel: pd.DataFrame) -> pd.Series | None:
+    """Stated proxy standard errors for the panel's rows (indicator, value), from each
+    indicator's ``sampling`` entry: ``proportion_n: N`` gives the binomial standard error of a
+    percentage p from an effective sample of N, 100·√(p/100·(1 − p/100)/N); ``cv: C`` gives
+    C × value. NaN where an indicator states none; None when no indicator does."""
+    rules = {spec.label: dict(spec.sampling) for spec in indicator_set.indicators
+             if spec.sampling}
+    if not rules:
+        return None
+    out = pd.Series(np.nan, index=panel.index, dtype="float64")
+    for label, rule in rules.items():
+        rows = panel["indicator"] == label
+        value = panel.loc[rows, "value"].astype("float64")
+        if "proportion_n" in rule:
+            share = (value / 100).clip(0, 1)
+            out[rows] = 100 * np.sqrt(share * (1 - share) / float(rule["proportion_n"]))
+        elif "cv" in rule:
+            out[rows] = float(rule["cv"]) * value.abs()
+        else:
+            raise ValueError(f"{SETS_FILE}: {indicator_set.name}, {label}: sampling must give "
+                             f"proportion_n or cv, not {sorted(rule)}")
+    return out

@@ -142,41 +142,106 @@ def performance_groups(index: pd.Series, national: float | None = None) -> pd.Da
     return pd.DataFrame({"relative": relative, "group": labels})
 
 
-def change_since(scores: pd.DataFrame, base_period: str) -> pd.Series:
-    """Index points gained since ``base_period`` (latest period minus base), per area."""
-    wide = scores.pivot(index="area", columns="period", values="index")
-    if base_period not in wide.columns:
-        raise ValueError(f"base period {base_period!r} is not in the index "
-                         f"(periods: {list(wide.columns)})")
-    return (wide[wide.columns.max()] - wide[base_period]).rename("change")
+def like_for_like_change(normalised: pd.DataFrame, base_period: str, latest_period: str,
+                         min_indicators: int = 1) -> pd.DataFrame:
+    """Index change between two periods on the indicators an area has in **both**, decomposed
+    by indicator.
+
+    Comparing indices built from different baskets (an indicator present in one year and
+    absent in the other) measures the basket, not the place. Here each area's change is the
+    mean over its common indicators of (score in ``latest_period`` − score in
+    ``base_period``); the contribution of indicator i is its difference divided by the number
+    of common indicators, so contributions add up to the change.
+
+    Parameters
+    ----------
+    normalised
+        (area, period) × indicator normalised scores, as in :attr:`IndexResult.normalised`.
+    base_period, latest_period
+        The two periods to compare.
+    min_indicators
+        Areas with fewer common indicators get no change (NaN).
+
+    Returns
+    -------
+    pandas.DataFrame
+        Index area: ``change``, ``indicators_compared`` and one ``contribution: <indicator>``
+        column per indicator (NaN where the indicator is not in both periods).
+    """
+    periods = set(normalised.index.get_level_values("period"))
+    for period in (base_period, latest_period):
+        if period not in periods:
+            raise ValueError(f"period {period!r} is not in the index (periods: "
+                             f"{sorted(periods)})")
+    base = normalised.xs(base_period, level="period")
+    latest = normalised.xs(latest_period, level="period").reindex(base.index)
+    difference = latest - base  # NaN unless the indicator is in both periods
+    compared = difference.notna().sum(axis=1)
+    contributions = difference.div(compared.where(compared >= min_indicators), axis=0)
+    out = pd.DataFrame({"change": contributions.sum(axis=1, min_count=1),
+                        "indicators_compared": compared})
+    return out.join(contributions.add_prefix("contribution: "))
+
+
+def between_group_share(values: pd.Series, groups: pd.Series) -> float:
+    """Share of the variance of ``values`` that lies between ``groups`` (1 − within-group
+    sum of squares / total sum of squares): 1 means every group is uniform, so the values
+    say nothing about areas inside a group that the group does not."""
+    frame = pd.DataFrame({"value": values, "group": groups}).dropna()
+    total = ((frame["value"] - frame["value"].mean()) ** 2).sum()
+    within = ((frame["value"] - frame.groupby("group")["value"].transform("mean")) ** 2).sum()
+    return float(1 - within / total) if total > 0 else float("nan")
+
+
+def perturbed_panel(panel: pd.DataFrame, standard_errors: pd.Series,
+                    rng: np.random.Generator) -> pd.DataFrame:
+    """The panel with normal sampling noise added (``standard_errors`` aligned with the
+    panel's rows, NaN = no sampling error); values that cannot be negative stay at least 0."""
+    noise = rng.standard_normal(len(panel)) * standard_errors.fillna(0.0).to_numpy()
+    values = panel["value"].to_numpy(dtype="float64") + noise
+    non_negative = panel.groupby("indicator")["value"].transform("min").to_numpy() >= 0
+    return panel.assign(value=np.where(non_negative, np.maximum(values, 0.0), values))
 
 
 def rank_intervals(panel: pd.DataFrame, period: str, polarity: dict[str, int] | None = None,
-                   draws: int = 1000, seed: int = 0, options: IndexOptions = IndexOptions()
+                   draws: int = 1000, seed: int = 0, options: IndexOptions = IndexOptions(),
+                   standard_errors: pd.Series | None = None, replicates: int = 10
                    ) -> pd.DataFrame:
-    """Uncertainty of each place's rank in ``period`` under alternative choices.
+    """Uncertainty of each place's rank in ``period`` under alternative choices and data.
 
     Each draw picks an outlier rule (2 SD, 3 SD or none), a normalisation (min–max or
-    z-score) and random weights (each uniform between 0.5 and 1.5), and ranks the places
-    with sufficient coverage (1 = best). Returns the rank with the default choices and the
-    5th, 50th and 95th percentile ranks over the draws."""
-    variants = []
-    for sd in (2.0, 3.0, None):
-        for method in ("minmax", "zscore"):
-            choice = IndexOptions(sd, options.skew_threshold, method, options.min_coverage)
-            normalised, _ = normalised_indicators(panel, polarity, choice)
-            variants.append(normalised.xs(period, level="period"))
+    z-score), random weights (each uniform between 0.5 and 1.5) and leaves out one indicator
+    or none (each of the n + 1 choices equally likely); with ``standard_errors`` (one per
+    panel row, in the indicator's units) it also picks one of ``replicates`` copies of the
+    data with sampling noise added. It ranks the places with sufficient coverage (1 = best).
+    Returns the rank with the default choices and the 5th, 50th and 95th percentile ranks
+    over the draws."""
+    rng = np.random.default_rng(seed)
+    panels = [panel]
+    if standard_errors is not None:
+        panels += [perturbed_panel(panel, standard_errors, rng) for _ in range(replicates)]
     base = composite_index(panel, polarity, options).scores
     base = base[(base["period"] == period) & base["sufficient"]].set_index("area")
     areas = base.index
-    rng = np.random.default_rng(seed)
+    variants = []
+    for data in panels:
+        for sd in (2.0, 3.0, None):
+            for method in ("minmax", "zscore"):
+                choice = IndexOptions(sd, options.skew_threshold, method, options.min_coverage)
+                normalised, _ = normalised_indicators(data, polarity, choice)
+                variants.append(normalised.xs(period, level="period").loc[areas].to_numpy())
+    indicators = variants[0].shape[1]
     ranks = np.empty((draws, len(areas)))
     for draw in range(draws):
-        table = variants[rng.integers(len(variants))].loc[areas]
-        weights = rng.uniform(0.5, 1.5, table.shape[1])
-        available = table.notna().to_numpy()
-        values = np.nan_to_num(table.to_numpy()) @ weights / (available @ weights)
-        ranks[draw] = (-values).argsort().argsort() + 1
+        table = variants[rng.integers(len(variants))]
+        weights = rng.uniform(0.5, 1.5, indicators)
+        left_out = rng.integers(indicators + 1)
+        if left_out < indicators:
+            weights[left_out] = 0.0
+        available = ~np.isnan(table)
+        denominator = available @ weights
+        values = np.nan_to_num(table) @ weights / np.where(denominator > 0, denominator, np.nan)
+        ranks[draw] = np.argsort(np.argsort(-np.nan_to_num(values, nan=-np.inf))) + 1
     low, mid, high = np.percentile(ranks, [5, 50, 95], axis=0)
     return pd.DataFrame({"rank": base["index"].rank(ascending=False, method="min"),
                          "rank_p05": low, "rank_median": mid, "rank_p95": high},

@@ -12,9 +12,10 @@ from pathlib import Path
 
 import pandas as pd
 
+from placelens.analysis.research_funding import UNPLACED, funding_by_area
 from placelens.errors import DataFormatError
 from placelens.sources import codepoint_open
-from placelens.sources.bundle import SourceTables
+from placelens.sources.bundle import SourceTables, indicator_rows
 from placelens.sources.ons_geography import (
     LAD_HISTORY_FILE,
     LAD_ITL_FILE,
@@ -41,22 +42,48 @@ INFO = SourceInfo(
     "organisation type: placelens classifies them from their names.")
 
 LEAD_ROLE = "LEAD_RO"
+#: Whole calendar years the April 2018 snapshot covers for research council grants.
+FUNDING_YEARS = list(range(2006, 2018))
+FUNDING_INDICATOR = "ukri_research_grants_gbp"
 ROLES = ("LEAD_RO", "COLLABORATOR", "PROJECT_PARTNER", "CO_FUNDER", "FELLOW")
 
 
 def load(datapack: Path) -> SourceTables:
     out = SourceTables([INFO, codepoint_open.INFO])
-    out.add("rd_projects", read_projects(datapack / PROJECTS_FILE))
+    projects = read_projects(datapack / PROJECTS_FILE)
+    out.add("rd_projects", projects)
     out.add("rd_participants", read_participants(datapack / PARTICIPANTS_FILE))
     organisations = read_organisations(datapack / ORGANISATIONS_FILE)
     located = codepoint_open.locate_postcodes(organisations["postcode"], datapack)
     history = read_lad_history(datapack / LAD_HISTORY_FILE)
     lad23 = set(read_csv(datapack / LAD_ITL_FILE, required=["LAD23CD"])["LAD23CD"])
     to_2023 = lad23_code_map(history, lad23)
-    out.add("rd_organisations", organisations.assign(
+    placed = organisations.assign(
         area_code=located["lad_code"].map(lambda code: to_2023.get(code, code)),
-        area_type="LAD", vintage="2023", match_method=located["match_method"]))
+        area_type="LAD", vintage="2023", match_method=located["match_method"])
+    out.add("rd_organisations", placed)
+    _add_funding(out, projects, placed, sorted(lad23))
     return out
+
+
+def _add_funding(out: SourceTables, projects: pd.DataFrame, organisations: pd.DataFrame,
+                 lads: list[str]) -> None:
+    """Research council grant value by the lead organisation's district and calendar year
+    (zero where a district led nothing: the register is complete)."""
+    lead_area = organisations.set_index("org_id")["area_code"]
+    funding = funding_by_area(projects, lead_area, FUNDING_YEARS, lads)
+    funding = funding[funding["area_code"] != UNPLACED]
+    out.add("indicators", indicator_rows(SOURCE_ID, [(
+        FUNDING_INDICATOR, "Research council grant funding led from the area", "GBP", True, 1,
+        "Value of UKRI research council grants (AHRC, BBSRC, EPSRC, ESRC, MRC, NERC, STFC, "
+        "NC3Rs) active in the year, pro rata to the days of each grant in the year, attributed "
+        "to the district of the lead research organisation. Derived by placelens from the "
+        "Gateway to Research register; grants led from Northern Ireland or unplaced "
+        "organisations are not attributed.")]))
+    out.add("observations", pd.DataFrame({
+        "area_code": funding["area_code"], "area_type": "LAD", "vintage": "2023",
+        "indicator": FUNDING_INDICATOR, "period": funding["period"],
+        "value": funding["value_gbp"], "source_id": SOURCE_ID}))
 
 
 def read_projects(path: Path) -> pd.DataFrame:
