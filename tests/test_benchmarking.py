@@ -332,15 +332,47 @@ def test_emerging_classes():
     assert labels.tolist() == ["emerging", "leading", "established", "other"]
 
 
-def test_momentum_backtest_on_persistent_growth():
+def test_growth_backtest_on_persistent_growth_beats_the_baselines():
     from placelens.analysis import emerging as em
 
     years = [str(y) for y in range(2000, 2012)]
     rates = np.linspace(0.0, 0.1, 20)
-    panel = pd.DataFrame([[100 * (1 + r) ** i for i in range(len(years))] for r in rates],
+    start = np.random.default_rng(1).permutation(np.linspace(50, 150, 20))  # level ≠ growth
+    panel = pd.DataFrame([[s0 * (1 + r) ** i for i in range(len(years))]
+                          for s0, r in zip(start, rates, strict=True)],
                          index=[f"p{i}" for i in range(20)], columns=years)
-    result = em.momentum_backtest(panel, "2003", "2007", "2011")
-    assert result["areas"] == 20 and result["auc"] == pytest.approx(1.0)
+    windows = em.rolling_windows(years, span=4)
+    assert windows == [("2002", "2006", "2010"), ("2003", "2007", "2011")]
+    backtest = em.growth_backtest(panel, windows)
+    signal = backtest[backtest["predictor"] == em.SIGNAL]
+    assert signal["auc"].tolist() == pytest.approx([1.0, 1.0]) and (signal["areas"] == 20).all()
+    reliable, words = em.verdict(backtest)
+    assert reliable and words.startswith("Reliable signal")
+
+
+def test_growth_that_reverts_gets_no_label():
+    from placelens.analysis import emerging as em
+
+    # growth alternates between two regimes: fast growers in one window are slow in the
+    # next, and low levels catch up, so earlier growth loses to the 'low level' baseline.
+    rng = np.random.default_rng(2)
+    rows = []
+    for _ in range(40):
+        rate = rng.uniform(0, 0.1)
+        level, values = 100.0, []
+        for year in range(12):
+            values.append(level)
+            level *= 1 + (rate if (year // 4) % 2 == 0 else 0.1 - rate)
+        rows.append(values)
+    panel = pd.DataFrame(rows, columns=[str(y) for y in range(2000, 2012)])
+    backtest = em.growth_backtest(panel, [("2000", "2004", "2008")], window=1)
+    reliable, words = em.verdict(backtest)
+    assert not reliable and words.startswith("No reliable signal")
+    table = em.magnitude_and_growth(panel, "2000", "2004", window=1)
+    labels = em.label(table, reliable, large_enough=pd.Series(True, index=table.index))
+    assert set(labels) == {em.NO_SIGNAL}
+    small = pd.Series([False] + [True] * 39, index=table.index)
+    assert em.label(table, True, small).iloc[0] == em.TOO_SMALL
 
 
 def test_place_type_rules_by_hand():
@@ -385,10 +417,49 @@ def test_real_place_types_and_emerging(observatory):
     assert (types["type"] == "rural").sum() > 30
     unclassified = types[types["type"] == "not classified"]
     assert unclassified[["diversity", "specialisation"]].isna().any(axis=1).all()
-    places = observatory.emerging_places()
-    assert set(places["class"].dropna()) <= {"emerging", "leading", "established", "other"}
     industries = observatory.emerging_activities(observatory.place("Cardiff"))
-    assert len(industries) == 36 and industries["growth"].is_monotonic_decreasing
+    assert len(industries.table) == 36 and industries.table["growth"].is_monotonic_decreasing
+
+
+def test_real_emerging_labels_only_where_the_backtest_beats_the_baseline(observatory):
+    from placelens.analysis import emerging as em
+    from placelens.defaults import EMERGING_WINDOW
+
+    # smoothed current-price productivity: growth loses to "low current level" (catch-up)
+    productivity = observatory.emerging_places("gva_per_hour_gbp", "2017", "2022")
+    means = productivity.backtest.groupby("predictor")["auc"].mean()
+    assert means[em.SIGNAL] < means["low current level"]
+    assert not productivity.reliable
+    assert set(productivity.table["class"].dropna()) == {em.NO_SIGNAL}
+    # real GVA: the verdict follows the figures, whichever way they fall
+    real = observatory.emerging_places()
+    means = real.backtest.groupby("predictor")["auc"].mean()
+    beats = means[em.SIGNAL] >= means[list(em.BASELINES)].max() + 0.02
+    assert real.reliable == bool(beats and (real.backtest.loc[
+        real.backtest["predictor"] == em.SIGNAL, "auc"] > 0.5).all())
+    assert (set(real.table["class"].dropna()) <= {"emerging", "leading", "established",
+                                                  "other"}) == real.reliable
+    # industries: tiny sectors are never labelled (agriculture in Westminster)
+    westminster = observatory.emerging_activities(observatory.place("Westminster"))
+    assert westminster.table.loc["AB (1-9)", "class"] == em.TOO_SMALL
+    assert westminster.table.loc["AB (1-9)", "share_of_gva"] < 0.01
+    if not westminster.reliable:
+        assert (westminster.table["class"] != "emerging").all()
+    assert EMERGING_WINDOW == ("2018", "2023")
+
+
+def test_cli_and_api_name_the_same_emerging_industries(observatory, warehouse_path):
+    from typer.testing import CliRunner
+
+    from placelens.cli import app
+
+    result = CliRunner().invoke(app, ["benchmark", "emerging", "--place", "Cardiff",
+                                      "--warehouse", str(warehouse_path)],
+                                env={"COLUMNS": "200"})
+    assert result.exit_code == 0, result.output
+    assert "Back-test" in result.output and "2018–2023" in result.output
+    api = observatory.emerging_activities(observatory.place("Cardiff"))
+    assert api.verdict.split(":")[0] in result.output
 
 
 def test_per_head_values_are_regional_totals_over_the_same_year_population(observatory):

@@ -24,6 +24,7 @@ from placelens.analysis.backtest import BacktestResult, backtest
 from placelens.analysis.complexity import ComplexityResult, complexity, project
 from placelens.analysis.opportunities import opportunities
 from placelens.collaboration import Collaboration
+from placelens.defaults import EMERGING_INDICATOR, EMERGING_MEASURE, EMERGING_WINDOW
 from placelens.geography import functional as fr
 from placelens.geography.places import Place, PlaceIndex, aggregate
 from placelens.indicator_sets import area_panel, area_table, load_sets, sampling_se
@@ -44,6 +45,7 @@ GVA_MEASURE = "gva_current_gbp_m"
 #: Matrices whose values are GVA (can be negative: clipped to 0 for presence measures).
 GVA_MATRICES = ("lad-gva", "itl3-gva", "itl3-gva-detailed")
 CLUSTER_MATRIX, CLUSTER_PERIOD = "nuts2-sic4-jobs", "2018"
+
 ORIENTATIONS = ("productivity", "diversity")
 
 
@@ -519,31 +521,73 @@ class Observatory:
         out.attrs["centres"] = groups.attrs["centres"]
         return out
 
-    def emerging_places(self, indicator: str = "gva_per_hour_gbp", start: str = "2017",
-                        end: str = "2022") -> pd.DataFrame:
-        """Magnitude, growth of the 3-year average and class for every district."""
+    def emerging_places(self, indicator: str = EMERGING_INDICATOR,
+                        start: str = EMERGING_WINDOW[0], end: str = EMERGING_WINDOW[1]
+                        ) -> em.EmergingResult:
+        """Magnitude and growth of the 3-year average for every district, with the back-test
+        of growth against naive baselines over every earlier pair of 5-year windows; the
+        emerging / leading / established classes only where growth beats the baselines
+        (otherwise "no reliable signal"). Default series: real GVA (chained volume, 2022
+        prices, unsmoothed)."""
+        key = ("emerging_places", indicator, start, end)
+        if key in self._matrix_cache:
+            return self._matrix_cache[key]
         table = self.indicator_table(indicator)
         table = table[table["area_type"] == "LAD"]
+        if table.empty:
+            raise ValueError(f"indicator {indicator!r} has no district values")
         panel = table.pivot_table(index="area_code", columns="period", values="value")
+        panel = panel[sorted(panel.columns)]
         out = em.magnitude_and_growth(panel, start, end)
-        out["class"] = em.classify(out)
+        windows = em.rolling_windows([p for p in panel.columns if p <= end])
+        backtest = em.growth_backtest(panel, windows)
+        reliable, words = em.verdict(backtest)
+        out["class"] = em.label(out, reliable)
         out.insert(0, "name", [self.places.places[c].name if c in self.places.places else c
                                for c in out.index])
-        return out
+        result = em.EmergingResult(out, backtest, reliable, words)
+        self._matrix_cache[key] = result
+        return result
 
-    def emerging_activities(self, place: Place, start: str = "2018", end: str = "2023"
-                            ) -> pd.DataFrame:
+    def emerging_activities(self, place: Place, start: str = EMERGING_WINDOW[0],
+                            end: str = EMERGING_WINDOW[1], min_share: float = 0.01
+                            ) -> em.EmergingResult:
         """Industries of the place by magnitude (mean GVA, 2022 prices) and growth of the
-        3-year average, with the emerging / leading / established classes."""
+        3-year average. Industries under ``min_share`` of the place's GVA (current prices,
+        ``end``) are "too small". Classes are shown only if industry growth beat naive
+        baselines in the back-test pooled over every district's industries."""
         years = [str(y) for y in range(int(start) - 2, int(end) + 1)]
-        columns = {y: self.place_matrix([place], y, "gva_constant_2022_gbp_m").iloc[0]
-                   for y in years}
-        panel = pd.DataFrame(columns)
+        panel = pd.DataFrame({y: self.place_matrix([place], y, EMERGING_MEASURE).iloc[0]
+                              for y in years})
         out = em.magnitude_and_growth(panel, start, end)
-        out["class"] = em.classify(out)
+        share = (self.place_matrix([place], end).iloc[0]
+                 / self.place_totals([place], end).iloc[0])
+        out["share_of_gva"] = share.reindex(out.index)
+        backtest = self.industry_growth_backtest(end)
+        reliable, words = em.verdict(backtest)
+        out["class"] = em.label(out, reliable, out["share_of_gva"] >= min_share)
         names = self.industry_names()
         out.insert(0, "industry", [names.get(c, c) for c in out.index])
-        return out.sort_values("growth", ascending=False)
+        return em.EmergingResult(out.sort_values("growth", ascending=False), backtest,
+                                 reliable, words)
+
+    def industry_growth_backtest(self, end: str, min_share: float = 0.01) -> pd.DataFrame:
+        """Back-test of industry growth over every district × industry pair at least
+        ``min_share`` of its district's GVA, for every pair of 5-year windows up to ``end``."""
+        key = ("industry_backtest", end, min_share)
+        if key in self._matrix_cache:
+            return self._matrix_cache[key]
+        periods = [p for p in self.gva_periods() if p <= str(end)]
+        windows = em.rolling_windows(periods)
+        panel = pd.DataFrame({p: self.lad_gva_matrix(p, EMERGING_MEASURE).stack()
+                              for p in periods})
+        middles = sorted({t1 for _, t1, _ in windows})
+        eligible = pd.DataFrame({
+            t1: self.lad_gva_matrix(t1).div(self.lad_gva_totals(t1), axis=0).stack()
+            >= min_share for t1 in middles})
+        result = em.growth_backtest(panel, windows, eligible=eligible)
+        self._matrix_cache[key] = result
+        return result
 
     def similar_places(self, place: Place, k: int = 10, set_name: str | None = None
                        ) -> pd.DataFrame:

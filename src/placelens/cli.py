@@ -21,6 +21,7 @@ from placelens.cli_common import (
     write_table,
 )
 from placelens.cli_networks import journey_app, network_app
+from placelens.defaults import EMERGING_INDICATOR, EMERGING_WINDOW
 from placelens.errors import PlacelensError
 
 app = typer.Typer(help="placelens: an open observatory for place-based innovation policy.",
@@ -348,7 +349,8 @@ def complexity_backtest(
     write_table(result.frame().set_index("predictor"), out, f"Back-test, {matrix}")
 
 
-SetOption = Annotated[str, typer.Option("--set", help="Indicator set: lad_innovation or "
+SetOption = Annotated[str, typer.Option("--set", help="Indicator set: lad_innovation, "
+                                        "lad_innovation_local (district figures only) or "
                                         "itl3_innovation (see data/benchmark_sets.yaml).")]
 
 
@@ -443,24 +445,30 @@ def benchmark_types(out: OutOption = None, warehouse: WarehouseOption = None) ->
 
 @benchmark_app.command("emerging")
 def benchmark_emerging(
-    indicator: Annotated[str, typer.Option(help="Indicator id.")] = "gva_per_hour_gbp",
-    start: Annotated[str, typer.Option(help="t0 (needs two earlier years).")] = "2017",
-    end: Annotated[str, typer.Option(help="t1.")] = "2022",
+    indicator: Annotated[str, typer.Option(help="Indicator id (districts only).")
+                         ] = EMERGING_INDICATOR,
+    start: Annotated[str, typer.Option(help="t0 (needs two earlier years).")
+                     ] = EMERGING_WINDOW[0],
+    end: Annotated[str, typer.Option(help="t1.")] = EMERGING_WINDOW[1],
     place: Annotated[str | None, typer.Option(help="Emerging industries of this place "
                                               "instead of emerging districts.")] = None,
     out: OutOption = None, warehouse: WarehouseOption = None,
 ) -> None:
     """Emerging districts (or a place's emerging industries): magnitude and growth of the
-    3-year average between two years."""
+    3-year average between two years, with the back-test that decides whether the labels
+    are shown (growth must beat naive baselines on held-out years)."""
     obs = open_observatory(warehouse)
     try:
         if place:
-            table = obs.emerging_activities(obs.place(place), start, end)
+            result = obs.emerging_activities(obs.place(place), start, end)
         else:
-            table = obs.emerging_places(indicator, start, end).sort_values("growth",
-                                                                          ascending=False)
+            result = obs.emerging_places(indicator, start, end)
     except (ValueError, PlacelensError) as error:
         fail(error)
+    write_table(result.backtest.pivot(index="window", columns="predictor", values="auc"),
+                None, "Back-test: AUC for reaching the next window's top half of growth")
+    console.print(("[green]" if result.reliable else "[yellow]") + result.verdict + "[/]")
+    table = result.table.sort_values("growth", ascending=False)
     write_table(table, out, f"Emerging {'industries of ' + place if place else 'districts'}, "
                  f"{start}–{end}")
 

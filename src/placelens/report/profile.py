@@ -13,7 +13,9 @@ import pandas as pd
 
 import placelens
 from placelens.analysis import clusters as cl
+from placelens.analysis import emerging as em
 from placelens.api import Observatory
+from placelens.defaults import EMERGING_WINDOW
 from placelens.geography.places import Place
 from placelens.report import charts, network_sections
 from placelens.report.tables import as_table, template_environment
@@ -28,9 +30,10 @@ HEADLINE = [  # indicator, label, unit, decimals
 ]
 INNOVATION = [  # Nesta/BEIS indicators at NUTS2 shown in the profile
     ("nesta_gbp_research_income", "University research income", "£"),
-    ("nesta_total_ukri_funding", "UKRI research funding (GtR)", "£"),
+    ("nesta_total_gtr_projects_all_disciplines", "Research council projects (GtR)",
+     "projects"),
     ("nesta_gbp_innovate_uk_funding", "Innovate UK funding", "£"),
-    ("nesta_eurostat_berd_data", "Business enterprise R&D (BERD)", "as published"),
+    ("nesta_eurostat_berd_data", "Business enterprise R&D (BERD, Eurostat)", "€"),
     ("nesta_epo_patent_applications", "EPO patent applications", "as published"),
     ("nesta_aps_econ_active_stem_density_data", "STEM occupations, share of economically "
      "active", "%"),
@@ -288,15 +291,33 @@ class ProfileBuilder:
         section = self._index_section(place, set_name)
         if place.is_lad:
             kind = self.obs.place_types().loc[place.code]
-            growth = self.obs.emerging_places().loc[place.code]
-            activities = self.obs.emerging_activities(place)
-            section.update(
-                type=kind["type"], type_reason=kind["reason"],
-                growth="–" if pd.isna(growth["growth"]) else f"{growth['growth']:+.1f}%",
-                growth_class=growth["class"] if isinstance(growth["class"], str) else "–",
-                emerging_industries=", ".join(activities[activities["class"] == "emerging"][
-                    "industry"].head(5)) or "none")
+            section.update(type=kind["type"], type_reason=kind["reason"])
+            section.update(self._emerging(place))
         return section
+
+    def _emerging(self, place: Place) -> dict:
+        """The district's growth and its industries' growth with the back-tests that decide
+        whether the emerging labels are shown."""
+        places = self.obs.emerging_places()
+        growth = places.table.loc[place.code]
+        industries = self.obs.emerging_activities(place)
+        fastest = industries.table[industries.table["class"] != em.TOO_SMALL].head(5)
+        return {
+            "window": f"{EMERGING_WINDOW[0]}–{EMERGING_WINDOW[1]}",
+            "growth": "–" if pd.isna(growth["growth"]) else f"{growth['growth']:+.1f}%",
+            "growth_class": growth["class"] if isinstance(growth["class"], str) else "–",
+            "places_verdict": places.verdict, "places_reliable": places.reliable,
+            "industries_verdict": industries.verdict,
+            "industries_reliable": industries.reliable,
+            "emerging_industries": ", ".join(industries.table.loc[
+                industries.table["class"] == "emerging", "industry"].head(5)) or "none",
+            "fastest_industries": pd.DataFrame({
+                "Industry": fastest["industry"],
+                "Growth of 3-year average": fastest["growth"].map(lambda v: f"{v:+.1f}%"),
+                "Share of GVA": fastest["share_of_gva"].map(lambda v: f"{v:.1%}"),
+                "Class": fastest["class"]}).pipe(as_table),
+            "growth_backtest": _backtest_table(places.backtest, industries.backtest)}
+
 
     def functional_region(self, place: Place) -> dict:
         """The functional region(s) of the place's districts (TTWA method, Census 2021
@@ -349,11 +370,19 @@ class ProfileBuilder:
                    "sufficient": bool(row["sufficient"]), "indicators": int(row["indicators"]),
                    "set": scores.attrs["set"].description, "period": scores.attrs["period"],
                    "change": None if pd.isna(row.get("change", np.nan)) else
-                   f"{row['change']:+.3f}"}
+                   f"{row['change']:+.3f}",
+                   "compared": None if pd.isna(row.get("change", np.nan)) else
+                   int(row["indicators_compared"]),
+                   "between_share": None if scores.attrs["between_nuts3_share"] is None else
+                   f"{scores.attrs['between_nuts3_share']:.0%}"}
         explanation = self.obs.explain_index(place, set_name)
+        regional = explanation[explanation["input"] != "own area"]
+        section["regional"] = len(regional)
+        section["regional_names"] = ", ".join(regional.index)
         section["explain"] = pd.DataFrame({
             "Indicator": explanation.index, "Value": explanation["value"].map(
                 lambda v: "–" if pd.isna(v) else f"{v:,.2f}"),
+            "Unit": explanation["unit"], "Input": explanation["input"],
             "Published for": [f"{a} ({p})" for a, p in zip(
                 explanation["published_for"], explanation["period"], strict=True)],
             "Score (0–1)": explanation["score"].map(lambda v: "–" if pd.isna(v) else
@@ -481,3 +510,17 @@ def _none_if_nan(value):
 
 def slug(name: str) -> str:
     return "".join(c if c.isalnum() else "_" for c in name.lower()).strip("_")[:60]
+
+
+def _backtest_table(places: pd.DataFrame, industries: pd.DataFrame) -> dict:
+    """Mean AUC (range over windows) of each predictor in the growth back-tests of
+    districts and of district industries."""
+    rows = []
+    for subject, backtest in (("Districts (real GVA)", places),
+                              ("Industries of districts (≥ 1% of GVA)", industries)):
+        for predictor, aucs in backtest.groupby("predictor", sort=False)["auc"]:
+            rows.append({"Back-test of": subject, "Predictor": predictor,
+                         "Mean AUC": f"{aucs.mean():.2f}",
+                         "Range over windows": f"{aucs.min():.2f}–{aucs.max():.2f}",
+                         "Windows": len(aucs)})
+    return pd.DataFrame(rows).pipe(as_table)

@@ -94,15 +94,17 @@ def load(datapack: Path) -> SourceTables:
         names.update(published_names)
         frame["classification"], frame["source_id"] = CLASSIFICATION, source_id
         out.add("activity", frame[frame["activity_code"] != "Total"])
-        total = frame[(frame["activity_code"] == "Total")
-                      & (frame["measure"] == "gva_current_gbp_m")]
-        out.add("observations", total.assign(indicator="gva_current_gbp_m"))
+        total = frame[frame["activity_code"] == "Total"]
+        out.add("observations", total.assign(indicator=total["measure"]))
     out.add("activity_codes", _activity_codes(names))
     out.add("areas", _itl3_2025_areas(datapack / ITL2025_LOOKUP_FILE))
     out.add("observations", _read_gdhi(datapack / GDHI_FILE))
     out.add("indicators", indicator_rows("ons_rgva_lad_2025", [
         ("gva_current_gbp_m", "Gross value added (balanced), current prices", "£m", True, 1,
          "All industries, including imputed rental"),
+        ("gva_constant_2022_gbp_m", "Gross value added (balanced), chained volume measure in "
+         "2022 prices", "£m (2022 prices)", False, 1, "All industries, including imputed "
+         "rental; unsmoothed. Chained volumes are not additive across areas or industries."),
     ]))
     out.add("indicators", indicator_rows("ons_gdhi_lad_2024", [
         ("gdhi_per_head_gbp", "Gross disposable household income per head", "£", False, 1, ""),
