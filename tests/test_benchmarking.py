@@ -375,24 +375,76 @@ def test_growth_that_reverts_gets_no_label():
     assert em.label(table, True, small).iloc[0] == em.TOO_SMALL
 
 
+def _type_signals():
+    return pd.DataFrame({
+        "population": [900_000, 500_000, 120_000, 110_000, 80_000, 60_000],
+        "density": [40.0, 14.0, 20.0, 5.0, 0.5, 10.0],
+        "jobs": [600_000.0, 300_000.0, 60_000.0, 50_000.0, 30_000.0, 20_000.0],
+        "rural_share": [0.0, 0.05, 0.1, 0.15, 0.9, 0.1],
+        "ki_lq": [1.1, 4.0, 5.0, 1.0, np.nan, 6.0],
+        "ki_industry": ["K (64-66)", "72-75", "CI-CL (26-30)", "69", None, "61-63"],
+        "rd_organisations": [300, 120, 40, 12, 3, 5],
+        "rd_region_link_share": [0.2, 0.3, 0.1, 0.05, np.nan, 0.9],
+        "collaboration_excess": [0.9, 2.0, 1.5, 0.5, np.nan, 9.0]}, index=list("abcdef"))
+
+
 def test_place_type_rules_by_hand():
     from placelens.analysis import place_types as pt
 
-    signals = pd.DataFrame({
-        "population": [1_000_000, 900_000, 100_000, 120_000, 80_000],
-        "density": [40.0, 30.0, 20.0, 5.0, 0.5],
-        "diversity": [3.3, 3.0, 2.0, 2.5, 2.0],
-        "specialisation": [0.2, 0.9, 0.8, 0.3, 0.5],
-        "rural_share": [0.0, 0.0, 0.1, 0.2, 0.9]}, index=list("abcde"))
-    # population 60th percentile = 180,000 (interpolated); density 75th = 30; Krugman 60th
-    # = 0.6: a and b are large and dense, b and c specialised, e mostly rural.
-    rules = pt.TypeRules(hub_population_quantile=0.6, links_specialisation_quantile=0.6)
-    kinds = pt.classify(signals, rules)["type"]
+    signals = _type_signals()
+    # jobs 70th percentile = 180,000 (between 60,000 and 300,000) → a and b are large
+    # enough; KI LQ 50th percentile of
+    # (1.1, 4, 5, 1, 6) = 4; b and c are specialised and collaborate locally more than size
+    # predicts; f is specialised and very local but has only 5 R&D organisations (not
+    # measured); e is rural although its industries are suppressed (no KI LQ).
+    rules = pt.TypeRules(hub_jobs_quantile=0.7, links_ki_quantile=0.5)
+    types = pt.classify(signals, rules)
+    kinds = types["type"]
     assert kinds["a"] == "urban hub"
     assert kinds["b"] == "urban hub and local links"
     assert kinds["c"] == "local links"
     assert kinds["d"] == "urban, neither hub nor local links"
     assert kinds["e"] == "rural"
+    assert kinds["f"] == "urban, neither hub nor local links"
+    assert "not measured" in types.loc["f", "reason"]
+    assert "R&D" in types.loc["b", "reason"] and "2.0×" in types.loc["b", "reason"]
+
+
+def test_local_collaboration_null_model_by_hand():
+    from placelens.analysis import place_types as pt
+
+    weight = pd.Series({"a": 10.0, "b": 30.0, "c": 60.0, "d": 0.0})
+    share = pd.Series({"a": 0.8, "b": 0.4, "c": 0.9, "d": np.nan})
+    region = pd.Series({"a": "r", "b": "r", "c": "s", "d": "s"})
+    out = pt.collaboration_excess(weight, share, region)
+    # region r holds 40 of 100 units of link weight: expected share 0.4 for a and b
+    assert out.loc["a", "expected_region_share"] == pytest.approx(0.4)
+    assert out.loc["a", "collaboration_excess"] == pytest.approx(2.0)
+    assert out.loc["b", "collaboration_excess"] == pytest.approx(1.0)
+    assert out.loc["c", "collaboration_excess"] == pytest.approx(1.5)
+    assert np.isnan(out.loc["d", "collaboration_excess"])  # no links: not measured
+
+
+def test_knowledge_intensive_specialisation_ignores_small_and_suppressed():
+    from placelens.analysis import place_types as pt
+
+    lq = pd.DataFrame({"72-75": [3.0, np.nan, 0.5], "K (64-66)": [1.5, np.nan, 8.0],
+                       "47": [9.0, 9.0, 9.0]}, index=["a", "b", "c"])
+    share = pd.DataFrame({"72-75": [0.05, np.nan, 0.02], "K (64-66)": [0.02, np.nan, 0.005],
+                          "47": [0.1, 0.1, 0.1]}, index=["a", "b", "c"])
+    out = pt.knowledge_intensive_specialisation(lq, share)
+    assert out.loc["a", "ki_lq"] == 3.0 and out.loc["a", "ki_industry"] == "72-75"
+    assert np.isnan(out.loc["b", "ki_lq"])          # all suppressed; retail is not KI
+    assert out.loc["c", "ki_lq"] == 0.5              # finance under 1% of GVA is left out
+
+
+def test_type_stability_counts_agreeing_variants():
+    from placelens.analysis import place_types as pt
+
+    stability = pt.threshold_stability(_type_signals(), pt.TypeRules(
+        hub_jobs_quantile=0.6, links_ki_quantile=0.5))
+    assert ((stability > 0) & (stability <= 1)).all()
+    assert stability["e"] == 1.0  # 90% rural under every variant
 
 
 def test_typology_is_deterministic_and_complete():
@@ -401,8 +453,7 @@ def test_typology_is_deterministic_and_complete():
     rng = np.random.default_rng(3)
     signals = pd.DataFrame({"population": rng.lognormal(11, 1, 60),
                             "density": rng.lognormal(1, 1, 60),
-                            "diversity": rng.normal(3, 0.3, 60),
-                            "specialisation": rng.normal(0.5, 0.1, 60),
+                            "jobs": rng.lognormal(10, 1, 60),
                             "rural_share": rng.random(60)})
     first, second = pt.typology(signals, seed=1), pt.typology(signals, seed=1)
     assert first["group"].equals(second["group"])
@@ -412,11 +463,26 @@ def test_typology_is_deterministic_and_complete():
 def test_real_place_types_and_emerging(observatory):
     types = observatory.place_types()
     assert len(types) == 361
-    assert types.loc["E08000003", "type"].startswith("urban hub")  # Manchester
-    assert types.loc["E07000008", "type"] in ("local links", "urban hub and local links")
-    assert (types["type"] == "rural").sum() > 30
-    unclassified = types[types["type"] == "not classified"]
-    assert unclassified[["diversity", "specialisation"]].isna().any(axis=1).all()
+    assert (types["type"] == "not classified").sum() == 0
+    name = types.set_index("name")["type"]
+    # rural does not depend on industry suppression
+    for rural in ("Cornwall", "Orkney Islands", "Shetland Islands", "Na h-Eileanan Siar",
+                  "Argyll and Bute"):
+        assert name[rural] == "rural", rural
+    # hubs judged on built-up scale, not district density
+    for hub in ("Leeds", "Sheffield", "City of Edinburgh", "Bradford", "Manchester",
+                "Birmingham"):
+        assert name[hub].startswith("urban hub"), hub
+    assert name["Walsall"] == "urban, neither hub nor local links"
+    # local links are knowledge-intensive tradable specialisations, never health, defence
+    # bases or wholesale
+    links = types[types["type"].str.endswith("local links") & ~types["type"].str.startswith(
+        "urban, neither")]
+    assert len(links) >= 10
+    assert links["ki_industry"].notna().all() and (links["collaboration_excess"] >= 1).all()
+    for not_links in ("Blackpool", "Gosport", "Thurrock"):
+        assert "local links" not in name[not_links].replace("neither hub nor local links", "")
+    assert (types["type_stability"] > 0.5).all()
     industries = observatory.emerging_activities(observatory.place("Cardiff"))
     assert len(industries.table) == 36 and industries.table["growth"].is_monotonic_decreasing
 

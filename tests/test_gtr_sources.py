@@ -187,8 +187,11 @@ def test_place_type_reason_reports_local_rd_links(observatory):
     share = observatory.collaboration.area_metrics("LAD", observatory.collaboration.periods[-1])[
         "region_link_share"]["E08000021"]
     assert types.loc["E08000021", "rd_region_link_share"] == pytest.approx(share)
-    assert f"{share:.0%} of funded R&D links stay in its travel-to-work area" in types.loc[
-        "E08000021", "reason"]
+    assert f"{share:.0%} of funded R&D link weight stays in its travel-to-work area" in \
+        types.loc["E08000021", "reason"]
+    excess = types.loc["E08000021", "collaboration_excess"]
+    assert excess == pytest.approx(share / types.loc["E08000021", "expected_region_share"])
+    assert f"{excess:.1f}× what its size predicts" in types.loc["E08000021", "reason"]
 
 
 def test_place_place_network_matches_partner_districts(observatory):

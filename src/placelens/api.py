@@ -482,40 +482,53 @@ class Observatory:
         return pd.DataFrame(rows).set_index("indicator")
 
     def place_type_signals(self) -> pd.DataFrame:
-        """Per district: population, density (people per hectare of land), diversity
-        (Shannon of GVA across 36 industries), specialisation (Krugman against the UK), the
-        share of residents in rural or highly rural small areas, and the share of funded R&D
-        link weight staying in the district's travel-to-work area (latest network period)."""
+        """Per district: population, density (people per hectare of land), filled jobs, the
+        share of residents in rural or highly rural small areas, the largest location
+        quotient among tradable knowledge-intensive industries (and which), and local R&D
+        collaboration: the share of funded R&D link weight staying in the district's
+        travel-to-work area (latest network period), the share its size predicts and their
+        ratio (see :mod:`placelens.analysis.place_types`)."""
         key = ("place_type_signals",)
         if key not in self._matrix_cache:
             lads = self.places.of_type("LAD")
+            codes = [p.code for p in lads]
             latest = {}
-            for indicator in ("population_gdhi_implied", "land_area_hectares",
+            for indicator in ("population_gdhi_implied", "land_area_hectares", "filled_jobs",
                               "ruc_share_rural", "ruc_share_highly_rural"):
                 table = self.indicator_table(indicator)
                 table = table[table["area_type"] == "LAD"].sort_values("period")
                 latest[indicator] = table.drop_duplicates("area_code", keep="last").set_index(
-                    "area_code")["value"]
-            structure = self.structure(lads)
-            codes = [p.code for p in lads]
-            population = latest["population_gdhi_implied"].reindex(codes)
-            self._matrix_cache[key] = pd.DataFrame({
+                    "area_code")["value"].reindex(codes)
+            period = self.gva_periods()[-1]
+            matrix, totals = self.place_matrix(lads, period), self.place_totals(lads, period)
+            lq = spec.location_quotients(matrix, reference=self.uk_reference(period),
+                                         totals=totals)
+            specialisation = pt.knowledge_intensive_specialisation(
+                lq, spec.shares(matrix, totals=totals))
+            network = self.collaboration.area_metrics("LAD", self.collaboration.periods[-1])
+            network = network.reindex(codes)
+            population = latest["population_gdhi_implied"]
+            signals = pd.DataFrame({
                 "population": population,
-                "density": population / latest["land_area_hectares"].reindex(codes),
-                "diversity": structure["shannon"].reindex(codes),
-                "specialisation": structure["krugman"].reindex(codes),
-                "rural_share": (latest["ruc_share_rural"] + latest["ruc_share_highly_rural"]
-                                ).reindex(codes),
-                "rd_region_link_share": self.collaboration.area_metrics(
-                    "LAD", self.collaboration.periods[-1])["region_link_share"].reindex(codes)})
+                "density": population / latest["land_area_hectares"],
+                "jobs": latest["filled_jobs"],
+                "rural_share": latest["ruc_share_rural"] + latest["ruc_share_highly_rural"],
+                "rd_organisations": network["active_organisations"],
+                "rd_region_link_share": network["region_link_share"]},
+                index=pd.Index(codes, name="area_code")).join(specialisation)
+            excess = pt.collaboration_excess(network["link_weight"],
+                                             network["region_link_share"],
+                                             self.collaboration.travel_to_work_area)
+            self._matrix_cache[key] = signals.join(excess)
         return self._matrix_cache[key]
 
     def place_types(self) -> pd.DataFrame:
-        """Rule-based type with its reason, and the data-driven group, for every district."""
+        """Rule-based type with its reason, the share of ±10% threshold variants that keep it
+        (``type_stability``), and the data-driven group, for every district."""
         signals = self.place_type_signals()
         types = pt.classify(signals)
         groups = pt.typology(signals)
-        out = signals.join(types).join(groups)
+        out = signals.join(types).join(pt.threshold_stability(signals)).join(groups)
         out.insert(0, "name", [self.places.get(c).name for c in out.index])
         out.attrs["thresholds"] = types.attrs["thresholds"]
         out.attrs["centres"] = groups.attrs["centres"]

@@ -434,13 +434,14 @@ def benchmark_explain(place: str, set_name: SetOption = "lad_innovation",
 @benchmark_app.command("types")
 def benchmark_types(out: OutOption = None, warehouse: WarehouseOption = None) -> None:
     """Place type of every district (urban hub / local links / both / rural), with reasons,
-    and the data-driven group beside it."""
+    how often it survives ±10% changes to each threshold, and the data-driven group."""
     obs = open_observatory(warehouse)
     table = obs.place_types()
     console.print("Thresholds: " + ", ".join(f"{k} {v:,.2f}" for k, v in
                                               table.attrs["thresholds"].items()))
-    write_table(table, out, "Place types", ["name", "type", "group", "population", "density",
-                                             "specialisation", "rural_share"])
+    write_table(table, out, "Place types", ["name", "type", "type_stability", "group", "jobs",
+                                             "rural_share", "ki_lq", "ki_industry",
+                                             "collaboration_excess"])
 
 
 @benchmark_app.command("emerging")

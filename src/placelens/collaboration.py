@@ -75,7 +75,7 @@ class Collaboration:
         return nw.build_network(self._projects, self._participants, self.organisations, period)
 
     @cached_property
-    def _functional_region(self) -> pd.Series:
+    def travel_to_work_area(self) -> pd.Series:
         """District → 2011 Travel To Work Area (the official functional regions)."""
         return self.warehouse.query(
             "SELECT child_code, parent_code FROM hierarchy WHERE child_type = 'LAD' AND "
@@ -110,7 +110,7 @@ class Collaboration:
         (districts only)."""
         grouping = self._grouping(area_type)
         network = self._regrouped(self.network(period), grouping)
-        region = self._functional_region if area_type == "LAD" else None
+        region = self.travel_to_work_area if area_type == "LAD" else None
         return nw.place_metrics(network, sorted(set(grouping)), region)
 
     def place_metrics(self, place: Place, period: nw.Period | None = None) -> pd.Series:

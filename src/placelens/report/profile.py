@@ -291,7 +291,8 @@ class ProfileBuilder:
         section = self._index_section(place, set_name)
         if place.is_lad:
             kind = self.obs.place_types().loc[place.code]
-            section.update(type=kind["type"], type_reason=kind["reason"])
+            section.update(type=kind["type"], type_reason=kind["reason"],
+                           type_stability=f"{kind['type_stability']:.0%}")
             section.update(self._emerging(place))
         return section
 
