@@ -29,11 +29,25 @@ def test_strong_cluster_rules_by_hand():
     # National k share = 160/1900; LQ a = 0.5 / (160/1900) = 5.9375
     assert k.loc["a", "lq"] == pytest.approx(0.5 / (160 / 1900))
     # 75th percentile of LQ over a, b, c is between c and a: only a passes; a is also above
-    # the 25th percentiles of jobs (10 < 30) and establishments.
+    # the 25th percentiles of jobs (10 < 30) and establishments ...
+    assert k["lq_high"].tolist() == [True, False, False]
+    # ... but with the default minimum of 1,000 jobs even a's 100 jobs are no cluster
+    assert not table["strong"].any()
+    table = cl.strong_clusters(jobs, units, min_employment=0).set_index(["area", "cluster"])
+    k = table.xs("k", level="cluster")
     assert k["strong"].tolist() == [True, False, False]
     share = cl.traded_share_in_strong_clusters(table.reset_index(), local=frozenset())
     # a: strong k jobs 100 (other is not strong for a) of 200 traded jobs
     assert share["a"] == pytest.approx(100 / 200)
+
+
+def test_segment_labels_are_readable_and_keep_the_code():
+    assert cl.segment_label("services_real_state") == "Services: real estate"
+    assert cl.segment_label("services_r_&_d") == "Services: R&D"
+    assert cl.segment_label("manufacture_machinery_tools") == "Manufacturing: machinery tools"
+    assert "services_real_state" in cl.LOCAL_SEGMENTS  # the published identifier still joins
+    assert not cl.is_tradable("services_education_primary")
+    assert cl.is_tradable("manufacture_pharmaceuticals")
 
 
 def test_quadrants_by_hand():
@@ -95,6 +109,9 @@ def test_opportunities_are_absent_activities_with_reasons():
     assert len(table) <= 5 and table["why"].str.contains("Place R3").all()
     by_density = opportunities(result, "r03", by="density", top=3)
     assert by_density["density"].is_monotonic_decreasing
+    excluded = set(by_density.index[:2])
+    without = opportunities(result, "r03", by="density", top=3, exclude=excluded)
+    assert not excluded & set(without.index)
     with pytest.raises(ValueError, match="by must be one of"):
         opportunities(result, "r03", by="magic")
 
@@ -105,11 +122,32 @@ def test_real_data_complexity_clusters_and_opportunities(observatory):
     assert "GVA per hour" in result.orientation
     assert result.eci["E09000001"] > 0  # the City of London is complex under this orientation
     gm = observatory.place_complexity(observatory.place("Greater Manchester"), "2023")
-    assert 1 <= gm["rank"] <= 361
+    assert 1 <= gm["rank"] <= 361 and not gm["withheld"]
+    cornwall = observatory.place_complexity(observatory.place("Cornwall"), "2023")
+    assert cornwall["withheld"] and cornwall["eci"] is None  # 27 of 36 industries suppressed
+    assert cornwall["suppressed"] > 18
     clusters = observatory.clusters()
     assert clusters["area"].nunique() == 39 and clusters["strong"].any()
-    table = observatory.opportunities(observatory.place("Cardiff"), top=5)
-    assert len(table) == 5 and (table["rca"] < 1).all()
+    assert clusters.loc[clusters["strong"], "employment"].min() >= 1000
+    found = observatory.opportunities(observatory.place("Cardiff"), top=5)
+    assert len(found.table) == 5 and (found.table["rca"] < 1).all()
+
+
+def test_real_opportunities_are_tradable_and_ranked_by_the_best_backtest(observatory):
+    found = observatory.opportunities(observatory.place("Cornwall"), top=40)
+    aucs = {name: value for name, (value, _) in found.backtest.scores.items()}
+    best = max(("density+rca", "density", "rca"), key=aucs.get)
+    assert found.ranking_from_backtest and {"density+rca": "feasibility"}.get(
+        best, best) == found.ranking
+    names = " ".join(found.table["name"]).lower()
+    for local in ("primary education", "residential", "retail sale of carpets"):
+        assert local not in names
+    every = observatory.opportunities(observatory.place("Cornwall"), top=400,
+                                      tradable_only=False)
+    assert len(every.table) > len(observatory.opportunities(
+        observatory.place("Cornwall"), top=400).table)
+    assert not found.table["cluster"].str.contains("_").any()  # readable names
+    assert "back-tests best" in found.note()
 
 
 def test_real_backtest_agrees_with_independent_calculations(observatory):

@@ -9,6 +9,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
 
@@ -22,7 +23,7 @@ from placelens.analysis import similar_places as sp
 from placelens.analysis import specialisation as spec
 from placelens.analysis.backtest import BacktestResult, backtest
 from placelens.analysis.complexity import ComplexityResult, complexity, project
-from placelens.analysis.opportunities import opportunities
+from placelens.analysis.opportunities import BACKTESTED, best_ranking, opportunities
 from placelens.collaboration import Collaboration
 from placelens.defaults import EMERGING_INDICATOR, EMERGING_MEASURE, EMERGING_WINDOW
 from placelens.geography import functional as fr
@@ -47,6 +48,33 @@ GVA_MATRICES = ("lad-gva", "itl3-gva", "itl3-gva-detailed")
 CLUSTER_MATRIX, CLUSTER_PERIOD = "nuts2-sic4-jobs", "2018"
 
 ORIENTATIONS = ("productivity", "diversity")
+
+
+@dataclass
+class Opportunities:
+    """Opportunities of a place's region: the table, the ranking used (and whether it was
+    chosen because it back-tests best), the back-test and whether non-tradable activities
+    were left out."""
+
+    table: pd.DataFrame
+    ranking: str
+    ranking_from_backtest: bool
+    backtest: BacktestResult
+    tradable_only: bool
+
+    def note(self) -> str:
+        """One sentence on how the list was ranked and how far the ranking predicts."""
+        aucs = {n: v for n, (v, _) in self.backtest.scores.items()}
+        predictor = BACKTESTED[self.ranking] if self.ranking in BACKTESTED else None
+        how = ("the ranking that back-tests best" if self.ranking_from_backtest else
+               "the ranking asked for")
+        auc_text = (f"AUC {aucs[predictor]:.3f} for gaining RCA ≥ 1 within three years"
+                    if predictor in aucs else "no back-test (it measures what an activity "
+                    "would add, not how likely it is)")
+        return (f"Ranked by {self.ranking} ({how}: {auc_text}; density alone "
+                f"{aucs.get('density', float('nan')):.3f}, current RCA "
+                f"{aucs.get('rca', float('nan')):.3f}, 0.5 = chance)"
+                + ("; tradable activities only." if self.tradable_only else "."))
 
 
 class Observatory:
@@ -311,18 +339,28 @@ class Observatory:
         spec_ = MATRICES[matrix]
         return self.warehouse.periods(spec_.classification, spec_.measure, spec_.area_type)[-1]
 
-    def place_complexity(self, place: Place, period: str | None = None) -> dict:
+    def place_complexity(self, place: Place, period: str | None = None,
+                         max_suppressed_share: float = 0.5) -> dict:
         """The place's ECI on the LAD × industry GVA matrix and its rank among districts
-        (places made of several districts are projected onto the district ranking)."""
+        (places made of several districts are projected onto the district ranking), with how
+        many of its industries are suppressed. Suppressed cells count as absent activities,
+        so where more than ``max_suppressed_share`` of industries are suppressed the ECI
+        describes the publication gaps rather than the economy: it is withheld (``eci`` and
+        ``rank`` None, ``withheld`` True)."""
+        period = period or self.gva_periods()[-1]
         result = self.complexity("lad-gva", period)
+        row = self.place_matrix([place], period)
+        suppressed = int(row.iloc[0].isna().sum())
+        out = {"of": len(result.eci), "orientation": result.orientation,
+               "suppressed": suppressed, "industries": row.shape[1],
+               "withheld": suppressed > max_suppressed_share * row.shape[1]}
+        if out["withheld"]:
+            return out | {"eci": None, "rank": None}
         if place.is_lad and place.code in result.eci.index:
             eci = float(result.eci[place.code])
         else:
-            rows = self.place_matrix([place], period or self.gva_periods()[-1]).fillna(0.0)
-            eci = float(project(result, rows.clip(lower=0))["eci"].iloc[0])
-        rank = int((result.eci > eci).sum()) + 1
-        return {"eci": eci, "rank": rank, "of": len(result.eci),
-                "orientation": result.orientation}
+            eci = float(project(result, row.fillna(0.0).clip(lower=0))["eci"].iloc[0])
+        return out | {"eci": eci, "rank": int((result.eci > eci).sum()) + 1}
 
     def area_name(self, code: str) -> str:
         areas = self.warehouse.table("areas")
@@ -357,18 +395,39 @@ class Observatory:
         areas = self.matrix(CLUSTER_MATRIX, CLUSTER_PERIOD).index
         return code if code in areas else None
 
-    def opportunities(self, place: Place, by: str = "feasibility", top: int = 10,
-                      period: str = CLUSTER_PERIOD) -> pd.DataFrame:
-        """Growth opportunities for the place's NUTS2 region on SIC 4-digit activities."""
+    def opportunity_backtest(self, period: str = CLUSTER_PERIOD) -> BacktestResult:
+        """The NUTS2 × SIC4 back-test behind the opportunity ranking: did each predictor pick
+        out the activities that gained RCA ≥ 1 over the three years to ``period``?"""
+        key = ("opportunity_backtest", period)
+        if key not in self._matrix_cache:
+            start = str(int(period) - 3)
+            self._matrix_cache[key] = self.backtest(CLUSTER_MATRIX, [(start, str(period))])
+        return self._matrix_cache[key]
+
+    def opportunities(self, place: Place, by: str | None = None, top: int = 10,
+                      period: str = CLUSTER_PERIOD, tradable_only: bool = True
+                      ) -> Opportunities:
+        """Growth opportunities for the place's NUTS2 region on SIC 4-digit activities.
+
+        ``by`` defaults to the ranking whose predictor back-tests best (see
+        :meth:`opportunity_backtest`); ``tradable_only`` (default) leaves out activities of
+        segments that serve local demand (schools, care, retail, construction …)."""
         region = self.nuts2_region(place)
         if region is None:
             raise ValueError(f"{place.name} is not inside one NUTS2 region of the SIC 4-digit "
                              "tables, so activity-level opportunities cannot be computed")
+        backtest_result = self.opportunity_backtest(period)
+        aucs = {name: value for name, (value, _) in backtest_result.scores.items()}
+        chosen = by or best_ranking(aucs)
+        segments = self.segment_names()
+        local = {a for a, segment in segments.items() if not cl.is_tradable(segment)}
         result = self.complexity(CLUSTER_MATRIX, period)
-        table = opportunities(result, region, self.sic_names(), by=by, top=top,
-                              label=self.area_name(region))
-        table.insert(1, "cluster", table.index.map(self.segment_names()))
-        return table
+        table = opportunities(result, region, self.sic_names(), by=chosen, top=top,
+                              label=self.area_name(region),
+                              exclude=local if tradable_only else frozenset())
+        table.insert(1, "cluster", table.index.map(
+            lambda a: cl.segment_label(segments[a]) if a in segments else ""))
+        return Opportunities(table, chosen, by is None, backtest_result, tradable_only)
 
     def backtest(self, matrix: str, windows: list[tuple[str, str]], draws: int = 1000,
                  seed: int = 0) -> BacktestResult:

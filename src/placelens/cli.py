@@ -282,24 +282,31 @@ def complexity_eci(
 
 @complexity_app.command("opportunities")
 def complexity_opportunities(
-    place: str, by: Annotated[str, typer.Option(help="feasibility, density, cog or rca.")
-                              ] = "feasibility",
+    place: str, by: Annotated[str | None, typer.Option(
+        help="feasibility, density, cog or rca (default: the one that back-tests best).")
+    ] = None,
     top: Annotated[int, typer.Option(help="How many.")] = 10,
+    all_activities: Annotated[bool, typer.Option(
+        "--all-activities", help="Include activities that serve local demand (schools, "
+        "care, retail, construction).")] = False,
     out: OutOption = None, warehouse: WarehouseOption = None,
 ) -> None:
-    """Activities the place's NUTS2 region could grow into (SIC 4-digit, BRES 2018)."""
+    """Tradable activities the place's NUTS2 region could grow into (SIC 4-digit, BRES 2018),
+    with the back-test of the ranking."""
     obs = open_observatory(warehouse)
     try:
-        table = obs.opportunities(obs.place(place), by=by, top=top)
+        result = obs.opportunities(obs.place(place), by=by, top=top,
+                                   tradable_only=not all_activities)
     except (ValueError, PlacelensError) as error:
         fail(error)
+    console.print(result.note())
     if out is None:
-        for code, row in table.iterrows():
+        for code, row in result.table.iterrows():
             Console().print(f"[bold]{code} {row['name']}[/] ({row['cluster']}): RCA "
                             f"{row['rca']:.2f}, density {row['density']:.3f}, COG "
                             f"{row['cog']:+.2f}\n  {row['why']}")
     else:
-        write_table(table, out, "Opportunities")
+        write_table(result.table, out, "Opportunities")
 
 
 @complexity_app.command("clusters")

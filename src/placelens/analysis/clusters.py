@@ -23,6 +23,27 @@ LOCAL_SEGMENTS = frozenset({
 })
 
 
+#: Corrections to Nesta segment identifiers for display (the identifiers themselves, typos
+#: included, stay as published so they still join to the source).
+SEGMENT_WORDS = {"real_state": "real estate", "r_&_d": "R&D", "kibs":
+                 "knowledge-intensive business services", "oil_gas": "oil and gas"}
+SEGMENT_SECTORS = {"manufacture": "Manufacturing", "services": "Services",
+                   "primary": "Primary", "construction": "Construction"}
+
+
+def segment_label(code: str) -> str:
+    """A readable name for a Nesta segment identifier: ``services_real_state`` → "Services:
+    real estate", ``manufacture_pharmaceuticals`` → "Manufacturing: pharmaceuticals"."""
+    sector, _, rest = code.partition("_")
+    words = SEGMENT_WORDS.get(rest, rest.replace("_", " "))
+    return f"{SEGMENT_SECTORS.get(sector, sector.capitalize())}: {words}" if rest else code
+
+
+def is_tradable(segment: str, local: frozenset[str] = LOCAL_SEGMENTS) -> bool:
+    """Traded (serves markets beyond the region) unless the segment serves local demand."""
+    return segment not in local
+
+
 def to_clusters(x: pd.DataFrame, mapping: Mapping[str, str]) -> pd.DataFrame:
     """Sum activity columns into clusters; activities without a cluster raise an error."""
     missing = [c for c in x.columns if c not in mapping]
@@ -33,10 +54,14 @@ def to_clusters(x: pd.DataFrame, mapping: Mapping[str, str]) -> pd.DataFrame:
 
 
 def strong_clusters(employment: pd.DataFrame, establishments: pd.DataFrame,
-                    lq_quantile: float = 0.75, size_quantile: float = 0.25) -> pd.DataFrame:
+                    lq_quantile: float = 0.75, size_quantile: float = 0.25,
+                    min_employment: float = 1000.0) -> pd.DataFrame:
     """US Cluster Mapping rules, applied per cluster among places with employment > 0:
     LQ >= its ``lq_quantile`` and >= 1, employment and establishments above their
-    ``size_quantile``. One row per area × cluster with the measures and each test."""
+    ``size_quantile``, and employment of at least ``min_employment`` (a cluster of a few dozen
+    jobs can pass the relative tests in a cluster that is small everywhere, but is not a
+    cluster a region can build on). One row per area × cluster with the measures and each
+    test."""
     lq = location_quotients(employment, missing="zero")
     establishments = establishments.reindex(index=employment.index, columns=employment.columns)
     rows = []
@@ -50,8 +75,8 @@ def strong_clusters(employment: pd.DataFrame, establishments: pd.DataFrame,
             "area": lq_c.index, "cluster": cluster, "employment": jobs[active].to_numpy(),
             "establishments": units.to_numpy(), "lq": lq_c.to_numpy()})
         frame["lq_high"] = frame["lq"] >= max(np.quantile(frame["lq"], lq_quantile), 1.0)
-        frame["employment_large"] = frame["employment"] > np.quantile(frame["employment"],
-                                                                      size_quantile)
+        frame["employment_large"] = (frame["employment"] > np.quantile(
+            frame["employment"], size_quantile)) & (frame["employment"] >= min_employment)
         frame["establishments_many"] = frame["establishments"] > np.quantile(
             frame["establishments"], size_quantile)
         frame["strong"] = frame[["lq_high", "employment_large", "establishments_many"]].all(

@@ -1,5 +1,8 @@
 """Growth opportunities: activities a place does not yet specialise in, ranked by how close
-they are to what it already does (density) and what they would add (complexity gain)."""
+they are to what it already does (density), how close it already is (current RCA) or what
+they would add (complexity gain). The list is for tradable activities by default: a region
+does not "grow into" primary schools or care homes by building capabilities — their size
+follows its population."""
 
 from __future__ import annotations
 
@@ -8,11 +11,25 @@ import pandas as pd
 from placelens.analysis.complexity import ComplexityResult
 
 RANKINGS = ("feasibility", "density", "cog", "rca")
+#: The back-test predictor each ranking corresponds to (COG has no back-test: it measures
+#: what an activity would add, not how likely it is).
+BACKTESTED = {"feasibility": "density+rca", "density": "density", "rca": "rca"}
+
+
+def best_ranking(aucs: dict[str, float]) -> str:
+    """The ranking whose back-test predictor has the highest AUC (``aucs``: predictor →
+    AUC, as in :class:`placelens.analysis.backtest.BacktestResult`)."""
+    scored = {ranking: aucs[predictor] for ranking, predictor in BACKTESTED.items()
+              if predictor in aucs}
+    if not scored:
+        raise ValueError(f"no back-test AUC for any of {sorted(BACKTESTED.values())}")
+    return max(scored, key=scored.get)
 
 
 def opportunities(result: ComplexityResult, area: str, names: dict[str, str] | None = None,
                   by: str = "feasibility", top: int = 10, related: int = 3,
-                  label: str | None = None) -> pd.DataFrame:
+                  label: str | None = None, exclude: set[str] | frozenset[str] = frozenset()
+                  ) -> pd.DataFrame:
     """The ``top`` activities with M = 0 for ``area``, best first, each with a plain-language
     reason naming the ``related`` activities the area already has that are closest to it.
 
@@ -20,14 +37,14 @@ def opportunities(result: ComplexityResult, area: str, names: dict[str, str] | N
     among the area's missing activities — in UK back-tests this predicts gaining RCA >= 1 far
     better than density alone, which favours rare activities), ``density``, ``cog``
     (complexity outlook gain) or ``rca`` (closeness to specialisation alone). ``label`` names
-    the area in the reasons.
+    the area in the reasons; activities in ``exclude`` (e.g. non-tradable ones) are left out.
     """
     if by not in RANKINGS:
         raise ValueError(f"by must be one of {RANKINGS}, not {by!r}")
     if area not in result.presence.index:
         raise KeyError(f"{area!r} is not among the areas of this result")
     names = names or {}
-    absent = result.presence.loc[area] == 0
+    absent = (result.presence.loc[area] == 0) & ~result.presence.columns.isin(list(exclude))
     frame = pd.DataFrame({
         "rca": result.rca.loc[area], "density": result.density.loc[area],
         "cog": result.cog.loc[area], "pci": result.pci})[absent]

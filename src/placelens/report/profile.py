@@ -72,7 +72,6 @@ class ProfileBuilder:
         self.obs = observatory
         self.period = self.obs.gva_periods()[-1]
         self._lad_structure: pd.DataFrame | None = None
-        self._backtest: dict | None = None
         self.env = template_environment()
 
     # ---- sections -----------------------------------------------------------------
@@ -249,9 +248,10 @@ class ProfileBuilder:
         """ECI rank among districts, the NUTS2 region's strongest clusters and its top
         opportunities, with the back-test that says how far to trust them."""
         own = self.obs.place_complexity(place, self.period)
-        section = {"eci": f"{own['eci']:+.2f}", "rank": own["rank"], "of": own["of"],
-                   "orientation": own["orientation"], "period": self.period,
-                   "projected": not place.is_lad}
+        section = {"eci": None if own["withheld"] else f"{own['eci']:+.2f}",
+                   "rank": own["rank"], "of": own["of"], "suppressed": own["suppressed"],
+                   "industries": own["industries"], "orientation": own["orientation"],
+                   "period": self.period, "projected": not place.is_lad}
         region = self.obs.nuts2_region(place)
         section["region"] = region and f"{self.obs.area_name(region)} ({region}, NUTS 2013)"
         if region is None:
@@ -261,18 +261,20 @@ class ProfileBuilder:
         strong = mine[mine["strong"]].head(8)
         share = cl.traded_share_in_strong_clusters(clusters).get(region)
         section["clusters"] = pd.DataFrame({
-            "Cluster (Nesta segment)": strong["cluster"].str.replace("_", " "),
+            "Cluster (Nesta segment)": strong["cluster"].map(cl.segment_label),
             "Jobs": strong["employment"].map(_fmt), "Establishments":
             strong["establishments"].map(_fmt), "LQ": strong["lq"].map(lambda v: f"{v:.2f}")
         }).pipe(as_table)
         section["traded_share"] = None if share is None else f"{share * 100:.0f}%"
-        top = self.obs.opportunities(place, top=6)
+        found = self.obs.opportunities(place, top=6)
+        top = found.table
         floored = top["rca"].map(lambda v: f"{math.floor(v * 100) / 100:.2f}")  # all < 1
         section["opportunities"] = pd.DataFrame({
-            "SIC": top.index, "Activity": top["name"], "RCA now": floored,
-            "Density": top["density"].map(lambda v: f"{v:.3f}"),
+            "SIC": top.index, "Activity": top["name"], "Cluster": top["cluster"],
+            "RCA now": floored, "Density": top["density"].map(lambda v: f"{v:.3f}"),
             "COG": top["cog"].map(lambda v: f"{v:+.2f}"), "Why": top["why"]}).pipe(as_table)
-        section["backtest"] = self.backtest_summary()
+        section["ranking"] = found.ranking
+        section["backtest"] = self.backtest_summary(found.backtest)
         return section
 
     def benchmarking(self, place: Place) -> dict:
@@ -431,14 +433,15 @@ class ProfileBuilder:
                          "Rank among them": rank})
         return pd.DataFrame(rows)
 
-    def backtest_summary(self) -> dict:
-        """AUCs of the NUTS2 × SIC4 2015→2018 back-test (computed once per builder)."""
-        if self._backtest is None:
-            result = self.obs.backtest("nuts2-sic4-jobs", [("2015", "2018")], draws=1000)
-            self._backtest = {name: f"{value:.2f} ({low:.2f}–{high:.2f})"
-                              for name, (value, (low, high)) in result.scores.items()}
-            self._backtest["cases"] = f"{result.gains:,} of {result.cases:,}"
-        return self._backtest
+    @staticmethod
+    def backtest_summary(result) -> dict:
+        """AUCs (95% intervals) of the opportunity back-test, for the sentence beside the
+        list."""
+        summary = {name: f"{value:.2f} ({low:.2f}–{high:.2f})"
+                   for name, (value, (low, high)) in result.scores.items()}
+        summary["cases"] = f"{result.gains:,} of {result.cases:,}"
+        summary["relatedness_adds"] = result.scores["density+rca"][0] > result.scores["rca"][0]
+        return summary
 
     def sources(self) -> list[dict]:
         sources = self.obs.warehouse.table("sources")
