@@ -36,6 +36,31 @@ def test_location_quotients_use_published_totals(observatory):
                                                 accommodation["uk_share"])
 
 
+def test_uk_reference_comes_from_published_regional_figures(observatory):
+    published = observatory.uk_reference("2023")
+    summed = observatory.uk_reference("2023", method="lad_sum")
+    uk = observatory.warehouse.query(
+        "SELECT activity_code, value FROM activity WHERE area_type = 'UK' AND period = '2023' "
+        "AND measure = 'gva_current_gbp_m' AND classification = 'ons_gva_industry'"
+    ).set_index("activity_code")["value"]
+    # onshore industries: the twelve ITL1 regions add up to the published UK row
+    assert published["41"] == pytest.approx(uk["41"], rel=1e-3)
+    assert published["72-75"] == pytest.approx(uk[["72", "73", "74", "75"]].sum(), rel=1e-3)
+    # agriculture and mining: LAD cells are suppressed in many districts, so their sum
+    # understates the industry by 3.6%; offshore (Extra-Regio) mining is in neither
+    assert published["AB (1-9)"] / summed["AB (1-9)"] == pytest.approx(1.036, abs=0.002)
+    assert published["AB (1-9)"] < uk[["A (1-3)", "B (5-9)"]].sum()
+    assert published["__total__"] == pytest.approx(summed["__total__"], rel=0.005)
+    # the LQ of a suppression-heavy industry is no longer overstated
+    place = observatory.place("Cornwall")
+    lq = observatory.location_quotients(place, "2023")
+    share = lq.loc["I (55-56)", "share"]
+    assert lq.loc["I (55-56)", "lq"] == pytest.approx(
+        share / (published["I (55-56)"] / published["__total__"]))
+    with pytest.raises(ValueError, match="method must be"):
+        observatory.uk_reference("2023", method="sum")
+
+
 def test_uk_lq_weighted_mean_is_one(observatory):
     uk = observatory.place("K02000001")
     lq = observatory.location_quotients(uk, "2023").dropna()

@@ -30,7 +30,7 @@ from placelens.geography import functional as fr
 from placelens.geography.places import Place, PlaceIndex, aggregate
 from placelens.indicator_sets import area_panel, area_table, load_sets, sampling_se
 from placelens.sources.ons_regional_accounts import CLASSIFICATION as GVA_CLASSIFICATION
-from placelens.sources.ons_regional_accounts import LAD_INDUSTRY_PARTITION
+from placelens.sources.ons_regional_accounts import LAD_INDUSTRY_PARTITION, UK_COMPONENTS
 from placelens.warehouse.matrices import MATRICES, load_matrix
 from placelens.warehouse.store import Warehouse
 
@@ -196,10 +196,34 @@ class Observatory:
         return pd.Series({p.code: totals.reindex(list(p.members)).sum(skipna=False)
                           for p in places})
 
-    def uk_reference(self, period: str) -> pd.Series:
-        """UK GVA by industry (sum of LADs) with the UK total as ``__total__``."""
-        reference = self.lad_gva_matrix(period).sum(min_count=1)
-        reference["__total__"] = self.lad_gva_totals(period).sum()
+    def uk_reference(self, period: str, method: str = "published") -> pd.Series:
+        """UK GVA by industry with the UK total less imputed rent as ``__total__``, the
+        reference of every LQ and shift-share.
+
+        ``published`` (default): the sum of ONS's twelve ITL1 regions (the UK less Extra-Regio
+        offshore activity, which no district holds), each LAD industry row as the sum of its
+        published components; regional cells are never suppressed. ``lad_sum``: the sum of published LAD cells and LAD totals,
+        as placelens did before 2026-12; where LAD cells are suppressed it understates an
+        industry against a total that includes the suppressed districts' whole GVA, so LQs of
+        suppression-heavy industries come out too high. Kept for reproducing old results."""
+        if method == "lad_sum":
+            reference = self.lad_gva_matrix(period).sum(min_count=1)
+            reference["__total__"] = self.lad_gva_totals(period).sum()
+            return reference
+        if method != "published":
+            raise ValueError(f"method must be 'published' or 'lad_sum', not {method!r}")
+        codes = [code for code, _ in LAD_INDUSTRY_PARTITION]
+        parts = sorted({part for code in codes for part in UK_COMPONENTS.get(code, [code])})
+        regions = self.warehouse.activity_matrix(GVA_CLASSIFICATION, GVA_MEASURE, "ITL1",
+                                                 str(period), [*parts, "68IMP"])
+        uk = regions.sum(min_count=len(regions))
+        reference = pd.Series({code: uk[UK_COMPONENTS.get(code, [code])].sum(min_count=1)
+                               for code in codes})
+        total = self.indicator_table(GVA_MEASURE)
+        total = total[(total["area_type"] == "ITL1") & (total["period"] == str(period))]
+        if len(total) != len(regions) or len(regions) == 0 or reference.isna().any():
+            raise ValueError(f"ONS publishes no complete regional GVA by industry for {period}")
+        reference["__total__"] = float(total["value"].sum()) - uk["68IMP"]
         return reference
 
     def industry_names(self) -> dict[str, str]:
@@ -265,15 +289,16 @@ class Observatory:
         long.insert(1, "period", str(period))
         return long
 
-    def metric_table(self, metric: str, area_type: str = "LAD",
-                     period: str | None = None) -> pd.DataFrame:
+    def metric_table(self, metric: str, area_type: str = "LAD", period: str | None = None,
+                     uk_reference: str = "published") -> pd.DataFrame:
         """A whole metric table for every place of a type: 'lq', 'structure', or any
-        indicator id (latest published or derived value)."""
+        indicator id (latest published or derived value). ``uk_reference`` is the LQs' UK
+        reference (see :meth:`uk_reference`)."""
         places = self.places.of_type(area_type)
         if metric == "lq":
             period = period or self.gva_periods()[-1]
             lq = spec.location_quotients(self.place_matrix(places, period),
-                                         reference=self.uk_reference(period),
+                                         reference=self.uk_reference(period, uk_reference),
                                          totals=self.place_totals(places, period))
             long = lq.stack().rename("lq").reset_index()
             long.columns = ["area_code", "industry_code", "lq"]

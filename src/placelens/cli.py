@@ -227,6 +227,9 @@ def metrics(
                                                "matrix instead: lad-gva, itl3-gva, "
                                                "nuts2-sic4-jobs, nuts2-sic2-jobs, "
                                                "lad-census2011-sections.")] = None,
+    uk_reference: Annotated[str, typer.Option(
+        help="UK reference of 'lq': published (the ITL1 regions' published figures) or "
+        "lad_sum (sum of published district cells, the pre-2026-12 choice).")] = "published",
     warehouse: WarehouseOption = None,
 ) -> None:
     """Export a metric for every place of a type (or every area of a matrix) as CSV, Parquet
@@ -238,7 +241,7 @@ def metrics(
                 raise PlacelensError("--matrix needs --period YEAR")
             table = obs.matrix_measures(matrix, period, metric)
         else:
-            table = obs.metric_table(metric, area_type.upper(), period)
+            table = obs.metric_table(metric, area_type.upper(), period, uk_reference)
     except (ValueError, PlacelensError) as error:
         fail(error)
     suffix = out.suffix.lower()

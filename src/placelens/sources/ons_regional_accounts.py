@@ -55,6 +55,18 @@ LAD_INDUSTRY_PARTITION: list[tuple[str, str]] = [
     ("Q (86-88)", "Q"), ("R (90-93)", "R"), ("94-95", "S"), ("96", "S"), ("T (97-98)", "T"),
 ]
 
+#: Each LAD industry row as the sum of the finest rows ONS publishes for the UK, so the UK
+#: reference can be taken from the published UK figures rather than from LAD cells, some of
+#: which are suppressed.
+UK_COMPONENTS: dict[str, list[str]] = {
+    "AB (1-9)": ["A (1-3)", "B (5-9)"], "CA-CB (10-15)": ["CA (10-12)", "CB (13-15)"],
+    "CD-CG (19-23)": ["CD-CE (19-20)", "CF (21)", "CG (22-23)"],
+    "CI-CL (26-30)": ["CI (26)", "CJ (27)", "CK (28)", "CL (29-30)"],
+    "DE (35-39)": ["D (35)", "E (36-39)"], "49-51": ["49", "50", "51"], "52-53": ["52", "53"],
+    "58-60": ["58", "59", "60"], "61-63": ["61", "62", "63"],
+    "72-75": ["72", "73", "74", "75"], "78-80": ["78", "79", "80"], "94-95": ["94", "95"],
+}
+
 #: SIC 2007 sections for the ITL tables (with imputed rent taken out of L). ITL3 rows publish
 #: A with B and D with E, so those pairs are one group at every level.
 SECTION_PARTITION: list[tuple[str, str]] = [
