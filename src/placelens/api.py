@@ -202,10 +202,11 @@ class Observatory:
 
         ``published`` (default): the sum of ONS's twelve ITL1 regions (the UK less Extra-Regio
         offshore activity, which no district holds), each LAD industry row as the sum of its
-        published components; regional cells are never suppressed. ``lad_sum``: the sum of published LAD cells and LAD totals,
-        as placelens did before 2026-12; where LAD cells are suppressed it understates an
-        industry against a total that includes the suppressed districts' whole GVA, so LQs of
-        suppression-heavy industries come out too high. Kept for reproducing old results."""
+        published components; regional cells are never suppressed. ``lad_sum``: the sum of
+        published LAD cells and LAD totals, as placelens did before 2026-12; where LAD cells
+        are suppressed it understates an industry against a total that includes the
+        suppressed districts' whole GVA, so LQs of suppression-heavy industries come out too
+        high. Kept for reproducing old results."""
         if method == "lad_sum":
             reference = self.lad_gva_matrix(period).sum(min_count=1)
             reference["__total__"] = self.lad_gva_totals(period).sum()
