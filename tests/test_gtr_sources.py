@@ -94,13 +94,14 @@ def test_network_commands(warehouse_path, tmp_path):
     assert result.exit_code == 2 and "--period" in result.output
     result = runner.invoke(app, ["network", "build", "--type", "WARD"], env=env)
     assert result.exit_code == 2 and "must be one of LAD, ITL3, ITL2, ITL1" in result.output
-    result = runner.invoke(app, ["network", "leadership", "Greater Manchester"], env=env)
-    assert result.exit_code == 0 and "orchestral" in result.output
+    result = runner.invoke(app, ["network", "leadership", "Greater Manchester"],
+                           env=env | {"COLUMNS": "250"})
+    assert result.exit_code == 0 and "barber shop quartet" in result.output
     result = runner.invoke(app, ["network", "build", "--out", str(tmp_path)], env=env)
     assert result.exit_code == 0, result.output
     metrics = pd.read_csv(tmp_path / "place_metrics.csv")
     assert metrics["area_code"].nunique() == 361 and metrics["period"].nunique() == 4
-    assert metrics["leadership_style"].notna().all()
+    assert metrics["leadership_style"].notna().all() and metrics["finding"].notna().all()
 
 
 def test_deterministic_under_a_fixed_seed(observatory):
@@ -111,26 +112,13 @@ def test_deterministic_under_a_fixed_seed(observatory):
     assert first["stability"].equals(again["stability"])
 
 
-def test_every_district_gets_metrics_and_a_style(observatory):
-    styles = observatory.collaboration.leadership()
-    assert styles["area_code"].nunique() == 361
-    assert set(styles["leadership_style"]) <= {
-        "orchestral", "barber shop quartet", "enthusiastic improvisation",
-        "jamming super-group", "no funded R&D recorded"}
-    latest = styles[styles["period"] == "2015-2017"].set_index("area_code")
-    # Medians are over active districts, so about half of them are "many" on each axis.
-    active = latest[latest["leadership_style"] != "no funded R&D recorded"]
-    many_actors = (active["active_organisations"] > active["actors_median"]).mean()
-    assert 0.3 < many_actors <= 0.5
-
-
 def test_profile_sections(observatory):
     from placelens.report.profile import ProfileBuilder
 
     builder = ProfileBuilder(observatory)
     html = builder.render_html(builder.build(observatory.place("Newcastle upon Tyne")))
     assert "Who innovates with whom" in html and "Newcastle University" in html
-    assert "jamming super-group" in html or "orchestral" in html
+    assert "orchestral" in html and "of resamples of its projects agree" in html
     assert "placelens journey assess E08000021" in html
 
 

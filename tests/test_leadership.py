@@ -1,4 +1,4 @@
-"""Leadership styles from constructed metrics: medians and quadrants by hand."""
+"""Leadership styles: inputs, the size model, quadrants, stability, and the real data."""
 
 from __future__ import annotations
 
@@ -6,39 +6,111 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from placelens.analysis.leadership import NO_ACTIVITY, leadership_styles
+from placelens.analysis import leadership as ls
 
 
-def _metrics(rows):
-    return pd.DataFrame(rows, columns=["area_code", "period", "active_organisations",
-                                       "effective_deciders"])
+def _members(rows):
+    return pd.DataFrame(rows, columns=["period", "project_id", "org_id", "area_code", "is_lead",
+                                       "funder_only"])
 
 
-def test_quadrants_against_period_medians():
-    # Medians over the active places: actors median(2, 4, 10, 20) = 7, deciders
-    # median(1, 6, 2, 8) = 4; Z has nothing and is left out of the medians.
-    table = leadership_styles(_metrics([
-        ("A", "p", 20, 1.0), ("B", "p", 2, 2.0), ("C", "p", 4, 6.0), ("D", "p", 10, 8.0),
-        ("Z", "p", 0, np.nan)])).set_index("area_code")
-    assert table["actors_median"].iloc[0] == 7 and table["deciders_median"].iloc[0] == 4
-    assert table.loc["A", "leadership_style"] == "orchestral"
-    assert table.loc["B", "leadership_style"] == "barber shop quartet"
-    assert table.loc["C", "leadership_style"] == "enthusiastic improvisation"
-    assert table.loc["D", "leadership_style"] == "jamming super-group"
-    assert table.loc["Z", "leadership_style"] == NO_ACTIVITY
-    assert table.loc["A", "actors_ratio"] == pytest.approx(20 / 7)
+def test_activity_leaves_out_funders_and_counts_local_leads():
+    table = ls.activity(_members([
+        ("p", "P1", "uni", "A", True, False), ("p", "P1", "firm", "A", False, False),
+        ("p", "P1", "council", "A", False, True),   # co-funder: not an actor
+        ("p", "P2", "uni", "A", True, False), ("p", "P2", "lab", "A", False, False),
+        ("p", "P3", "firm", "A", True, False),
+        ("p", "P4", "far", None, True, False), ("p", "P4", "lab", "A", False, False),
+        ("p", "P5", "abroad", None, True, False)])).set_index("area_code")
+    # A: projects P1-P4 (P5 has no local organisation); actors uni, firm, lab; local lead
+    # roles uni 2, firm 1 → deciders 1 / ((2/3)² + (1/3)²) = 1.8 (the outside lead of P4
+    # does not count)
+    assert table.loc["A", "projects"] == 4 and table.loc["A", "actors"] == 3
+    assert table.loc["A", "deciders"] == pytest.approx(1.8)
+    only_outside = ls.activity(_members([("p", "P1", "x", "B", False, False),
+                                         ("p", "P1", "y", None, True, False)]))
+    assert only_outside["deciders"].iloc[0] == 0  # decided elsewhere: no local decider
 
 
-def test_at_the_median_counts_as_few_and_periods_are_separate():
-    table = leadership_styles(_metrics([
-        ("A", "p1", 5, 3.0), ("B", "p1", 5, 3.0), ("A", "p2", 1, 1.0), ("B", "p2", 9, 9.0)]))
-    assert table["leadership_style"].tolist() == [
-        "barber shop quartet", "barber shop quartet", "barber shop quartet",
-        "jamming super-group"]
+def _inputs(rows):
+    return pd.DataFrame(rows, columns=["area_code", "period", "projects", "actors", "deciders"])
 
 
-def test_reference_distribution():
-    peers = _metrics([("P1", "p", 2, 2.0), ("P2", "p", 4, 4.0)])
-    table = leadership_styles(_metrics([("X", "p", 5, 1.0)]), reference=peers)
-    assert table["actors_median"].iloc[0] == 3
+def test_size_model_and_quadrants_by_hand():
+    # log(actors) = log(projects) exactly for the reference, so the residual is
+    # log(actors / projects); deciders: log1p = 0.5 log(projects) + 0 for the reference.
+    reference = _inputs([(f"R{i}", "p", n, n, np.expm1(0.5 * np.log(n)))
+                         for i, n in enumerate([10, 20, 40, 80, 160])])
+    model = ls.fit_size_model(reference)
+    assert model.actors.loc["p", "slope"] == pytest.approx(1.0)
+    assert model.deciders.loc["p", "slope"] == pytest.approx(0.5)
+    expected_deciders = np.expm1(0.5 * np.log(40))  # 5.32 at 40 projects
+    table = ls.leadership_styles(_inputs([
+        ("O", "p", 40, 60, 2.0),                        # many actors, few deciders
+        ("B", "p", 40, 20, 2.0),                        # few, few
+        ("E", "p", 40, 20, expected_deciders + 2),      # few actors, many deciders
+        ("J", "p", 40, 60, expected_deciders + 2),      # many, many
+        ("S", "p", 5, 5, 1.0),                          # too little activity
+    ]), model).set_index("area_code")
+    assert table.loc["O", "actors_residual"] == pytest.approx(np.log(60 / 40))
+    assert table["leadership_style"].to_dict() == {
+        "O": "orchestral", "B": "barber shop quartet", "E": "enthusiastic improvisation",
+        "J": "jamming super-group", "S": ls.NO_ACTIVITY}
+
+
+def test_one_decider_is_never_many():
+    # Reference places mostly lead nothing locally, so one local lead is above what size
+    # predicts; it is still one organisation deciding everything.
+    reference = _inputs([(f"R{i}", "p", n, n, 0.0) for i, n in enumerate([10, 20, 40, 80])])
+    table = ls.leadership_styles(_inputs([("X", "p", 40, 60, 1.0)]), ls.fit_size_model(
+        reference))
+    assert table["deciders_residual"].iloc[0] > 0
     assert table["leadership_style"].iloc[0] == "orchestral"
+
+
+def test_bootstrap_stability_and_borderline():
+    reference = _inputs([(f"R{i}", "p", n, n, 1.0) for i, n in enumerate([10, 20, 40, 80])])
+    model = ls.fit_size_model(reference)   # actors = projects; deciders flat
+    # 30 projects, each led by one university with two partners of its own: 61 actors, far
+    # more than size predicts, and one decider
+    rows = [(f"P{j}", "uni" if k == 0 else f"o{j}-{k}", k == 0) for j in range(30)
+            for k in range(3)]
+    members = pd.DataFrame(rows, columns=["project_id", "org_id", "is_lead"])
+    assert ls.bootstrap_stability(members, "p", model, "orchestral", draws=100) == 1.0
+    # one organisation in every project: actors stay 1 — resamples never reach 10 actors
+    single = pd.DataFrame([(f"P{j}", "only", True) for j in range(30)],
+                          columns=["project_id", "org_id", "is_lead"])
+    assert ls.bootstrap_stability(single, "p", model, "orchestral", draws=50) == 0.0
+    assert ls.finding("orchestral", 0.79) == ls.BORDERLINE
+    assert ls.finding("orchestral", 0.8) == "orchestral"
+    assert ls.finding(ls.NO_ACTIVITY, np.nan) == ls.NO_ACTIVITY
+
+
+def test_real_styles_are_not_a_size_proxy(observatory):
+    styles = observatory.collaboration.leadership()
+    assert styles["area_code"].nunique() == 361
+    assert set(styles["leadership_style"]) <= {*ls.DESCRIPTIONS, ls.NO_ACTIVITY}
+    latest = styles[(styles["period"] == "2015-2017")
+                    & styles["leadership_style"].isin(list(ls.DESCRIPTIONS))]
+    assert len(latest) > 100
+    # the old rule "more projects than the median → jamming super-group, else barber shop
+    # quartet" reproduced 75% of labels; size-adjusted styles are far from it
+    size_rule = np.where(latest["projects"] > latest["projects"].median(),
+                         "jamming super-group", "barber shop quartet")
+    assert (size_rule == latest["leadership_style"]).mean() < 0.4
+    # residuals are uncorrelated with size within the fitted places
+    assert abs(np.corrcoef(np.log(latest["projects"]), latest["actors_residual"])[0, 1]) < 0.1
+    # many deciders always means at least two effective deciders
+    many = latest["leadership_style"].isin(["jamming super-group",
+                                            "enthusiastic improvisation"])
+    assert (latest.loc[many, "deciders"] >= ls.MIN_MANY_DECIDERS).all()
+    shown = styles["finding"].isin(list(ls.DESCRIPTIONS))
+    assert (styles.loc[shown, "style_stability"] >= ls.STABLE_SHARE).all()
+
+
+def test_real_place_with_projects_led_elsewhere_has_no_deciders(observatory):
+    swindon = observatory.collaboration.leadership(observatory.place("Swindon"))
+    latest = swindon.iloc[-1]
+    # the research councils sit in Swindon as co-funders; no Swindon organisation leads
+    assert latest["deciders"] == 0
+    assert latest["leadership_style"] in ("barber shop quartet", "orchestral")

@@ -66,7 +66,8 @@ def network_build(
         progress.advance(task)
     names = {p.code: p.name for p in obs.places.of_type(area_type)}
     panel.insert(1, "area_name", panel["area_code"].map(names))
-    panel.merge(leadership[["area_code", "period", "leadership_style"]]).to_csv(
+    panel.merge(leadership[["area_code", "period", "actors", "deciders", "leadership_style",
+                            "style_stability", "finding"]]).to_csv(
         out / "place_metrics.csv", index=False)
     brokers.to_csv(out / "brokers.csv")
     communities.to_csv(out / "communities.csv")
@@ -76,8 +77,9 @@ def network_build(
     console.print(f"{len(names)} areas × {len(collab.periods)} periods in {seconds:.1f} s; "
                   f"wrote {out.resolve()}/place_metrics.csv, brokers.csv, communities.csv, "
                   "organisation_match_rate.csv")
-    write_table(latest["leadership_style"].value_counts().to_frame("areas"), None,
-                f"Leadership styles, {collab.periods[-1].label}")
+    write_table(latest["finding"].value_counts().to_frame("areas"), None,
+                f"Leadership styles shown (stable in at least 80% of resamples), "
+                f"{collab.periods[-1].label}")
 
 
 @network_app.command("show")
@@ -101,13 +103,16 @@ def network_show(place: str, period: PeriodOption = None,
 
 @network_app.command("leadership")
 def network_leadership(place: str, warehouse: WarehouseOption = None) -> None:
-    """A place's leadership style in each period, against the national medians."""
+    """A place's leadership style in each period: actors and deciders against what places
+    with as much funded R&D have, and how stable the label is under resampling."""
     obs = open_observatory(warehouse)
     target = _place(obs, place)
     table = obs.collaboration.leadership(target).set_index("period")
-    write_table(table[["active_organisations", "actors_median", "effective_deciders",
-                       "deciders_median", "leadership_style"]], None,
-                f"Leadership style of {target.name} (peers: {table['peer_type'].iloc[0]})")
+    write_table(table[["projects", "actors", "actors_residual", "deciders",
+                       "deciders_residual", "leadership_style", "style_stability",
+                       "finding"]], None,
+                f"Leadership style of {target.name} (size model of {table['peer_type'].iloc[0]}"
+                "; residuals > 0 = more than size predicts)")
 
 
 @journey_app.command("questions")

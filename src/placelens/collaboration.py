@@ -55,7 +55,11 @@ class Collaboration:
 
     @cached_property
     def _participants(self) -> pd.DataFrame:
-        return self.warehouse.query("SELECT project_id, org_id, is_lead FROM rd_participants")
+        """Project memberships; ``funder_only`` marks organisations whose only role in the
+        project is co-funder (they pay for it; they are not among its innovators)."""
+        return self.warehouse.query(
+            "SELECT project_id, org_id, is_lead, roles = 'CO_FUNDER' AS funder_only "
+            "FROM rd_participants")
 
     def match_rate(self) -> pd.DataFrame:
         """How organisations were placed in districts: count and share per method, with the
@@ -146,21 +150,61 @@ class Collaboration:
     def peer_type(self, place: Place) -> str:
         return PEER_TYPES.get(place.area_type, FALLBACK_PEER_TYPE)
 
-    def leadership(self, place: Place | None = None, area_type: str = "LAD") -> pd.DataFrame:
+    def _memberships(self, grouping: pd.Series) -> pd.DataFrame:
+        """Memberships of every period with the organisation's area under ``grouping``."""
+        frames = []
+        for period in self.periods:
+            members = self.network(period).memberships
+            area = self.organisations["area_code"].reindex(members["org_id"]).map(grouping)
+            frames.append(members.assign(area_code=area.to_numpy(), period=period.label))
+        return pd.concat(frames, ignore_index=True)
+
+    @cache  # noqa: B019
+    def leadership_inputs(self, area_type: str = "LAD") -> pd.DataFrame:
+        """Projects, actors and deciders (see :mod:`placelens.analysis.leadership`) of every
+        area of a type in every period (zeros where nothing happened)."""
+        grouping = self._grouping(area_type)
+        found = ls.activity(self._memberships(grouping)).set_index(["area_code", "period"])
+        index = pd.MultiIndex.from_product([sorted(set(grouping)),
+                                            [p.label for p in self.periods]],
+                                           names=["area_code", "period"])
+        return found.reindex(index).fillna(0.0).reset_index()
+
+    def leadership(self, place: Place | None = None, area_type: str = "LAD",
+                   draws: int = 200, seed: int = 0) -> pd.DataFrame:
         """Leadership style per period: of every area of ``area_type`` (``place`` None), or
-        the trajectory of one place, judged against the national distribution of its peers
-        (:attr:`peer_type`)."""
+        the trajectory of one place, judged against the size model of its peers
+        (:attr:`peer_type`). ``style_stability`` is the share of ``draws`` bootstrap
+        resamples of the place's projects giving the same style; ``finding`` is the style,
+        or "borderline" when it is not stable."""
+        peer_type = self.peer_type(place) if place is not None else area_type
+        peers = self.leadership_inputs(peer_type)
+        model = ls.fit_size_model(peers)
         if place is None:
-            return ls.leadership_styles(self.panel(area_type))
-        peers = self.panel(self.peer_type(place))
-        if place.code in set(peers["area_code"]):
-            own = peers[peers["area_code"] == place.code]
+            table, grouping = peers, self._grouping(area_type)
+        elif place.code in set(peers["area_code"]):
+            table, grouping = peers[peers["area_code"] == place.code], self._grouping(peer_type)
         else:
-            own = pd.DataFrame([{**self.place_metrics(place, p).to_dict(),
-                                 "area_code": place.code, "period": p.label}
-                                for p in self.periods])
-        styled = ls.leadership_styles(own, reference=peers)
-        return styled.assign(peer_type=self.peer_type(place))
+            grouping = self._grouping_for(place)
+            table = ls.activity(self._memberships(grouping))
+            table = table[table["area_code"] == place.code]
+            if table.empty:
+                table = pd.DataFrame([{"area_code": place.code, "period": p.label,
+                                       "projects": 0, "actors": 0, "deciders": 0.0}
+                                      for p in self.periods])
+        styled = ls.leadership_styles(table, model)
+        local = self._memberships(grouping)
+        local = local[local["area_code"].isin(set(styled["area_code"]))
+                      & ~local["funder_only"]]
+        groups = dict(list(local.groupby(["area_code", "period"])))
+        styled["style_stability"] = [
+            ls.bootstrap_stability(groups[(row.area_code, row.period)], row.period, model,
+                                   row.leadership_style, draws, seed)
+            if (row.area_code, row.period) in groups else float("nan")
+            for row in styled.itertuples(index=False)]
+        styled["finding"] = [ls.finding(style, stability) for style, stability in zip(
+            styled["leadership_style"], styled["style_stability"], strict=True)]
+        return styled.assign(peer_type=peer_type)
 
     def brokers(self, period: nw.Period | None = None) -> pd.DataFrame:
         """Betweenness of every placed (UK) organisation in the network of placed

@@ -1,16 +1,23 @@
 """Leadership styles of "Making innovative places" (NESTA 2008), measured from funded R&D.
 
-Two variables set the style:
+Two variables set the style, each measured for the place's own organisations:
 
-* innovation diversity, the number of actors engaged: the place's organisations active in
-  funded R&D projects in the period;
-* dispersal of decision-making, the number of people making decisions: the effective number
-  of organisations leading the projects the place takes part in, 1 / Σ s², where s is each
-  lead organisation's share of the funding of those projects (wherever the lead is). One lead
-  holding all funding gives 1; n equal leads give n.
+* innovation diversity, the number of actors engaged: the place's organisations taking part
+  in funded R&D projects in the period in a role other than funder (research councils and
+  other co-funders pay for projects; they are not the place's innovators). Organisations
+  abroad have no district and never count;
+* dispersal of decision-making, the number of deciders: the effective number of the place's
+  organisations that lead projects, 1 / Σ s², s being each local lead's share of the lead
+  roles held in the place. No local lead gives 0 deciders: a place whose projects are all led
+  from elsewhere decides nothing, however many outside leads there are.
 
-Each is called "many" when above its national median in the same period (over places with any
-activity) and "few" otherwise:
+Both grow with the amount of funded R&D, so raw counts only say how big a place is. Each is
+**size-adjusted**: within each period, log(actors) and log(1 + deciders) are regressed on
+log(projects) over the reference places (ordinary least squares), and a place has "many"
+actors or deciders when its residual is positive — more than places with as many projects.
+"Many deciders" also needs at least :data:`MIN_MANY_DECIDERS` effective deciders: one
+organisation taking every local decision is never dispersed decision-making, however small
+the place.
 
 ============  ==============  =============================
 deciders      actors          style
@@ -20,53 +27,165 @@ few           few             barber shop quartet
 many          few             enthusiastic improvisation
 many          many            jamming super-group
 ============  ==============  =============================
+
+A style is given only with at least :data:`MIN_ACTORS` actors and :data:`MIN_PROJECTS`
+projects. Its stability is the share of bootstrap resamples of the place's projects that give
+the same style; below :data:`STABLE_SHARE` the finding is "borderline".
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import numpy as np
 import pandas as pd
+import scipy.sparse
 
 STYLES = {(False, True): "orchestral", (False, False): "barber shop quartet",
           (True, False): "enthusiastic improvisation", (True, True): "jamming super-group"}
+#: What each style says, relative to places with as much funded R&D (the measure is
+#: size-adjusted, so it says nothing about how much R&D a place has).
 DESCRIPTIONS = {
-    "orchestral": "A few conductors co-ordinating many innovators.",
-    "barber shop quartet": "Skilful, but for a small audience: a few leaders, largely for the "
-                           "benefit of a few players.",
-    "enthusiastic improvisation": "Relatively few innovation actors but many deciders: "
-                                  "parallel activities, not always co-ordinated.",
-    "jamming super-group": "Many actors and many deciders: multiple, competing visions with "
-                           "great depth in innovation capacity.",
+    "orchestral": "More organisations take part than in places with as much funded R&D, "
+                  "while few local organisations lead: a few conductors co-ordinating many "
+                  "players.",
+    "barber shop quartet": "Fewer organisations take part and few lead, for the amount of "
+                           "funded R&D: a few leaders, largely for the benefit of a few "
+                           "players.",
+    "enthusiastic improvisation": "Fewer organisations take part but more of them lead than "
+                                  "in places with as much funded R&D: parallel activities, "
+                                  "not always co-ordinated.",
+    "jamming super-group": "More organisations take part and more of them lead than in "
+                           "places with as much funded R&D: several competing centres of "
+                           "decision.",
 }
-NO_ACTIVITY = "no funded R&D recorded"
+NO_ACTIVITY = "too little funded R&D for a style"
+BORDERLINE = "borderline"
+MIN_ACTORS = 10
+MIN_PROJECTS = 10
+MIN_MANY_DECIDERS = 2.0
+STABLE_SHARE = 0.8
 
 
-def leadership_styles(metrics: pd.DataFrame, reference: pd.DataFrame | None = None
-                      ) -> pd.DataFrame:
+@dataclass(frozen=True)
+class SizeModel:
+    """Per-period OLS fits of log(actors) and log(1 + deciders) on log(projects)."""
+
+    actors: pd.DataFrame    # index period: intercept, slope
+    deciders: pd.DataFrame  # index period: intercept, slope
+
+    def residuals(self, period: str, projects, actors, deciders) -> tuple:
+        a, d = self.actors.loc[period], self.deciders.loc[period]
+        size = np.log(np.asarray(projects, dtype=float))
+        return (np.log(np.asarray(actors, dtype=float)) - a["intercept"] - a["slope"] * size,
+                np.log1p(np.asarray(deciders, dtype=float)) - d["intercept"]
+                - d["slope"] * size)
+
+
+def activity(memberships: pd.DataFrame) -> pd.DataFrame:
+    """Per (area, period) inputs of the style from project memberships.
+
+    ``memberships``: period, project_id, org_id, area_code (NaN: not placed), is_lead and
+    funder_only (the organisation's only role in the project is funder). Returns projects
+    (with at least one local non-funder organisation), actors and deciders."""
+    local = memberships[memberships["area_code"].notna() & ~memberships["funder_only"]]
+    keys = ["area_code", "period"]
+    grouped = local.groupby(keys)
+    out = pd.DataFrame({"projects": grouped["project_id"].nunique(),
+                        "actors": grouped["org_id"].nunique()})
+    leads = local[local["is_lead"]].groupby([*keys, "org_id"]).size()
+    out["deciders"] = leads.groupby(level=keys).agg(_effective_number).reindex(
+        out.index).fillna(0.0)
+    return out.reset_index()
+
+
+def _effective_number(counts: pd.Series) -> float:
+    shares = counts.to_numpy(dtype=float) / counts.sum()
+    return float(1.0 / (shares ** 2).sum())
+
+
+def _active(table: pd.DataFrame) -> pd.Series:
+    return (table["actors"] >= MIN_ACTORS) & (table["projects"] >= MIN_PROJECTS)
+
+
+def fit_size_model(reference: pd.DataFrame) -> SizeModel:
+    """OLS of log(actors) and log(1 + deciders) on log(projects) per period, over the
+    reference places with enough activity for a style."""
+    fits = {"actors": {}, "deciders": {}}
+    for period, rows in reference[_active(reference)].groupby("period"):
+        size = np.log(rows["projects"].to_numpy(dtype=float))
+        for name, values in (("actors", np.log(rows["actors"].to_numpy(dtype=float))),
+                             ("deciders", np.log1p(rows["deciders"].to_numpy(dtype=float)))):
+            slope, intercept = np.polyfit(size, values, 1) if len(rows) > 2 else (0.0, np.nan)
+            fits[name][period] = {"intercept": intercept, "slope": slope}
+    return SizeModel(pd.DataFrame(fits["actors"]).T, pd.DataFrame(fits["deciders"]).T)
+
+
+def leadership_styles(table: pd.DataFrame, model: SizeModel | None = None) -> pd.DataFrame:
     """Style of each place in each period.
 
-    ``metrics``: one row per (area_code, period) with ``active_organisations`` and
-    ``effective_deciders`` (from :func:`placelens.analysis.networks.place_metrics`).
-    ``reference``: the national distribution the medians come from (default ``metrics``
-    itself). Returns those columns with the period's medians, the place's ratio to each median
-    and the style.
-    """
-    out = metrics[["area_code", "period", "active_organisations", "effective_deciders"]].copy()
-    active = _active(out)
-    reference = out if reference is None else reference
-    medians = reference[_active(reference)].groupby("period")[
-        ["active_organisations", "effective_deciders"]].median()
-    out["actors_median"] = out["period"].map(medians["active_organisations"])
-    out["deciders_median"] = out["period"].map(medians["effective_deciders"])
-    out["actors_ratio"] = out["active_organisations"] / out["actors_median"]
-    out["deciders_ratio"] = out["effective_deciders"] / out["deciders_median"]
-    many_actors = out["active_organisations"] > out["actors_median"]
-    many_deciders = out["effective_deciders"] > out["deciders_median"]
-    out["leadership_style"] = [STYLES[(d, a)] if ok else NO_ACTIVITY for d, a, ok in zip(
-        many_deciders, many_actors, active, strict=True)]
-    out.loc[~active, ["actors_ratio", "deciders_ratio"]] = np.nan
+    ``table``: one row per (area_code, period) with projects, actors and deciders (see
+    :func:`activity`). ``model``: the size model (default: fitted on ``table`` itself).
+    Returns the inputs, the residuals of actors and deciders on size, and the style
+    (:data:`NO_ACTIVITY` below the minimum activity)."""
+    model = fit_size_model(table) if model is None else model
+    out = table[["area_code", "period", "projects", "actors", "deciders"]].copy()
+    out["actors_residual"] = np.nan
+    out["deciders_residual"] = np.nan
+    active = _active(out) & out["period"].isin(model.actors.index)
+    for period, rows in out[active].groupby("period"):
+        a, d = model.residuals(period, rows["projects"], rows["actors"], rows["deciders"])
+        out.loc[rows.index, "actors_residual"] = a
+        out.loc[rows.index, "deciders_residual"] = d
+    many_deciders = (out["deciders_residual"] > 0) & (out["deciders"] >= MIN_MANY_DECIDERS)
+    out["leadership_style"] = [
+        STYLES[(bool(d), a > 0)] if ok else NO_ACTIVITY for a, d, ok in zip(
+            out["actors_residual"], many_deciders, active, strict=True)]
     return out.reset_index(drop=True)
 
 
-def _active(metrics: pd.DataFrame) -> pd.Series:
-    return (metrics["active_organisations"] > 0) & metrics["effective_deciders"].notna()
+def bootstrap_stability(memberships: pd.DataFrame, period: str, model: SizeModel,
+                        style: str, draws: int = 200, seed: int = 0) -> float:
+    """Share of bootstrap resamples of one place's projects (in one period) that give
+    ``style``. ``memberships``: that place's local, non-funder memberships (project_id,
+    org_id, is_lead). Each resample draws as many projects as the place has, with
+    replacement; actors, deciders (lead roles counted with their multiplicity) and distinct
+    projects are recomputed and labelled with the fitted size model (resamples below the
+    minimum activity count as a different style)."""
+    if style not in DESCRIPTIONS:
+        return float("nan")
+    projects = pd.Index(memberships["project_id"].unique())
+    orgs = pd.Index(memberships["org_id"].unique())
+    rows, cols = orgs.get_indexer(memberships["org_id"]), projects.get_indexer(
+        memberships["project_id"])
+    incidence = scipy.sparse.csr_matrix((np.ones(len(rows)), (rows, cols)),
+                                        shape=(len(orgs), len(projects)))
+    leading = memberships["is_lead"].to_numpy()
+    lead_incidence = scipy.sparse.csr_matrix(
+        (np.ones(leading.sum()), (rows[leading], cols[leading])),
+        shape=(len(orgs), len(projects)))
+    rng = np.random.default_rng(seed)
+    counts = rng.multinomial(len(projects), np.full(len(projects), 1 / len(projects)),
+                             size=draws).T.astype(float)  # projects × draws
+    actors = np.asarray((incidence @ counts > 0).sum(axis=0)).ravel()
+    lead_roles = lead_incidence @ counts                    # orgs × draws
+    totals = lead_roles.sum(axis=0)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        deciders = np.where(totals > 0, totals ** 2 / (lead_roles ** 2).sum(axis=0), 0.0)
+    # Actors are distinct organisations, so they are compared with the distinct projects
+    # drawn (about 63% of the place's), as a smaller place would be.
+    drawn = (counts > 0).sum(axis=0)
+    a, d = model.residuals(period, drawn, np.maximum(actors, 1), deciders)
+    ok = (actors >= MIN_ACTORS) & (drawn >= MIN_PROJECTS)
+    many = d > 0, deciders >= MIN_MANY_DECIDERS
+    labels = np.array([STYLES[(bool(dd and enough), aa > 0)] if good else NO_ACTIVITY
+                       for aa, dd, enough, good in zip(a, many[0], many[1], ok, strict=True)])
+    return float((labels == style).mean())
+
+
+def finding(style: str, stability: float) -> str:
+    """The label shown: the style when stable, :data:`BORDERLINE` when it flips in more than
+    1 − :data:`STABLE_SHARE` of resamples, the no-activity text otherwise."""
+    if style not in DESCRIPTIONS:
+        return style
+    return style if stability >= STABLE_SHARE else BORDERLINE

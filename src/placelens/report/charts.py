@@ -8,6 +8,7 @@ from __future__ import annotations
 import json
 
 import altair as alt
+import numpy as np
 import pandas as pd
 import vl_convert as vlc
 
@@ -152,10 +153,13 @@ def network_diagram(nodes: pd.DataFrame, edges: pd.DataFrame, title: str, source
 
 def leadership_chart(frame: pd.DataFrame, title: str, source: str, width: int = 360,
                      height: int = 300) -> str:
-    """The leadership 2×2: actors against deciders, each relative to its national median
-    (log scales, 1 = median), with the place's trajectory over periods. ``frame``: period,
-    actors_ratio, deciders_ratio."""
-    data = frame.dropna(subset=["actors_ratio", "deciders_ratio"])
+    """The leadership 2×2: actors against deciders, each relative to what places with as much
+    funded R&D have (exp of the size-model residual; log scales, 1 = as size predicts), with
+    the place's trajectory over periods. ``frame``: period, actors_residual,
+    deciders_residual."""
+    data = frame.dropna(subset=["actors_residual", "deciders_residual"]).assign(
+        actors_ratio=lambda f: np.exp(f["actors_residual"]),
+        deciders_ratio=lambda f: np.exp(f["deciders_residual"]))
     ratios = data[["actors_ratio", "deciders_ratio"]].to_numpy()
     extent = max(4.0, float(ratios.max()) * 1.3, 1.3 / float(ratios.min()))
     scale = alt.Scale(type="log", domain=[1 / extent, extent], nice=False)
@@ -176,9 +180,9 @@ def leadership_chart(frame: pd.DataFrame, title: str, source: str, width: int = 
           for side, frame in corners.items()],
         alt.Chart(data).mark_line(color=PALETTE["place"], point=True).encode(
             x=alt.X("actors_ratio:Q", scale=scale,
-                    title="Actors engaged (× national median)"),
+                    title="Actors (× what its funded R&D predicts)"),
             y=alt.Y("deciders_ratio:Q", scale=scale,
-                    title="Deciders (× national median)"), order="period:O"),
+                    title="Deciders (× what its funded R&D predicts)"), order="period:O"),
         alt.Chart(data).mark_text(dx=6, dy=-7, fontSize=9, align="left").encode(
             x="actors_ratio:Q", y="deciders_ratio:Q", text="period:N"),
     ]

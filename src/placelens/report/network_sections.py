@@ -3,11 +3,21 @@ style and the partnership's innovation journey."""
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 import pandas as pd
 
 from placelens.analysis.actors import ACTOR_LABELS, ACTOR_TYPES
-from placelens.analysis.leadership import DESCRIPTIONS, NO_ACTIVITY
+from placelens.analysis.leadership import (
+    BORDERLINE,
+    DESCRIPTIONS,
+    MIN_ACTORS,
+    MIN_MANY_DECIDERS,
+    MIN_PROJECTS,
+    NO_ACTIVITY,
+    STABLE_SHARE,
+)
 from placelens.api import Observatory
 from placelens.assessments import history_table, load_assessments
 from placelens.geography.places import Place
@@ -128,26 +138,36 @@ def _ego_layout(network, place: Place) -> tuple[pd.DataFrame, pd.DataFrame]:
 
 
 def leadership(obs: Observatory, place: Place) -> dict:
-    """The place's leadership style in each period, in the 2×2 against national medians."""
+    """The place's leadership style in each period: actors and deciders against what places
+    with as much funded R&D have, with the stability of the label."""
     table = obs.collaboration.leadership(place)
     latest = table.iloc[-1]
     peer = {"LAD": "districts", "ITL3": "ITL3 regions", "ITL2": "ITL2 regions",
             "ITL1": "ITL1 regions"}[latest["peer_type"]]
+    residual = lambda v: "–" if pd.isna(v) else f"{math.exp(v):.2f}×"  # noqa: E731
     rows = pd.DataFrame({
         "Period": table["period"],
-        "Actors engaged": table["active_organisations"].map(lambda v: f"{v:,.0f}"),
-        "Median": table["actors_median"].map(lambda v: f"{v:,.1f}"),
-        "Deciders (effective)": table["effective_deciders"].map(
-            lambda v: "–" if pd.isna(v) else f"{v:.1f}"),
-        "Median ": table["deciders_median"].map(lambda v: f"{v:.1f}"),
-        "Style": table["leadership_style"].str.capitalize()})
-    active = table.dropna(subset=["actors_ratio", "deciders_ratio"])
+        "Projects": table["projects"].map(lambda v: f"{v:,.0f}"),
+        "Actors": table["actors"].map(lambda v: f"{v:,.0f}"),
+        "Actors vs size": table["actors_residual"].map(residual),
+        "Deciders (effective)": table["deciders"].map(lambda v: f"{v:.1f}"),
+        "Deciders vs size": table["deciders_residual"].map(residual),
+        "Style": table["leadership_style"].str.capitalize(),
+        "Stability": table["style_stability"].map(
+            lambda v: "–" if pd.isna(v) else f"{v:.0%}"),
+        "Finding": table["finding"].str.capitalize()})
+    active = table.dropna(subset=["actors_residual", "deciders_residual"])
     svg = charts.leadership_chart(active, f"Leadership style of {place.name} over time",
                                   SOURCE) if len(active) else None
-    style = latest["leadership_style"]
-    return {"style": style, "description": DESCRIPTIONS.get(style, ""),
+    style, found = latest["leadership_style"], latest["finding"]
+    return {"style": style, "finding": found, "description": DESCRIPTIONS.get(style, ""),
+            "stability": "–" if pd.isna(latest["style_stability"]) else
+            f"{latest['style_stability']:.0%}", "borderline": found == BORDERLINE,
             "active": style != NO_ACTIVITY, "period": latest["period"], "peer": peer,
-            "table": as_table(rows), "svg": svg}
+            "projects": f"{latest['projects']:,.0f}", "actors": f"{latest['actors']:,.0f}",
+            "deciders": f"{latest['deciders']:.1f}", "min_actors": MIN_ACTORS,
+            "min_projects": MIN_PROJECTS, "min_deciders": f"{MIN_MANY_DECIDERS:.0f}",
+            "stable_share": f"{STABLE_SHARE:.0%}", "table": as_table(rows), "svg": svg}
 
 
 def journey(place: Place) -> dict:
