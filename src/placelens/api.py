@@ -29,6 +29,9 @@ from placelens.defaults import EMERGING_INDICATOR, EMERGING_MEASURE, EMERGING_WI
 from placelens.geography import functional as fr
 from placelens.geography.places import Place, PlaceIndex, aggregate
 from placelens.indicator_sets import area_panel, area_table, load_sets, sampling_se
+from placelens.sources.ons_business_counts import CLASSIFICATION as BUSINESS_CLASSIFICATION
+from placelens.sources.ons_business_counts import MEASURE as BUSINESS_MEASURE
+from placelens.sources.ons_business_counts import PERIOD as BUSINESS_PERIOD
 from placelens.sources.ons_regional_accounts import CLASSIFICATION as GVA_CLASSIFICATION
 from placelens.sources.ons_regional_accounts import LAD_INDUSTRY_PARTITION, UK_COMPONENTS
 from placelens.warehouse.matrices import MATRICES, load_matrix
@@ -251,6 +254,26 @@ class Observatory:
                             "lq": lq.to_numpy()},
                            index=pd.Index(row.columns, name="industry_code"))
         return out.sort_values("lq", ascending=False)
+
+    def business_structure(self, place: Place) -> pd.DataFrame:
+        """Local units (workplaces of VAT/PAYE-registered businesses, ONS IDBR March 2024) by
+        broad industry group, summed over the place's districts, with share, UK share and
+        LQ. Counts are published for every district, so this shows a structure where GVA
+        industries are suppressed; they count businesses, not jobs or output."""
+        counts = self.warehouse.activity_matrix(
+            BUSINESS_CLASSIFICATION, BUSINESS_MEASURE, "LAD", BUSINESS_PERIOD)
+        uk = self.warehouse.activity_matrix(BUSINESS_CLASSIFICATION, BUSINESS_MEASURE, "UK",
+                                            BUSINESS_PERIOD).iloc[0]
+        own = counts.reindex(list(place.members)).sum(min_count=1)
+        share, uk_share = own / own.sum(), uk / uk.sum()
+        codes = self.warehouse.table("activity_codes")
+        names = codes[codes["classification"] == BUSINESS_CLASSIFICATION].set_index(
+            "activity_code")["name"]
+        table = pd.DataFrame({"industry": names.reindex(own.index), "local_units": own,
+                              "share": share, "uk_share": uk_share.reindex(own.index),
+                              "lq": share / uk_share.reindex(own.index)})
+        table.index.name = "industry_code"
+        return table.sort_values("lq", ascending=False)
 
     def structure(self, places: list[Place], period: str | None = None) -> pd.DataFrame:
         """Krugman, Hachman, Shannon and related/unrelated variety per place (vs the UK)."""

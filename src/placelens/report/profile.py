@@ -48,7 +48,8 @@ SOURCE_IDS_ALWAYS = ["ons_rgva_lad_2025", "ons_subregional_productivity_2024",
                      "ons_subnational_indicators_2024",
                      "mysociety_uk_ruc", "ons_sam_lad_2023",
                      "nomis_bres_nuts2013_sic4", "nomis_idbr_nuts2013_sic4",
-                     "ukri_gtr_2018_04", "os_codepoint_open_2025_10"]
+                     "ukri_gtr_2018_04", "os_codepoint_open_2025_10",
+                     "ons_uk_business_2024", "ons_berd_itl1_2025"]
 
 
 @dataclass
@@ -144,7 +145,34 @@ class ProfileBuilder:
         names = areas.loc[areas["area_code"] == nuts2, "name"]
         region = f"{names.iloc[0] if len(names) else nuts2} ({nuts2}, NUTS 2016)"
         return {"available": bool(rows), "rows": rows, "region": region,
+                "berd": self.business_rd(place),
                 "reason": "No R&D indicators are published for this region."}
+
+    def business_rd(self, place: Place) -> dict | None:
+        """ONS BERD for the place's ITL1 region: latest year, share of the UK, rank among the
+        12 regions, and the revision of the previous year since the last release."""
+        itl1 = place.parents.get("ITL1") or (place.code if place.area_type == "ITL1" else None)
+        table = self.obs.indicator_table("ons_berd_gbp_m")
+        regions = table[table["area_type"] == "ITL1"]
+        own = regions[regions["area_code"] == itl1].sort_values("period")
+        if own.empty:
+            return None
+        latest = own.iloc[-1]
+        year = regions[regions["period"] == latest["period"]]
+        previous = self.obs.indicator_table("ons_berd_gbp_m_dec2024")
+        earlier_year = own.iloc[-2] if len(own) > 1 else None
+        revised = None
+        if earlier_year is not None:
+            old = previous[(previous["area_code"] == itl1)
+                           & (previous["period"] == earlier_year["period"])]
+            if len(old):
+                revised = {"period": earlier_year["period"], "was": _fmt(old["value"].iloc[0]),
+                           "now": _fmt(earlier_year["value"])}
+        return {"region": self.obs.area_name(itl1), "period": latest["period"],
+                "value": _fmt(latest["value"]),
+                "share": f"{latest['value'] / year['value'].sum():.1%}",
+                "rank": f"{int((year['value'] > latest['value']).sum()) + 1} of {len(year)}",
+                "revised": revised}
 
     def specialisations(self, place: Place) -> dict:
         lq = self.obs.location_quotients(place, self.period)
@@ -161,9 +189,17 @@ class ProfileBuilder:
             "Share of place": (shown["share"] * 100).map(lambda v: f"{v:.1f}%"),
             "Share of UK": (shown["uk_share"] * 100).map(lambda v: f"{v:.1f}%"),
             "LQ": shown["lq"].map(lambda v: f"{v:.2f}")})
+        business = self.obs.business_structure(place)
+        business = business[business["share"] >= MIN_SHARE_FOR_LQ].head(8)
         return {"svg": svg, "table": table.pipe(as_table), "suppressed": suppressed,
                 "industries": len(lq), "period": self.period,
-                "structure": self.structure(place)}
+                "structure": self.structure(place),
+                "business": pd.DataFrame({
+                    "Broad industry": business["industry"],
+                    "Local units": business["local_units"].map(_fmt),
+                    "Share of place": (business["share"] * 100).map(lambda v: f"{v:.1f}%"),
+                    "Share of UK": (business["uk_share"] * 100).map(lambda v: f"{v:.1f}%"),
+                    "LQ": business["lq"].map(lambda v: f"{v:.2f}")}).pipe(as_table)}
 
     def structure(self, place: Place) -> list[dict]:
         if self._lad_structure is None:

@@ -23,6 +23,8 @@ from placelens.sources import (
     mysociety_rural_urban,
     nesta_indicators,
     ons_area_measurements,
+    ons_berd,
+    ons_business_counts,
     ons_geography,
     ons_regional_accounts,
     ons_regional_population,
@@ -38,7 +40,7 @@ SOURCE_MODULES: list[ModuleType] = [
     ons_geography, boundaries, ons_regional_accounts, ons_subregional_productivity,
     ons_regional_population, bres, census2011_workplace, ons_subnational_indicators,
     nesta_indicators, ons_area_measurements, mysociety_rural_urban, census2021_commuting,
-    ons_ttwa2011, ukri_gtr,
+    ons_ttwa2011, ukri_gtr, ons_business_counts, ons_berd,
 ]
 SORT_KEYS = {
     "areas": ["area_type", "area_code", "vintage"],
