@@ -15,9 +15,10 @@ Both grow with the amount of funded R&D, so raw counts only say how big a place 
 **size-adjusted**: within each period, log(actors) and log(1 + deciders) are regressed on
 log(projects) over the reference places (ordinary least squares), and a place has "many"
 actors or deciders when its residual is positive — more than places with as many projects.
-"Many deciders" also needs at least :data:`MIN_MANY_DECIDERS` effective deciders: one
+Deciders are compared with the larger of that prediction and :data:`MIN_MANY_DECIDERS`: one
 organisation taking every local decision is never dispersed decision-making, however small
-the place.
+the place, so "many deciders" means more than two effective deciders as well as more than
+size predicts.
 
 ============  ==============  =============================
 deciders      actors          style
@@ -75,11 +76,13 @@ class SizeModel:
     deciders: pd.DataFrame  # index period: intercept, slope
 
     def residuals(self, period: str, projects, actors, deciders) -> tuple:
+        """(actors residual, deciders residual) in logs: positive means "many". Deciders are
+        compared with the larger of the size prediction and :data:`MIN_MANY_DECIDERS`."""
         a, d = self.actors.loc[period], self.deciders.loc[period]
         size = np.log(np.asarray(projects, dtype=float))
+        expected = np.maximum(d["intercept"] + d["slope"] * size, np.log1p(MIN_MANY_DECIDERS))
         return (np.log(np.asarray(actors, dtype=float)) - a["intercept"] - a["slope"] * size,
-                np.log1p(np.asarray(deciders, dtype=float)) - d["intercept"]
-                - d["slope"] * size)
+                np.log1p(np.asarray(deciders, dtype=float)) - expected)
 
 
 def activity(memberships: pd.DataFrame) -> pd.DataFrame:
@@ -137,10 +140,9 @@ def leadership_styles(table: pd.DataFrame, model: SizeModel | None = None) -> pd
         a, d = model.residuals(period, rows["projects"], rows["actors"], rows["deciders"])
         out.loc[rows.index, "actors_residual"] = a
         out.loc[rows.index, "deciders_residual"] = d
-    many_deciders = (out["deciders_residual"] > 0) & (out["deciders"] >= MIN_MANY_DECIDERS)
     out["leadership_style"] = [
-        STYLES[(bool(d), a > 0)] if ok else NO_ACTIVITY for a, d, ok in zip(
-            out["actors_residual"], many_deciders, active, strict=True)]
+        STYLES[(d > 0, a > 0)] if ok else NO_ACTIVITY for a, d, ok in zip(
+            out["actors_residual"], out["deciders_residual"], active, strict=True)]
     return out.reset_index(drop=True)
 
 
@@ -177,9 +179,8 @@ def bootstrap_stability(memberships: pd.DataFrame, period: str, model: SizeModel
     drawn = (counts > 0).sum(axis=0)
     a, d = model.residuals(period, drawn, np.maximum(actors, 1), deciders)
     ok = (actors >= MIN_ACTORS) & (drawn >= MIN_PROJECTS)
-    many = d > 0, deciders >= MIN_MANY_DECIDERS
-    labels = np.array([STYLES[(bool(dd and enough), aa > 0)] if good else NO_ACTIVITY
-                       for aa, dd, enough, good in zip(a, many[0], many[1], ok, strict=True)])
+    labels = np.array([STYLES[(dd > 0, aa > 0)] if good else NO_ACTIVITY
+                       for aa, dd, good in zip(a, d, ok, strict=True)])
     return float((labels == style).mean())
 
 

@@ -182,7 +182,7 @@ def leadership_chart(frame: pd.DataFrame, title: str, source: str, width: int = 
             x=alt.X("actors_ratio:Q", scale=scale,
                     title="Actors (× what its funded R&D predicts)"),
             y=alt.Y("deciders_ratio:Q", scale=scale,
-                    title="Deciders (× what its funded R&D predicts)"), order="period:O"),
+                    title="Deciders (× prediction, or × 2 if more)"), order="period:O"),
         alt.Chart(data).mark_text(dx=6, dy=-7, fontSize=9, align="left").encode(
             x="actors_ratio:Q", y="deciders_ratio:Q", text="period:N"),
     ]

@@ -152,10 +152,10 @@ def leadership(obs: Observatory, place: Place) -> dict:
         "Actors vs size": table["actors_residual"].map(residual),
         "Deciders (effective)": table["deciders"].map(lambda v: f"{v:.1f}"),
         "Deciders vs size": table["deciders_residual"].map(residual),
-        "Style": table["leadership_style"].str.capitalize(),
+        "Style": table["leadership_style"].map(_sentence_case),
         "Stability": table["style_stability"].map(
             lambda v: "–" if pd.isna(v) else f"{v:.0%}"),
-        "Finding": table["finding"].str.capitalize()})
+        "Finding": table["finding"].map(_sentence_case)})
     active = table.dropna(subset=["actors_residual", "deciders_residual"])
     svg = charts.leadership_chart(active, f"Leadership style of {place.name} over time",
                                   SOURCE) if len(active) else None
@@ -168,6 +168,11 @@ def leadership(obs: Observatory, place: Place) -> dict:
             "deciders": f"{latest['deciders']:.1f}", "min_actors": MIN_ACTORS,
             "min_projects": MIN_PROJECTS, "min_deciders": f"{MIN_MANY_DECIDERS:.0f}",
             "stable_share": f"{STABLE_SHARE:.0%}", "table": as_table(rows), "svg": svg}
+
+
+def _sentence_case(text: str) -> str:
+    """First letter upper case, the rest as written (keeps "R&D")."""
+    return text[:1].upper() + text[1:]
 
 
 def journey(place: Place) -> dict:

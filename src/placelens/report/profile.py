@@ -39,6 +39,10 @@ INNOVATION = [  # Nesta/BEIS indicators at NUTS2 shown in the profile
      "active", "%"),
 ]
 SHIFT_SHARE_YEARS = 10
+RANKING_WORDS = {"rca": "current RCA (how close the region already is to specialising)",
+                 "feasibility": "feasibility (density and current RCA together)",
+                 "density": "density (relatedness to what the region does)",
+                 "cog": "complexity outlook gain"}
 MAP_TABLE_ROWS = 45  # longer map tables are wrapped into three column groups
 MIN_SHARE_FOR_LQ = 0.01
 SOURCE_IDS_ALWAYS = ["ons_rgva_lad_2025", "ons_subregional_productivity_2024",
@@ -309,7 +313,7 @@ class ProfileBuilder:
             "SIC": top.index, "Activity": top["name"], "Cluster": top["cluster"],
             "RCA now": floored, "Density": top["density"].map(lambda v: f"{v:.3f}"),
             "COG": top["cog"].map(lambda v: f"{v:+.2f}"), "Why": top["why"]}).pipe(as_table)
-        section["ranking"] = found.ranking
+        section["ranking"] = RANKING_WORDS.get(found.ranking, found.ranking)
         section["backtest"] = self.backtest_summary(found.backtest)
         return section
 
