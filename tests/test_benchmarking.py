@@ -541,3 +541,16 @@ def test_per_head_values_are_regional_totals_over_the_same_year_population(obser
         "area_code = 'TLL2' AND period = ?", [source["period"]])["value"].iloc[0]
     assert table.loc["W06000015", "Business R&D spend per head"] == pytest.approx(
         berd / population)
+
+
+def test_validity_command_prints_every_check(warehouse_path):
+    from typer.testing import CliRunner
+
+    from placelens.cli import app
+
+    result = CliRunner().invoke(app, ["benchmark", "validity", "--warehouse",
+                                      str(warehouse_path)], env={"COLUMNS": "200"})
+    assert result.exit_code == 0, result.output
+    for text in ("left out lie inside the rank interval", "agree with the size rule",
+                 "Emerging: mean AUC", "Place types", "Opportunities: AUC"):
+        assert text in result.output

@@ -484,6 +484,39 @@ def benchmark_emerging(
                  f"{start}–{end}")
 
 
+@benchmark_app.command("validity")
+def benchmark_validity(warehouse: WarehouseOption = None) -> None:
+    """The checks behind every label (docs/validity.md): index rank intervals against leaving
+    an indicator out, leadership against a size rule and under resampling, emerging against
+    naive baselines, place-type stability, and the opportunity back-test."""
+    from placelens import validity
+
+    obs = open_observatory(warehouse)
+    out = Console()
+    index = validity.index_checks(obs)
+    out.print(f"[bold]Index[/] ({index['ranked']} districts): "
+              f"{index['left_out_ranks_inside_interval']:.1%} of ranks with one indicator "
+              f"left out lie inside the rank interval (±1); median interval width "
+              f"{index['median_interval_width']:.0f} ranks; "
+              f"{index['between_nuts3_share']:.0%} of the variance lies between NUTS3 areas.")
+    lead = validity.leadership_checks(obs)
+    out.print(f"[bold]Leadership[/] ({lead['styled_latest']} districts styled in the latest "
+              f"period): {lead['agreement_with_size_rule']:.0%} agree with the size rule; "
+              f"{lead['stable_share']:.0%} of styles are stable (≥ 80% of resamples); "
+              f"{lead['same_style_all_periods']:.0%} of the "
+              f"{lead['districts_styled_all_periods']} districts styled in every period keep "
+              f"one style; actors residual vs log projects r = "
+              f"{lead['actors_residual_vs_size']:+.2f}.")
+    write_table(validity.emerging_checks(obs), None,
+                "Emerging: mean AUC over rolling 5-year windows (0.5 = chance)")
+    write_table(validity.emerging_hit_rates(obs).to_frame("emerging in next top half"), None,
+                "Emerging districts (real GVA) that reached the next window's top half")
+    write_table(validity.place_type_checks(obs), None,
+                "Place types: districts and stability under ±10% threshold changes")
+    write_table(validity.opportunity_checks(obs), None,
+                "Opportunities: AUC for gaining RCA ≥ 1, NUTS2 × SIC4 2015→2018")
+
+
 @benchmark_app.command("neighbours")
 def benchmark_neighbours(place: str, k: Annotated[int, typer.Option(help="How many.")] = 10,
                          area_type: Annotated[str, typer.Option("--type", help="LAD or ITL3."
