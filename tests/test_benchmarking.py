@@ -544,3 +544,20 @@ def test_validity_command_prints_every_check(warehouse_path):
     for text in ("left out lie inside the rank interval", "agree with the size rule",
                  "Emerging: mean AUC", "Place types", "Opportunities: AUC"):
         assert text in result.output
+
+
+def test_register_sources_give_zero_not_missing(observatory):
+    table, provenance = observatory.indicator_set_table("lad_innovation")
+    innovate = table["Innovate UK funding per head"]
+    zero = innovate[innovate == 0].index
+    assert len(zero) > 0
+    funding = observatory.indicator_table("nesta_gbp_innovate_uk_funding")
+    listed = provenance[(provenance["indicator"] == "Innovate UK funding per head")
+                        ].set_index("area")["source_area"]
+    for area in zero:
+        region = listed[area]
+        rows = funding[funding["area_code"] == region]
+        assert not (rows["period"] == "2019").any()  # no grant that year ...
+        assert len(rows) > 0                          # ... in a region the register lists
+    # an area the register never lists (NI codes changed in 2016) stays missing
+    assert innovate.isna().sum() < 15

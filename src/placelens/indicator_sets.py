@@ -29,7 +29,8 @@ class IndicatorSpec:
     """One indicator of a set: warehouse ids (alternatives, the first with a value wins),
     label, the geography it is published at, polarity, scaling, unit and the declared period
     of each id (``periods``; empty for panels, which take each year in turn). ``sampling``
-    describes its sampling error (see :func:`sampling_se`)."""
+    describes its sampling error (see :func:`sampling_se`). ``absent_is_zero``: the source is
+    a complete register, so an area it lists in some period but not in this one had none."""
 
     ids: tuple[str, ...]
     label: str
@@ -41,6 +42,7 @@ class IndicatorSpec:
     unit: str = ""
     periods: tuple[str, ...] = ()
     sampling: tuple[tuple[str, float], ...] = ()
+    absent_is_zero: bool = False
 
     @property
     def regional(self) -> bool:
@@ -81,7 +83,8 @@ def load_sets(text: str | None = None) -> dict[str, IndicatorSet]:
                     tuple(ids), item["label"], item["level"], int(item.get("polarity", 1)),
                     bool(item.get("per_head", False)), bool(item.get("log", False)),
                     item.get("theme", ""), item.get("unit", ""), tuple(periods),
-                    tuple(sorted((item.get("sampling") or {}).items()))))
+                    tuple(sorted((item.get("sampling") or {}).items())),
+                    bool(item.get("absent_is_zero", False))))
             sets[name] = IndicatorSet(name, kind, body.get("description", ""), tuple(specs),
                                       float(body.get("min_coverage", 0.5)),
                                       body.get("area_type", "LAD"),
@@ -170,6 +173,8 @@ def _indicator_values(observatory, spec: IndicatorSpec, codes: list[str],
         keys = parent_of[spec.level].reindex(codes)
     values = keys.map(published["value"])
     periods = keys.map(published["period"])
+    if spec.absent_is_zero:
+        values, periods = _absent_as_zero(observatory, spec, keys, values, periods, year)
     if spec.per_head and len(published):
         population = _population(observatory, spec.level, keys, periods)
         values = values / population
@@ -177,6 +182,19 @@ def _indicator_values(observatory, spec: IndicatorSpec, codes: list[str],
         values = np.log(values.where(values > 0))
     values = values.astype("float64").replace([np.inf, -np.inf], np.nan)
     return values, periods.tolist(), keys.tolist()
+
+
+def _absent_as_zero(observatory, spec: IndicatorSpec, keys: pd.Series, values: pd.Series,
+                    periods: pd.Series, year: str | None) -> tuple[pd.Series, pd.Series]:
+    """Zero for areas the register lists in some period but not in this one (an area it never
+    lists, e.g. under a code it does not use, stays missing)."""
+    known = set()
+    for indicator in spec.ids:
+        table = observatory.indicator_table(indicator)
+        known |= set(table.loc[table["area_type"] == spec.level, "area_code"])
+    period = str(year) if year is not None else (spec.periods[0] if spec.periods else None)
+    fill = values.isna() & keys.isin(known)
+    return values.mask(fill, 0.0), periods.mask(fill, period)
 
 
 def _member_sums(observatory, spec: IndicatorSpec, codes: list[str],
