@@ -44,7 +44,9 @@ def test_strong_cluster_rules_by_hand():
 def test_segment_labels_are_readable_and_keep_the_code():
     assert cl.segment_label("services_real_state") == "Services: real estate"
     assert cl.segment_label("services_r_&_d") == "Services: R&D"
-    assert cl.segment_label("manufacture_machinery_tools") == "Manufacturing: machinery tools"
+    assert cl.segment_label("manufacture_machinery_tools") == \
+        "Manufacturing: machinery and tools"
+    assert cl.segment_label("services_computing") == "Services: computing"
     assert "services_real_state" in cl.LOCAL_SEGMENTS  # the published identifier still joins
     assert not cl.is_tradable("services_education_primary")
     assert cl.is_tradable("manufacture_pharmaceuticals")

@@ -318,6 +318,8 @@ def complexity_clusters(
     out: OutOption = None, warehouse: WarehouseOption = None,
 ) -> None:
     """Industry clusters of the place's NUTS2 region with the strong-cluster tests."""
+    from placelens.analysis.clusters import segment_label
+
     obs = open_observatory(warehouse)
     try:
         region = obs.nuts2_region(obs.place(place))
@@ -330,9 +332,11 @@ def complexity_clusters(
                                                                             ascending=False)
     if strong_only:
         table = table[table["strong"]]
+    table.insert(0, "name", table.index.map(segment_label))
     write_table(table.drop(columns="area"), out, f"Clusters of {obs.area_name(region)} "
-                 f"({region}), BRES/IDBR 2018",
-                 ["employment", "establishments", "lq", "strong"])
+                 f"({region}), BRES/IDBR 2018 (strong: LQ, jobs and establishments tests and "
+                 "at least 1,000 jobs)",
+                 ["name", "employment", "establishments", "lq", "strong"])
 
 
 @complexity_app.command("backtest")

@@ -26,7 +26,13 @@ LOCAL_SEGMENTS = frozenset({
 #: Corrections to Nesta segment identifiers for display (the identifiers themselves, typos
 #: included, stay as published so they still join to the source).
 SEGMENT_WORDS = {"real_state": "real estate", "r_&_d": "R&D", "kibs":
-                 "knowledge-intensive business services", "oil_gas": "oil and gas"}
+                 "knowledge-intensive business services", "oil_gas": "oil and gas",
+                 "steel_metal": "steel and metal", "machinery_tools": "machinery and tools",
+                 "footwear_leather": "footwear and leather",
+                 "insurance_finance": "insurance and finance",
+                 "financial_legal": "financial and legal",
+                 "electronics_machinery": "electronics and machinery",
+                 "quarrying_concrete": "quarrying and concrete"}
 SEGMENT_SECTORS = {"manufacture": "Manufacturing", "services": "Services",
                    "primary": "Primary", "construction": "Construction"}
 
