@@ -9,6 +9,7 @@
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
@@ -511,8 +512,8 @@ class Observatory:
         treatment choices, weights, leaving out any one indicator and (where the set states
         it) sampling error. Sets with ``years`` are normalised over all those years (RIS) and
         scored on the latest; ``change`` is the index change since the first year on the
-        indicators the area has in both (``indicators_compared``, and one
-        ``contribution: …`` column per indicator). ``attrs['between_nuts3_share']`` (district
+        indicators the area has in both (``indicators_compared``, at least the set's minimum
+        coverage; and one ``contribution: …`` column per indicator). ``attrs['between_nuts3_share']`` (district
         sets) is the share of the index's variance lying between NUTS3 areas."""
         key = ("index", set_name, draws, seed)
         if key in self._matrix_cache:
@@ -538,8 +539,9 @@ class Observatory:
         scores = scores.join(ci.rank_intervals(panel, period, polarity, draws, seed, options,
                                                sampling_se(spec_, panel)))
         if spec_.years:
+            needed = math.ceil(spec_.min_coverage * len(spec_.indicators))
             change = ci.like_for_like_change(result.normalised, spec_.years[0], period,
-                                             min_indicators=2)
+                                             min_indicators=needed)
             scores = scores.join(change)
         scores.insert(0, "name", [self.places.get(c).name for c in scores.index])
         between = None

@@ -414,8 +414,9 @@ def benchmark_explain(place: str, set_name: SetOption = "lad_innovation",
     row = scores.loc[target.code]
     out = Console()
     if row["sufficient"]:
+        unit = "district" if target.area_type == "LAD" else target.area_type
         out.print(f"[bold]{target.name} ({target.code})[/]: index {row['index']:.3f} = "
-                  f"{row['relative']:.0f} against the district mean of 100 → "
+                  f"{row['relative']:.0f} against the {unit} mean of 100 → "
                   f"[bold]{row['group']}[/]; rank {row['rank']:.0f} of "
                   f"{int(scores['sufficient'].sum())} (5–95% under other "
                   f"choices: {row['rank_p05']:.0f}–{row['rank_p95']:.0f}).")

@@ -96,9 +96,29 @@ def _as_list(value) -> list:
     return value if isinstance(value, list) else [value]
 
 
+#: ITL 2021 numbers Northern Ireland's eleven ITL3 areas 06…0G; NUTS 2016 numbered the same
+#: areas UKN06…UKN16 (every other ITL code is the NUTS 2016 code with TL for UK).
+_NI_LETTERS = {"A": "10", "B": "11", "C": "12", "D": "13", "E": "14", "F": "15", "G": "16"}
+
+
+def nuts_code(itl: str) -> str:
+    """The NUTS 2016 code of an ITL 2021 code: ``TLK30`` → ``UKK30``, ``TLN0A`` → ``UKN10``."""
+    if itl.startswith("TLN0") and len(itl) == 5 and itl[4] in _NI_LETTERS:
+        return "UKN" + _NI_LETTERS[itl[4]]
+    return "UK" + itl[2:]
+
+
+def itl_code(nuts: str) -> str:
+    """The ITL 2021 code of a NUTS 2016 code (inverse of :func:`nuts_code`)."""
+    numbers = {v: k for k, v in _NI_LETTERS.items()}
+    if nuts.startswith("UKN") and nuts[3:] in numbers:
+        return "TLN0" + numbers[nuts[3:]]
+    return "TL" + nuts[2:]
+
+
 def parents_for(observatory, area_type: str) -> dict[str, pd.Series]:
     """For each area of the type, its NUTS3 and NUTS2 (2016) region: from the ONS lookup for
-    districts; by code for ITL3 areas (ITL 2021 codes are NUTS 2016 codes with TL for UK)."""
+    districts; by code for ITL3 areas (:func:`nuts_code`)."""
     codes = [p.code for p in observatory.places.of_type(area_type)]
     if area_type == "LAD":
         hierarchy = observatory.warehouse.table("hierarchy")
@@ -106,8 +126,8 @@ def parents_for(observatory, area_type: str) -> dict[str, pd.Series]:
         return {level: primary[primary["parent_type"] == level].set_index("child_code")[
             "parent_code"] for level in ("NUTS3", "NUTS2")}
     if area_type == "ITL3":
-        return {"NUTS3": pd.Series(["UK" + c[2:] for c in codes], index=codes),
-                "NUTS2": pd.Series(["UK" + c[2:4] for c in codes], index=codes)}
+        return {"NUTS3": pd.Series([nuts_code(c) for c in codes], index=codes),
+                "NUTS2": pd.Series([nuts_code(c[:4]) for c in codes], index=codes)}
     raise ValueError(f"indicator sets are built for LAD or ITL3 areas, not {area_type!r}")
 
 
@@ -230,9 +250,9 @@ def _population(observatory, level: str, keys: pd.Series, periods: pd.Series) ->
     table = observatory.indicator_table("population")
     table = table[table["area_type"] == level.replace("NUTS", "ITL")]
     if level.startswith("ITL"):
-        keys = keys.map(lambda k: k if pd.isna(k) else "UK" + str(k)[2:])
+        keys = keys.map(lambda k: k if pd.isna(k) else nuts_code(str(k)))
     wide = table.pivot_table(index="area_code", columns="period", values="value")
-    out = [_nearest(wide, None if pd.isna(key) else "TL" + str(key)[2:], period)
+    out = [_nearest(wide, None if pd.isna(key) else itl_code(str(key)), period)
            for key, period in zip(keys, periods, strict=True)]
     return pd.Series(out, index=keys.index, dtype="float64")
 

@@ -69,16 +69,20 @@ def load(datapack: Path) -> SourceTables:
 def _add_funding(out: SourceTables, projects: pd.DataFrame, organisations: pd.DataFrame,
                  lads: list[str]) -> None:
     """Research council grant value by the lead organisation's district and calendar year
-    (zero where a district led nothing: the register is complete)."""
+    (zero where a district led nothing: the register is complete; none for Northern Ireland,
+    whose organisations cannot be placed)."""
     lead_area = organisations.set_index("org_id")["area_code"]
-    funding = funding_by_area(projects, lead_area, FUNDING_YEARS, lads)
+    # Code-Point Open has no Northern Ireland postcodes, so NI districts are unknown, not 0.
+    placeable = [lad for lad in lads if not lad.startswith("N09")]
+    funding = funding_by_area(projects, lead_area, FUNDING_YEARS, placeable)
     funding = funding[funding["area_code"] != UNPLACED]
     out.add("indicators", indicator_rows(SOURCE_ID, [(
         FUNDING_INDICATOR, "Research council grant funding led from the area", "GBP", True, 1,
         "Value of UKRI research council grants (AHRC, BBSRC, EPSRC, ESRC, MRC, NERC, STFC, "
         "NC3Rs) active in the year, pro rata to the days of each grant in the year, attributed "
         "to the district of the lead research organisation. Derived by placelens from the "
-        "Gateway to Research register; grants led from Northern Ireland or unplaced "
+        "Gateway to Research register; grants led from Northern Ireland (whose postcodes "
+        "Code-Point Open does not cover: no value for NI districts) or unplaced "
         "organisations are not attributed.")]))
     out.add("observations", pd.DataFrame({
         "area_code": funding["area_code"], "area_type": "LAD", "vintage": "2023",
