@@ -513,8 +513,9 @@ class Observatory:
         it) sampling error. Sets with ``years`` are normalised over all those years (RIS) and
         scored on the latest; ``change`` is the index change since the first year on the
         indicators the area has in both (``indicators_compared``, at least the set's minimum
-        coverage; and one ``contribution: …`` column per indicator). ``attrs['between_nuts3_share']`` (district
-        sets) is the share of the index's variance lying between NUTS3 areas."""
+        coverage; and one ``contribution: …`` column per indicator).
+        ``attrs['between_nuts3_share']`` (district sets) is the share of the index's variance
+        lying between NUTS3 areas."""
         key = ("index", set_name, draws, seed)
         if key in self._matrix_cache:
             return self._matrix_cache[key]
