@@ -21,8 +21,8 @@ import numpy as np
 import pandas as pd
 import scipy.sparse
 
+from placelens.analysis import functional_regions as fr
 from placelens.api import Observatory
-from placelens.geography import functional as fr
 from placelens.warehouse import build_warehouse
 
 

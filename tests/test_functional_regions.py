@@ -3,8 +3,8 @@
 import pandas as pd
 import pytest
 
+from placelens.analysis import functional_regions as fr
 from placelens.errors import DataFormatError
-from placelens.geography import functional as fr
 
 
 def _table(rows):

@@ -19,6 +19,7 @@ import pandas as pd
 from placelens.analysis import clusters as cl
 from placelens.analysis import composite_index as ci
 from placelens.analysis import emerging as em
+from placelens.analysis import functional_regions as fr
 from placelens.analysis import place_types as pt
 from placelens.analysis import similar_places as sp
 from placelens.analysis import specialisation as spec
@@ -27,7 +28,6 @@ from placelens.analysis.complexity import ComplexityResult, complexity, project
 from placelens.analysis.opportunities import BACKTESTED, best_ranking, opportunities
 from placelens.collaboration import Collaboration
 from placelens.defaults import EMERGING_INDICATOR, EMERGING_MEASURE, EMERGING_WINDOW
-from placelens.geography import functional as fr
 from placelens.geography.places import Place, PlaceIndex, aggregate
 from placelens.indicator_sets import area_panel, area_table, load_sets, sampling_se
 from placelens.sources.ons_business_counts import CLASSIFICATION as BUSINESS_CLASSIFICATION

@@ -567,7 +567,7 @@ def regions_build(
 ) -> None:
     """Build functional regions, check them against the criteria and compare them with the
     official 2011 Travel To Work Areas."""
-    from placelens.geography import functional as fr
+    from placelens.analysis import functional_regions as fr
 
     options = fr.TTWAOptions(min_size, target_size, min_containment, target_containment)
     try:

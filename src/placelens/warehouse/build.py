@@ -34,6 +34,7 @@ from placelens.sources import (
     ukri_gtr,
 )
 from placelens.sources.bundle import TABLE_COLUMNS, SourceTables
+from placelens.warehouse.paths import default_warehouse_path
 
 #: Source modules in build order (geography first, so later sources can be checked against it).
 SOURCE_MODULES: list[ModuleType] = [
@@ -57,11 +58,6 @@ SORT_KEYS = {
     "rd_participants": ["project_id", "org_id"],
     "rd_organisations": ["org_id"],
 }
-
-
-def default_warehouse_path() -> Path:
-    """``$PLACELENS_WAREHOUSE``, or ``var/placelens.duckdb`` under the working directory."""
-    return Path(os.environ.get("PLACELENS_WAREHOUSE", "var/placelens.duckdb"))
 
 
 @dataclass

@@ -8,7 +8,7 @@ import duckdb
 import pandas as pd
 
 from placelens.errors import WarehouseMissingError
-from placelens.warehouse.build import default_warehouse_path
+from placelens.warehouse.paths import default_warehouse_path
 
 
 class Warehouse:

@@ -1,0 +1,43 @@
+"""The layers stay visible: analysis is pure, geography does not reach up into analysis, and
+opening the warehouse to read does not import the build's source modules."""
+
+from __future__ import annotations
+
+import ast
+import subprocess
+import sys
+from pathlib import Path
+
+PACKAGE = Path(__file__).resolve().parents[1] / "src" / "placelens"
+
+
+def _imports(path: Path) -> set[str]:
+    """Every placelens module a file imports, at any level (including inside functions)."""
+    names = set()
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.ImportFrom) and node.module:
+            names.add(node.module)
+        elif isinstance(node, ast.Import):
+            names.update(alias.name for alias in node.names)
+    return {n for n in names if n.startswith("placelens")}
+
+
+def test_analysis_imports_nothing_above_it():
+    allowed = ("placelens.analysis", "placelens.errors")
+    for path in (PACKAGE / "analysis").glob("*.py"):
+        above = {n for n in _imports(path) if not n.startswith(allowed)}
+        assert not above, f"{path.name} imports {sorted(above)}"
+
+
+def test_geography_does_not_import_analysis():
+    for path in (PACKAGE / "geography").glob("*.py"):
+        assert not {n for n in _imports(path) if n.startswith("placelens.analysis")}, path.name
+
+
+def test_reading_the_warehouse_imports_no_source_module():
+    code = ("import sys; from placelens.warehouse import Warehouse; "
+            "print(','.join(sorted(m for m in sys.modules if m.startswith("
+            "('placelens.sources', 'shapely', 'rich')))))")
+    loaded = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                            check=True).stdout.strip()
+    assert loaded == ""
