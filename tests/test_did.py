@@ -77,3 +77,31 @@ def test_cli_did_on_a_csv_panel(tmp_path):
     assert "Callaway" in result.output
     record = json.loads((tmp_path / "o" / "did.evidence.json").read_text())
     assert record["effect"] == pytest.approx(2.0, abs=0.3) and record["grade"] == 3
+
+
+def _tiny():
+    """Three units, years 1–4: a treated in 3, b treated in 4, c never; y by hand."""
+    values = {"a": [0.0, 1.0, 5.0, 6.0], "b": [0.0, 2.0, 2.0, 9.0], "c": [0.0, 0.0, 1.0, 1.0]}
+    first = {"a": 3, "b": 4, "c": np.nan}
+    return pd.DataFrame([{"unit": u, "year": t + 1, "y": v, "first": first[u]}
+                         for u, series in values.items() for t, v in enumerate(series)])
+
+
+def test_not_yet_treated_controls_never_include_the_cohort_itself():
+    cells = did.group_time_att(_tiny(), "unit", "year", "y", "first", control="notyet")
+    cells = cells.set_index(["cohort", "year"])["att"]
+    # cohort b (first treated 4, base 3), year 1: controls not yet treated by max(1, 3) = 3
+    # are c only (b itself is excluded; a is treated by 3). Change 1→3: b 0 - 2 = -2;
+    # c 0 - 1 = -1 → ATT = -1. Counting b among its own controls would give
+    # -2 - mean(-2, -1) = -0.5.
+    assert cells[(4, 1)] == pytest.approx(-1.0)
+    # cohort a (base 2), year 4: controls not yet treated by 4 are c only (b is treated in
+    # 4): a 6 - 1 = 5; c 1 - 0 = 1 → 4
+    assert cells[(3, 4)] == pytest.approx(4.0)
+
+
+def test_misspelt_control_is_refused():
+    with pytest.raises(ValueError, match="control must be one of 'never', 'notyet', not 'nevre'"):
+        did.group_time_att(_tiny(), "unit", "year", "y", "first", control="nevre")
+    with pytest.raises(ValueError, match="not 'nevre'"):
+        did.callaway_santanna(_tiny(), "unit", "year", "y", "first", control="nevre", draws=2)

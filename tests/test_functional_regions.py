@@ -136,3 +136,16 @@ def test_regions_as_an_area_set_profile(tmp_path, warehouse_path):
     written = pd.read_csv(sets / "regions.csv")
     assert written["lad_code"].nunique() == 318 and written["set_code"].str.startswith(
         "PL_FR_").all()
+
+
+def test_unknown_method_is_refused_for_own_flows(tmp_path):
+    from typer.testing import CliRunner
+
+    from placelens.cli import app
+
+    flows = tmp_path / "flows.csv"
+    flows.write_text("origin,destination,count\na,a,10\na,b,2\nb,b,8\nb,a,1\n")
+    result = CliRunner().invoke(app, ["regions", "build", "--flows", str(flows),
+                                      "--method", "anything"])
+    assert result.exit_code == 2
+    assert "--method must be one of 'ttwa', 'leiden', not 'anything'" in result.output

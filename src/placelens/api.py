@@ -28,6 +28,7 @@ from placelens.analysis.complexity import ComplexityResult, complexity, project
 from placelens.analysis.opportunities import BACKTESTED, best_ranking, opportunities
 from placelens.collaboration import Collaboration
 from placelens.defaults import EMERGING_INDICATOR, EMERGING_MEASURE, EMERGING_WINDOW
+from placelens.errors import check_choice
 from placelens.geography.places import Place, PlaceIndex, aggregate
 from placelens.indicator_sets import area_panel, area_table, load_sets, sampling_se
 from placelens.sources.ons_business_counts import CLASSIFICATION as BUSINESS_CLASSIFICATION
@@ -776,12 +777,11 @@ class Observatory:
             return self._matrix_cache[key]
         table = self.commuting_table(home_workers)
         options = options or fr.TTWAOptions()
+        check_choice("method", method, fr.METHODS)
         if method == "ttwa":
             out = fr.ttwa(table, options).to_frame()
-        elif method == "leiden":
-            out = fr.leiden_regions(table, resolution, runs)
         else:
-            raise ValueError(f"method must be 'ttwa' or 'leiden', not {method!r}")
+            out = fr.leiden_regions(table, resolution, runs)
         out["region_name"] = out["region"].map(self.area_name)
         hierarchy = self.warehouse.table("hierarchy")
         primary = hierarchy[hierarchy["primary_parent"] & (hierarchy["child_type"] == "LAD")]

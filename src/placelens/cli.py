@@ -22,7 +22,7 @@ from placelens.cli_common import (
 )
 from placelens.cli_networks import journey_app, network_app
 from placelens.defaults import EMERGING_INDICATOR, EMERGING_WINDOW
-from placelens.errors import PlacelensError
+from placelens.errors import PlacelensError, check_choice
 
 app = typer.Typer(help="placelens: an open observatory for place-based innovation policy.",
                   no_args_is_help=True, pretty_exceptions_enable=False)
@@ -571,6 +571,7 @@ def regions_build(
 
     options = fr.TTWAOptions(min_size, target_size, min_containment, target_containment)
     try:
+        check_choice("--method", method, fr.METHODS)
         if flows is not None:
             from placelens.sources.tabular import read_csv
 

@@ -35,3 +35,16 @@ class UnknownPlaceError(PlacelensError, LookupError):
 
 class WarehouseMissingError(PlacelensError, FileNotFoundError):
     """The warehouse file has not been built yet."""
+
+
+class InvalidChoiceError(PlacelensError, ValueError):
+    """An option given a value outside its allowed choices."""
+
+
+def check_choice(name: str, value: str, allowed: tuple[str, ...] | list[str]) -> str:
+    """Return ``value`` if it is one of ``allowed``; otherwise raise an error naming the
+    option and the allowed values (a misspelt option must never run something else)."""
+    if value not in allowed:
+        choices = ", ".join(repr(a) for a in allowed)
+        raise InvalidChoiceError(f"{name} must be one of {choices}, not {value!r}")
+    return value

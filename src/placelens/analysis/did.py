@@ -17,6 +17,8 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from placelens.errors import check_choice
+
 
 @dataclass
 class Estimate:
@@ -96,10 +98,16 @@ def event_study(panel: pd.DataFrame, unit: str, time: str, outcome: str, first_t
         events, name="years_since_treatment"))
 
 
+CONTROLS = ("never", "notyet")
+
+
 def group_time_att(panel: pd.DataFrame, unit: str, time: str, outcome: str,
                    first_treated: str, control: str = "never") -> pd.DataFrame:
     """ATT(g, t) for every cohort g and year t, with the cohort's size. ``control``:
-    'never' (never-treated units) or 'notyet' (units not yet treated by t)."""
+    'never' (never-treated units) or 'notyet' (units not yet treated by t nor by the base
+    year, and never the cohort itself: before its own treatment a cohort is not yet treated,
+    but comparing it with itself would pull its pre-trends towards zero)."""
+    check_choice("control", control, CONTROLS)
     _check(panel, [unit, time, outcome, first_treated])
     wide = panel.pivot(index=unit, columns=time, values=outcome)
     cohort = panel.groupby(unit)[first_treated].first().reindex(wide.index)
@@ -116,7 +124,8 @@ def group_time_att(panel: pd.DataFrame, unit: str, time: str, outcome: str,
             if control == "never":
                 controls = cohort.index[cohort.isna()]
             else:
-                controls = cohort.index[cohort.isna() | (cohort > max(t, base))]
+                later = (cohort > max(t, base)) & (cohort != g)
+                controls = cohort.index[cohort.isna() | later]
             if len(controls) == 0:
                 continue
             change = wide[t] - wide[base]
@@ -129,7 +138,9 @@ def callaway_santanna(panel: pd.DataFrame, unit: str, time: str, outcome: str,
                       first_treated: str, control: str = "never", draws: int = 200,
                       seed: int = 0) -> tuple[Estimate, pd.DataFrame]:
     """Overall ATT (post-treatment ATT(g, t) averaged with cohort-size weights) and the event
-    study by years since treatment, with bootstrap standard errors over units."""
+    study by years since treatment, with bootstrap standard errors over units. ``control``:
+    see :func:`group_time_att`."""
+    check_choice("control", control, CONTROLS)
     def aggregate(frame: pd.DataFrame) -> tuple[float, pd.Series]:
         cells = group_time_att(frame, unit, time, outcome, first_treated, control)
         if cells.empty:

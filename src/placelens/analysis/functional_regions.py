@@ -95,6 +95,9 @@ def flow_table(frame: pd.DataFrame, origin: str = "origin", destination: str = "
     return FlowTable(units, matrix, res, job)
 
 
+METHODS = ("ttwa", "leiden")
+
+
 def required_containment(size: float, options: TTWAOptions = TTWAOptions()) -> float:
     """The self-containment an area of ``size`` residents in work needs (the linear
     trade-off between min_size and target_size)."""
