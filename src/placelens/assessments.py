@@ -37,7 +37,7 @@ def read_answers_file(path: Path, questionnaire: journey.Questionnaire) -> dict[
         frame = pd.read_csv(path, dtype=str, keep_default_na=False)
         if list(frame.columns[:2]) != ["question", "answer"]:
             raise DataFormatError(path, "expected columns question,answer", row=1)
-        answers = {}
+        answers: dict = {}
         for row, (question, answer) in enumerate(zip(frame["question"], frame["answer"],
                                                      strict=True), start=2):
             if answer.strip() == "":
@@ -51,9 +51,10 @@ def read_answers_file(path: Path, questionnaire: journey.Questionnaire) -> dict[
             raw = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
         except yaml.YAMLError as exc:
             raise DataFormatError(path, f"not valid YAML ({exc})") from exc
-        answers = raw.get("answers", raw) if isinstance(raw, dict) else None
-        if not isinstance(answers, dict):
+        found = raw.get("answers", raw) if isinstance(raw, dict) else None
+        if not isinstance(found, dict):
             raise DataFormatError(path, "expected a mapping of question id to answer")
+        answers = found
     return journey.check_answers(questionnaire, answers, where=str(path))
 
 

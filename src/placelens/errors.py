@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from os import PathLike
+
 
 class PlacelensError(Exception):
     """Base class for errors placelens reports to users without a traceback."""
@@ -14,7 +16,8 @@ class DataFormatError(PlacelensError, ValueError):
     column, so the user can open the file and see the problem.
     """
 
-    def __init__(self, file: str, message: str, row: int | None = None, column: str | None = None):
+    def __init__(self, file: str | PathLike, message: str, row: int | None = None,
+                 column: str | None = None):
         self.file, self.row, self.column, self.detail = str(file), row, column, message
         where = self.file
         if row is not None:

@@ -176,7 +176,7 @@ def _second_eigenvector(a: np.ndarray | scipy.sparse.spmatrix, leading: np.ndarr
             return vectors[:, 0], float(values[0])
         except scipy.sparse.linalg.ArpackNoConvergence:
             pass
-    dense = a.toarray() if scipy.sparse.issparse(a) else a
+    dense = a.toarray() if scipy.sparse.issparse(a) else np.asarray(a)  # type: ignore[union-attr]
     gram = dense.T @ dense if in_activity_space else dense @ dense.T
     values, vectors = scipy.linalg.eigh(gram, subset_by_index=[n - 2, n - 1])
     if abs(values[1] - values[0]) < 1e-9:

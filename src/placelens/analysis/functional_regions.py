@@ -217,11 +217,11 @@ def ttwa(table: FlowTable, options: TTWAOptions = TTWAOptions()) -> pd.Series:
         for other in touched:
             heapq.heappush(heap, (validity(areas.containment(other), areas.residents[other],
                                            options), other))
-    labels = {}
+    labels: dict[int, str] = {}
     for area, members in areas.members.items():
         largest = max(members, key=lambda u: (table.residents[u], -u))
         labels[area] = table.units[largest]
-    return pd.Series([labels[a] for a in areas.area_of], index=table.units, name="region")
+    return pd.Series([labels[int(a)] for a in areas.area_of], index=table.units, name="region")
 
 
 def region_stats(table: FlowTable, regions: pd.Series, options: TTWAOptions = TTWAOptions()

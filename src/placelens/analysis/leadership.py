@@ -114,7 +114,7 @@ def _active(table: pd.DataFrame) -> pd.Series:
 def fit_size_model(reference: pd.DataFrame) -> SizeModel:
     """OLS of log(actors) and log(1 + deciders) on log(projects) per period, over the
     reference places with enough activity for a style."""
-    fits = {"actors": {}, "deciders": {}}
+    fits: dict[str, dict[str, dict[str, float]]] = {"actors": {}, "deciders": {}}
     for period, rows in reference[_active(reference)].groupby("period"):
         size = np.log(rows["projects"].to_numpy(dtype=float))
         for name, values in (("actors", np.log(rows["actors"].to_numpy(dtype=float))),

@@ -23,7 +23,7 @@ def best_ranking(aucs: dict[str, float]) -> str:
               if predictor in aucs}
     if not scored:
         raise ValueError(f"no back-test AUC for any of {sorted(BACKTESTED.values())}")
-    return max(scored, key=scored.get)
+    return max(scored, key=lambda ranking: scored[ranking])
 
 
 def opportunities(result: ComplexityResult, area: str, names: dict[str, str] | None = None,

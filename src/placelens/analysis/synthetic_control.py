@@ -112,6 +112,7 @@ def _fit_weights(x1, x0, z1, z0, starts: int, seed: int) -> tuple[np.ndarray, np
                           options={"maxiter": 400 * k, "xatol": 1e-5, "fatol": 1e-10})
         if best is None or result.fun < best.fun:
             best = result
+    assert best is not None  # at least the zero start was tried
     v = np.exp(best.x - best.x.max())
     v /= v.sum()
     return donor_weights(x1, x0, v), v

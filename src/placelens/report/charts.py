@@ -6,6 +6,7 @@ table beside it, so the chart is never the only way to read the numbers."""
 from __future__ import annotations
 
 import json
+from typing import Literal
 
 import altair as alt
 import numpy as np
@@ -19,7 +20,8 @@ alt.data_transformers.disable_max_rows()
 PALETTE = {"place": "#1d70b8", "region": "#f47738", "uk": "#505a5f", "highlight": "#d4351c"}
 
 
-def _finish(chart: alt.Chart, title: str, source: str, width: int, height: int) -> str:
+def _finish(chart: alt.Chart | alt.LayerChart | alt.FacetChart, title: str, source: str,
+            width: int, height: int) -> str:
     spec = chart.properties(
         title=alt.TitleParams(title, subtitle=[f"Source: {source}"], anchor="start",
                               fontSize=13, subtitleFontSize=10, subtitleColor="#505a5f"),
@@ -164,11 +166,11 @@ def leadership_chart(frame: pd.DataFrame, title: str, source: str, width: int = 
     extent = max(4.0, float(ratios.max()) * 1.3, 1.3 / float(ratios.min()))
     scale = alt.Scale(type="log", domain=[1 / extent, extent], nice=False)
     top, bottom = extent / 1.4, 1.4 / extent
-    corners = {"left": pd.DataFrame({"x": [1.1 / extent] * 2, "y": [top, bottom],
-                                     "text": ["Enthusiastic improvisation",
-                                              "Barber shop quartet"]}),
-               "right": pd.DataFrame({"x": [extent / 1.1] * 2, "y": [top, bottom],
-                                      "text": ["Jamming super-group", "Orchestral"]})}
+    corners: dict[Literal["left", "right"], pd.DataFrame] = {
+        "left": pd.DataFrame({"x": [1.1 / extent] * 2, "y": [top, bottom],
+                              "text": ["Enthusiastic improvisation", "Barber shop quartet"]}),
+        "right": pd.DataFrame({"x": [extent / 1.1] * 2, "y": [top, bottom],
+                               "text": ["Jamming super-group", "Orchestral"]})}
     rules = alt.Chart(pd.DataFrame({"v": [1.0]}))
     layers = [
         rules.mark_rule(color=PALETTE["uk"], strokeDash=[4, 3]).encode(

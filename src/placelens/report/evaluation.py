@@ -93,7 +93,8 @@ def write_scm_report(result: SCMResult, placebo: pd.DataFrame | None, out_dir: P
 
         paths["pdf"] = out_dir / f"{stem}.pdf"
         HTML(string=html, base_url=str(out_dir)).write_pdf(paths["pdf"])
-    interval = "" if p_value is None else f"placebo p = {p_value:.3f} ({len(placebo)} units)"
+    interval = "" if p_value is None or placebo is None else \
+        f"placebo p = {p_value:.3f} ({len(placebo)} units)"
     record = EvidenceRecord(result.treated, place_name, intervention, outcome_label,
                             "synthetic control", result.treatment_year, round(effect, 4),
                             outcome_label, interval, grade, reason, source,

@@ -82,9 +82,10 @@ class ProfileBuilder:
     # ---- sections -----------------------------------------------------------------
     def comparators(self, place: Place) -> list[Place]:
         codes = [place.parents.get("ITL1"), place.parents.get("CTRY"), "K02000001"]
-        out, seen = [], {place.code}
-        for code in codes:
-            other = self.obs.places.places.get(code) if code else None
+        out: list[Place] = []
+        seen = {place.code}
+        for code in filter(None, codes):
+            other = self.obs.places.places.get(code)
             if other and code not in seen and set(other.members) != set(place.members):
                 out.append(other)  # a parent covering the same districts compares nothing
                 seen.add(code)
@@ -94,13 +95,14 @@ class ProfileBuilder:
         rows = []
         for indicator, label, unit, decimals in HEADLINE:
             period, value, method = self.obs.latest(place, indicator)
+            others: list[str] = []
             row = {"label": label, "unit": unit, "period": period or "–",
-                   "value": _fmt(value, decimals, unit), "method": method, "others": []}
+                   "value": _fmt(value, decimals, unit), "method": method, "others": others}
             for other in comparators:
                 series = self.obs.indicator_series(other, indicator)
                 match = series[series["period"] == period] if period else series.iloc[0:0]
                 other_value = float(match["value"].iloc[0]) if len(match) else None
-                row["others"].append(_fmt(other_value, decimals, unit))
+                others.append(_fmt(other_value, decimals, unit))
             rows.append(row)
         return rows
 
@@ -156,6 +158,8 @@ class ProfileBuilder:
         """ONS BERD for the place's ITL1 region: latest year, share of the UK, rank among the
         12 regions, and the revision of the previous year since the last release."""
         itl1 = place.parents.get("ITL1") or (place.code if place.area_type == "ITL1" else None)
+        if itl1 is None:
+            return None
         table = self.obs.indicator_table("ons_berd_gbp_m")
         regions = table[table["area_type"] == "ITL1"]
         own = regions[regions["area_code"] == itl1].sort_values("period")

@@ -55,6 +55,8 @@ def normalise_postcode(raw: object) -> str | None:
 def postcode_parts(compact: str) -> tuple[str, str]:
     """(outcode, sector) of a compact postcode: ``"B11AY"`` → (``"B1"``, ``"B1 1"``)."""
     match = UK_POSTCODE.match(compact)
+    if match is None:
+        raise ValueError(f"{compact!r} is not a compact UK postcode")
     return match.group(1), f"{match.group(1)} {match.group(2)}"
 
 

@@ -91,7 +91,7 @@ def file_row(frame: pd.DataFrame, position: int) -> int:
     return int(label) + 2 if isinstance(label, (int, np.integer)) else position + 2
 
 
-def to_number(frame: pd.DataFrame, column: str, path: Path) -> pd.Series:
+def to_number(frame: pd.DataFrame, column: str, path: str | Path) -> pd.Series:
     """Parse a published numeric column into floats.
 
     Thousands separators are removed; suppression markers (``..``, ``x``, ``*``, blank, ...)
