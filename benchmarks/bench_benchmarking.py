@@ -26,15 +26,15 @@ def main() -> None:
     build_warehouse(path, show_progress=False)
     obs = Observatory(path)
     started = time.perf_counter()
-    obs.indicator_set_table("lad_innovation")
-    obs.indicator_set_table("lad_economic")
+    obs.benchmark.indicator_set_table("lad_innovation")
+    obs.benchmark.indicator_set_table("lad_economic")
     tables = time.perf_counter() - started
 
     started = time.perf_counter()
-    scores = obs.innovation_index(draws=1000)
+    scores = obs.benchmark.innovation_index(draws=1000)
     index_seconds = time.perf_counter() - started
     started = time.perf_counter()
-    neighbours = obs.all_neighbours(k=10)
+    neighbours = obs.benchmark.all_neighbours(k=10)
     neighbour_seconds = time.perf_counter() - started
     print(f"indicator tables from the warehouse: {tables:.2f} s")
     print(f"index + 1,000 robustness draws for {len(scores)} districts: {index_seconds:.2f} s")
@@ -42,7 +42,7 @@ def main() -> None:
           f"({len(neighbours):,} rows)")
     print(f"total: {tables + index_seconds + neighbour_seconds:.2f} s (target < 10 s)")
 
-    table, _ = obs.indicator_set_table("lad_economic")
+    table, _ = obs.benchmark.indicator_set_table("lad_economic")
     complete = table.dropna()
     z = standardise(complete)
     started = time.perf_counter()

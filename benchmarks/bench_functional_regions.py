@@ -57,7 +57,7 @@ def main() -> None:
     path = Path(tempfile.mkdtemp(prefix="placelens-bench-")) / "placelens.duckdb"
     build_warehouse(path, show_progress=False)
     obs = Observatory(path)
-    table = obs.commuting_table(home_workers=False)
+    table = obs.regions.commuting_table(home_workers=False)
     started = time.perf_counter()
     regions = fr.ttwa(table)
     seconds = time.perf_counter() - started

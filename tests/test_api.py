@@ -6,28 +6,28 @@ import pytest
 
 def test_published_values(observatory):
     bham = observatory.place("Birmingham")
-    assert observatory.latest(bham, "gva_per_hour_gbp") == ("2022", 34.2, "published")
+    assert observatory.indicators.latest(bham, "gva_per_hour_gbp") == ("2022", 34.2, "published")
 
 
 def test_derived_sum_equals_sum_of_members(observatory):
     tees = observatory.place("PL_TEST_TEES")
-    period, value, method = observatory.latest(tees, "gva_current_gbp_m")
-    members = [observatory.latest(observatory.places.get(c), "gva_current_gbp_m")[1]
+    period, value, method = observatory.indicators.latest(tees, "gva_current_gbp_m")
+    members = [observatory.indicators.latest(observatory.places.get(c), "gva_current_gbp_m")[1]
                for c in tees.members]
     assert value == pytest.approx(sum(members)) and method.startswith("derived")
 
 
 def test_derived_ratio_is_ratio_of_sums(observatory):
     gm = observatory.place("Greater Manchester")
-    total = observatory.indicator_series(gm, "gdhi_total_gbp_m").set_index("period")["value"]
-    pop = observatory.indicator_series(gm, "population").set_index("period")["value"]
-    per_head = observatory.indicator_series(gm, "gdhi_per_head_gbp").set_index("period")
+    total = observatory.indicators.series(gm, "gdhi_total_gbp_m").set_index("period")["value"]
+    pop = observatory.indicators.series(gm, "population").set_index("period")["value"]
+    per_head = observatory.indicators.series(gm, "gdhi_per_head_gbp").set_index("period")
     assert per_head.loc["2022", "value"] == pytest.approx(total["2022"] * 1e6 / pop["2022"])
 
 
 def test_location_quotients_use_published_totals(observatory):
     cornwall = observatory.place("Cornwall")
-    lq = observatory.location_quotients(cornwall, "2023")
+    lq = observatory.economy.location_quotients(cornwall, "2023")
     assert lq["gva_gbp_m"].isna().sum() > 0  # Cornwall's table has suppressed industries
     accommodation = lq.loc["I (55-56)"]
     assert accommodation["gva_gbp_m"] == 877.0
@@ -37,8 +37,8 @@ def test_location_quotients_use_published_totals(observatory):
 
 
 def test_uk_reference_comes_from_published_regional_figures(observatory):
-    published = observatory.uk_reference("2023")
-    summed = observatory.uk_reference("2023", method="lad_sum")
+    published = observatory.economy.uk_reference("2023")
+    summed = observatory.economy.uk_reference("2023", method="lad_sum")
     uk = observatory.warehouse.query(
         "SELECT activity_code, value FROM activity WHERE area_type = 'UK' AND period = '2023' "
         "AND measure = 'gva_current_gbp_m' AND classification = 'ons_gva_industry'"
@@ -53,26 +53,26 @@ def test_uk_reference_comes_from_published_regional_figures(observatory):
     assert published["__total__"] == pytest.approx(summed["__total__"], rel=0.005)
     # the LQ of a suppression-heavy industry is no longer overstated
     place = observatory.place("Cornwall")
-    lq = observatory.location_quotients(place, "2023")
+    lq = observatory.economy.location_quotients(place, "2023")
     share = lq.loc["I (55-56)", "share"]
     assert lq.loc["I (55-56)", "lq"] == pytest.approx(
         share / (published["I (55-56)"] / published["__total__"]))
     with pytest.raises(ValueError, match="method must be"):
-        observatory.uk_reference("2023", method="sum")
+        observatory.economy.uk_reference("2023", method="sum")
 
 
 def test_uk_lq_weighted_mean_is_one(observatory):
     uk = observatory.place("K02000001")
-    lq = observatory.location_quotients(uk, "2023").dropna()
+    lq = observatory.economy.location_quotients(uk, "2023").dropna()
     assert (lq["share"] * lq["lq"]).sum() / lq["share"].sum() == pytest.approx(1.0, rel=0.02)
 
 
 def test_shift_share_identity_for_a_real_place(observatory):
-    parts = observatory.shift_share(observatory.place("Cardiff"), "2013", "2023").dropna()
+    parts = observatory.economy.shift_share(observatory.place("Cardiff"), "2013", "2023").dropna()
     assert (parts["national"] + parts["industry_mix"] + parts["local"]).sum() == \
         pytest.approx(parts["change"].sum())
 
 
 def test_metric_table_unknown_metric_lists_choices(observatory):
     with pytest.raises(ValueError, match="gva_per_hour_gbp"):
-        observatory.metric_table("no_such_metric")
+        observatory.economy.metric_table("no_such_metric")

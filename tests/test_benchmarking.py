@@ -198,7 +198,7 @@ def test_no_neighbours_gives_an_empty_table_with_columns():
 
 
 def test_real_index_ranks_and_lists_districts_without_enough_indicators(observatory):
-    scores = observatory.innovation_index(draws=100)
+    scores = observatory.benchmark.innovation_index(draws=100)
     assert len(scores) == 361  # every district is listed
     unranked = scores[~scores["sufficient"]]
     assert set(unranked.index) >= {"E06000063", "E06000066"}  # 2023 districts lack data
@@ -211,8 +211,8 @@ def test_real_index_ranks_and_lists_districts_without_enough_indicators(observat
 
 def test_real_explanation_reproduces_the_index(observatory):
     place = observatory.place("Cardiff")
-    explanation = observatory.explain_index(place)
-    index = observatory.innovation_index(draws=100).loc[place.code, "index"]
+    explanation = observatory.benchmark.explain_index(place)
+    index = observatory.benchmark.innovation_index(draws=100).loc[place.code, "index"]
     assert explanation["score"].mean() == pytest.approx(index)  # unweighted mean of scores
     assert explanation.loc["Business R&D spend per head", "published_for"] == "UKL2"
     assert explanation.loc["Business R&D spend per head", "unit"] == "€ per head"
@@ -230,7 +230,7 @@ def test_every_index_indicator_has_a_unit_and_one_declared_period(observatory):
         if spec.years:
             continue
         assert all(s.periods for s in spec.indicators), name
-        _, provenance = observatory.indicator_set_table(name)
+        _, provenance = observatory.benchmark.indicator_set_table(name)
         declared = {s.label: set(s.periods) for s in spec.indicators}
         for label, periods in provenance.dropna(subset=["period"]).groupby("indicator")[
                 "period"]:
@@ -242,7 +242,7 @@ def test_research_funding_is_the_register_total(observatory):
     from placelens.analysis.networks import Period, value_in_period
 
     projects = observatory.warehouse.table("rd_projects")
-    funding = observatory.indicator_table("ukri_research_grants_gbp")
+    funding = observatory.indicators.table("ukri_research_grants_gbp")
     for year in (2015, 2016, 2017):
         register = value_in_period(projects, Period(year, year)).sum()
         placed = funding.loc[funding["period"] == str(year), "value"].sum()
@@ -255,18 +255,18 @@ def test_research_funding_is_the_register_total(observatory):
     # unknown (no NI postcodes in Code-Point Open), not zero
     assert len(latest) == 350 and (latest["value"] == 0).sum() > 100
     assert not latest["area_code"].str.startswith("N09").any()
-    table, _ = observatory.indicator_set_table("lad_innovation")
+    table, _ = observatory.benchmark.indicator_set_table("lad_innovation")
     per_head = table["UKRI research grants led per head"]
     assert per_head["E07000008"] > 10 * per_head["E08000003"] / 10  # Cambridge vs Manchester
     assert per_head["E07000008"] > 100  # hundreds of pounds per head, not 64 pence
 
 
 def test_district_scores_say_how_much_is_regional(observatory):
-    full = observatory.innovation_index(draws=50)
-    local = observatory.innovation_index("lad_innovation_local", draws=50)
+    full = observatory.benchmark.innovation_index(draws=50)
+    local = observatory.benchmark.innovation_index("lad_innovation_local", draws=50)
     assert 0.5 < full.attrs["between_nuts3_share"] <= 1
     assert local.attrs["between_nuts3_share"] < full.attrs["between_nuts3_share"]
-    specs = observatory.indicator_set("lad_innovation_local").indicators
+    specs = observatory.benchmark.indicator_set("lad_innovation_local").indicators
     assert not any(s.regional for s in specs)
 
 
@@ -280,15 +280,15 @@ def test_rank_intervals_cover_dropping_any_one_indicator(observatory):
     assert checks["ranked"] == 357
 
 def test_real_neighbours_are_districts_with_reasons(observatory):
-    table = observatory.similar_places(observatory.place("Birmingham"), k=5)
+    table = observatory.benchmark.similar_places(observatory.place("Birmingham"), k=5)
     assert len(table) == 5 and table["distance"].is_monotonic_increasing
     assert "E08000025" not in set(table["neighbour"])
     with pytest.raises(ValueError, match="between local authority districts"):
-        observatory.similar_places(observatory.place("Greater Manchester"))
+        observatory.benchmark.similar_places(observatory.place("Greater Manchester"))
 
 
 def test_real_itl3_index_uses_all_years_and_reports_change(observatory):
-    scores = observatory.innovation_index("itl3_innovation", draws=100)
+    scores = observatory.benchmark.innovation_index("itl3_innovation", draws=100)
     assert len(scores) == 179 and scores["change"].notna().sum() > 100
     history = scores.attrs["history"]
     assert set(history["period"]) == {"2014", "2015", "2016", "2017"}
@@ -305,8 +305,8 @@ def test_real_itl3_index_uses_all_years_and_reports_change(observatory):
     # min–max over all areas and years: each indicator spans exactly 0 to 1 over the panel
     from placelens.indicator_sets import area_panel
 
-    spec = observatory.indicator_set("itl3_innovation")
-    panel = area_panel(observatory, spec, "ITL3", list(spec.years))
+    spec = observatory.benchmark.indicator_set("itl3_innovation")
+    panel = area_panel(observatory.indicators, spec, "ITL3", list(spec.years))
     normalised, _ = ci.normalised_indicators(panel)
     assert normalised.min().tolist() == pytest.approx([0.0] * normalised.shape[1])
     assert normalised.max().tolist() == pytest.approx([1.0] * normalised.shape[1])
@@ -317,7 +317,7 @@ def test_real_itl3_index_uses_all_years_and_reports_change(observatory):
     northern_ireland = scores[scores.index.str.startswith("TLN")]
     assert len(northern_ireland) == 11 and (northern_ireland["indicators"] == 4).all()
     assert not northern_ireland["sufficient"].any()
-    neighbours = observatory.similar_places(observatory.place("TLD33"), k=3)
+    neighbours = observatory.benchmark.similar_places(observatory.place("TLD33"), k=3)
     assert len(neighbours) == 3 and neighbours["neighbour"].str.startswith("TL").all()
 
 
@@ -472,7 +472,7 @@ def test_typology_is_deterministic_and_complete():
 
 
 def test_real_place_types_and_emerging(observatory):
-    types = observatory.place_types()
+    types = observatory.benchmark.place_types()
     assert len(types) == 361
     assert (types["type"] == "not classified").sum() == 0
     name = types.set_index("name")["type"]
@@ -494,7 +494,7 @@ def test_real_place_types_and_emerging(observatory):
     for not_links in ("Blackpool", "Gosport", "Thurrock"):
         assert "local links" not in name[not_links].replace("neither hub nor local links", "")
     assert (types["type_stability"] > 0.5).all()
-    industries = observatory.emerging_activities(observatory.place("Cardiff"))
+    industries = observatory.benchmark.emerging_activities(observatory.place("Cardiff"))
     assert len(industries.table) == 36 and industries.table["growth"].is_monotonic_decreasing
 
 
@@ -503,13 +503,13 @@ def test_real_emerging_labels_only_where_the_backtest_beats_the_baseline(observa
     from placelens.defaults import EMERGING_WINDOW
 
     # smoothed current-price productivity: growth loses to "low current level" (catch-up)
-    productivity = observatory.emerging_places("gva_per_hour_gbp", "2017", "2022")
+    productivity = observatory.benchmark.emerging_places("gva_per_hour_gbp", "2017", "2022")
     means = productivity.backtest.groupby("predictor")["auc"].mean()
     assert means[em.SIGNAL] < means["low current level"]
     assert not productivity.reliable
     assert set(productivity.table["class"].dropna()) == {em.NO_SIGNAL}
     # real GVA: the verdict follows the figures, whichever way they fall
-    real = observatory.emerging_places()
+    real = observatory.benchmark.emerging_places()
     means = real.backtest.groupby("predictor")["auc"].mean()
     beats = means[em.SIGNAL] >= means[list(em.BASELINES)].max() + 0.02
     assert real.reliable == bool(beats and (real.backtest.loc[
@@ -517,7 +517,7 @@ def test_real_emerging_labels_only_where_the_backtest_beats_the_baseline(observa
     assert (set(real.table["class"].dropna()) <= {"emerging", "leading", "established",
                                                   "other"}) == real.reliable
     # industries: tiny sectors are never labelled (agriculture in Westminster)
-    westminster = observatory.emerging_activities(observatory.place("Westminster"))
+    westminster = observatory.benchmark.emerging_activities(observatory.place("Westminster"))
     assert westminster.table.loc["AB (1-9)", "class"] == em.TOO_SMALL
     assert westminster.table.loc["AB (1-9)", "share_of_gva"] < 0.01
     if not westminster.reliable:
@@ -535,12 +535,12 @@ def test_cli_and_api_name_the_same_emerging_industries(observatory, warehouse_pa
                                 env={"COLUMNS": "200"})
     assert result.exit_code == 0, result.output
     assert "Back-test" in result.output and "2018–2023" in result.output
-    api = observatory.emerging_activities(observatory.place("Cardiff"))
+    api = observatory.benchmark.emerging_activities(observatory.place("Cardiff"))
     assert api.verdict.split(":")[0] in result.output
 
 
 def test_per_head_values_are_regional_totals_over_the_same_year_population(observatory):
-    table, provenance = observatory.indicator_set_table("lad_innovation")
+    table, provenance = observatory.benchmark.indicator_set_table("lad_innovation")
     source = provenance[(provenance["area"] == "W06000015")
                         & (provenance["indicator"] == "Business R&D spend per head")].iloc[0]
     assert source["source_area"] == "UKL2"
@@ -568,11 +568,11 @@ def test_validity_command_prints_every_check(warehouse_path):
 
 
 def test_register_sources_give_zero_not_missing(observatory):
-    table, provenance = observatory.indicator_set_table("lad_innovation")
+    table, provenance = observatory.benchmark.indicator_set_table("lad_innovation")
     innovate = table["Innovate UK funding per head"]
     zero = innovate[innovate == 0].index
     assert len(zero) > 0
-    funding = observatory.indicator_table("nesta_gbp_innovate_uk_funding")
+    funding = observatory.indicators.table("nesta_gbp_innovate_uk_funding")
     listed = provenance[(provenance["indicator"] == "Innovate UK funding per head")
                         ].set_index("area")["source_area"]
     filled = 0

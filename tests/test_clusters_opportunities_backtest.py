@@ -119,24 +119,24 @@ def test_opportunities_are_absent_activities_with_reasons():
 
 
 def test_real_data_complexity_clusters_and_opportunities(observatory):
-    result = observatory.complexity("lad-gva", "2023")
+    result = observatory.complexity.compute("lad-gva", "2023")
     assert len(result.eci) == 361
     assert "GVA per hour" in result.orientation
     assert result.eci["E09000001"] > 0  # the City of London is complex under this orientation
-    gm = observatory.place_complexity(observatory.place("Greater Manchester"), "2023")
+    gm = observatory.complexity.place_complexity(observatory.place("Greater Manchester"), "2023")
     assert 1 <= gm["rank"] <= 361 and not gm["withheld"]
-    cornwall = observatory.place_complexity(observatory.place("Cornwall"), "2023")
+    cornwall = observatory.complexity.place_complexity(observatory.place("Cornwall"), "2023")
     assert cornwall["withheld"] and cornwall["eci"] is None  # 27 of 36 industries suppressed
     assert cornwall["suppressed"] > 18
-    clusters = observatory.clusters()
+    clusters = observatory.complexity.clusters()
     assert clusters["area"].nunique() == 39 and clusters["strong"].any()
     assert clusters.loc[clusters["strong"], "employment"].min() >= 1000
-    found = observatory.opportunities(observatory.place("Cardiff"), top=5)
+    found = observatory.complexity.opportunities(observatory.place("Cardiff"), top=5)
     assert len(found.table) == 5 and (found.table["rca"] < 1).all()
 
 
 def test_real_opportunities_are_tradable_and_ranked_by_the_best_backtest(observatory):
-    found = observatory.opportunities(observatory.place("Cornwall"), top=40)
+    found = observatory.complexity.opportunities(observatory.place("Cornwall"), top=40)
     aucs = {name: value for name, (value, _) in found.backtest.scores.items()}
     best = max(("density+rca", "density", "rca"), key=aucs.get)
     assert found.ranking_from_backtest and {"density+rca": "feasibility"}.get(
@@ -144,9 +144,9 @@ def test_real_opportunities_are_tradable_and_ranked_by_the_best_backtest(observa
     names = " ".join(found.table["name"]).lower()
     for local in ("primary education", "residential", "retail sale of carpets"):
         assert local not in names
-    every = observatory.opportunities(observatory.place("Cornwall"), top=400,
+    every = observatory.complexity.opportunities(observatory.place("Cornwall"), top=400,
                                       tradable_only=False)
-    assert len(every.table) > len(observatory.opportunities(
+    assert len(every.table) > len(observatory.complexity.opportunities(
         observatory.place("Cornwall"), top=400).table)
     assert not found.table["cluster"].str.contains("_").any()  # readable names
     assert "back-tests best" in found.note()
@@ -157,9 +157,9 @@ def test_real_backtest_agrees_with_independent_calculations(observatory):
 
     from placelens.analysis.specialisation import location_quotients
 
-    result = observatory.backtest("nuts2-sic4-jobs", [("2015", "2018")], draws=200)
-    start = observatory.matrix("nuts2-sic4-jobs", "2015")
-    end = observatory.matrix("nuts2-sic4-jobs", "2018")
+    result = observatory.complexity.backtest("nuts2-sic4-jobs", [("2015", "2018")], draws=200)
+    start = observatory.complexity.matrix("nuts2-sic4-jobs", "2015")
+    end = observatory.complexity.matrix("nuts2-sic4-jobs", "2018")
     lq0 = location_quotients(start, missing="zero")
     lq1 = location_quotients(end.reindex_like(start), missing="zero")
     kept = lq0.columns[(lq0 >= 1).any()]  # activities present somewhere in 2015

@@ -102,10 +102,10 @@ def test_containment_within_a_parent_by_hand():
 
 
 def test_real_lad_regions_meet_the_criteria_and_are_deterministic(observatory):
-    first = observatory.functional_regions()
+    first = observatory.regions.functional_regions()
     stats = first.attrs["stats"]
     assert stats["valid"].all() and len(first) == 318  # England and Wales districts
-    table = observatory.commuting_table()
+    table = observatory.regions.commuting_table()
     assert fr.ttwa(table).equals(fr.ttwa(table))  # deterministic
     assert 0.3 < first.attrs["ari_vs_ttwa_2011"] < 1
     manchester = first.loc["E08000003", "region"]
@@ -116,7 +116,7 @@ def test_real_lad_regions_meet_the_criteria_and_are_deterministic(observatory):
 
 def test_region_of_a_place_outside_england_and_wales(observatory):
     with pytest.raises(ValueError, match="outside England and Wales"):
-        observatory.region_of(observatory.place("Belfast"))
+        observatory.regions.region_of(observatory.place("Belfast"))
 
 
 def test_regions_as_an_area_set_profile(tmp_path, warehouse_path):

@@ -63,7 +63,7 @@ def test_area_set_errors_name_file_line_and_field(tmp_path):
 
 
 def test_aggregation_conserves_totals(observatory):
-    matrix = observatory.lad_gva_matrix("2023")
+    matrix = observatory.economy.lad_gva_matrix("2023")
     itl1 = {p.code: p for p in observatory.places.of_type("ITL1")}
     membership = {lad: code for code, p in itl1.items() for lad in p.members}
     summed = aggregate(matrix, membership)

@@ -28,7 +28,7 @@ def test_itl3_sections_add_up_to_the_published_total(observatory):
 
 
 def test_measures_on_sic4_include_variety(observatory):
-    table = observatory.matrix_measures("nuts2-sic4-jobs", "2018", "structure")
+    table = observatory.economy.matrix_measures("nuts2-sic4-jobs", "2018", "structure")
     assert {"related_variety", "unrelated_variety"} <= set(table.columns)
     assert (table["related_variety"] + table["unrelated_variety"]).to_numpy() == \
         pytest.approx(table["entropy_bits"].to_numpy())

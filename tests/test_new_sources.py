@@ -59,10 +59,10 @@ def test_region_codes_agree_with_the_district_lookups(observatory):
 
 def test_business_structure_and_profile_use(observatory):
     cornwall = observatory.place("Cornwall")
-    table = observatory.business_structure(cornwall)
+    table = observatory.economy.business_structure(cornwall)
     assert table["share"].sum() == pytest.approx(1.0)
     assert table.index[0] == "01-03"  # agriculture: Cornwall's GVA table suppresses it
-    uk = observatory.business_structure(observatory.place("K02000001"))
+    uk = observatory.economy.business_structure(observatory.place("K02000001"))
     assert uk["lq"].tolist() == pytest.approx([1.0] * 17)
     from placelens.report.profile import ProfileBuilder
 

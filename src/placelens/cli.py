@@ -239,9 +239,9 @@ def metrics(
         if matrix:
             if period is None:
                 raise PlacelensError("--matrix needs --period YEAR")
-            table = obs.matrix_measures(matrix, period, metric)
+            table = obs.economy.matrix_measures(matrix, period, metric)
         else:
-            table = obs.metric_table(metric, area_type.upper(), period, uk_reference)
+            table = obs.economy.metric_table(metric, area_type.upper(), period, uk_reference)
     except (ValueError, PlacelensError) as error:
         fail(error)
     suffix = out.suffix.lower()
@@ -272,15 +272,15 @@ def complexity_eci(
     """ECI, diversity and COI for every area of a matrix, highest ECI first."""
     obs = open_observatory(warehouse)
     try:
-        result = obs.complexity(matrix, period, orient)
+        result = obs.complexity.compute(matrix, period, orient)
     except (ValueError, PlacelensError) as error:
         fail(error)
-    table = pd.DataFrame({"name": result.eci.index.map(obs.area_name), "eci": result.eci,
+    table = pd.DataFrame({"name": result.eci.index.map(obs.indicators.area_name), "eci": result.eci,
                           "diversity": result.diversity, "coi": result.coi}
                          ).sort_values("eci", ascending=False)
     table.index.name = "area_code"
     console.print(result.orientation)
-    write_table(table, out, f"ECI, {matrix} {period or obs.latest_period(matrix)}")
+    write_table(table, out, f"ECI, {matrix} {period or obs.complexity.latest_period(matrix)}")
 
 
 @complexity_app.command("opportunities")
@@ -298,7 +298,7 @@ def complexity_opportunities(
     with the back-test of the ranking."""
     obs = open_observatory(warehouse)
     try:
-        result = obs.opportunities(obs.place(place), by=by, top=top,
+        result = obs.complexity.opportunities(obs.place(place), by=by, top=top,
                                    tradable_only=not all_activities)
     except (ValueError, PlacelensError) as error:
         fail(error)
@@ -322,18 +322,18 @@ def complexity_clusters(
 
     obs = open_observatory(warehouse)
     try:
-        region = obs.nuts2_region(obs.place(place))
+        region = obs.complexity.nuts2_region(obs.place(place))
         if region is None:
             raise PlacelensError(f"{place!r} is not inside one NUTS2 region of the SIC tables")
     except PlacelensError as error:
         fail(error)
-    table = obs.clusters()
+    table = obs.complexity.clusters()
     table = table[table["area"] == region].set_index("cluster").sort_values("lq",
                                                                             ascending=False)
     if strong_only:
         table = table[table["strong"]]
     table.insert(0, "name", table.index.map(segment_label))
-    write_table(table.drop(columns="area"), out, f"Clusters of {obs.area_name(region)} "
+    write_table(table.drop(columns="area"), out, f"Clusters of {obs.indicators.area_name(region)} "
                  f"({region}), BRES/IDBR 2018 (strong: LQ, jobs and establishments tests and "
                  "at least 1,000 jobs)",
                  ["name", "employment", "establishments", "lq", "strong"])
@@ -356,7 +356,7 @@ def complexity_backtest(
     else:
         windows = [(start, end)]
     try:
-        result = obs.backtest(matrix, windows, draws=draws)
+        result = obs.complexity.backtest(matrix, windows, draws=draws)
     except (ValueError, PlacelensError) as error:
         fail(error)
     console.print(result.summary())
@@ -377,7 +377,7 @@ def benchmark_index(
     """The composite innovation index for every area, best first, with rank intervals."""
     obs = open_observatory(warehouse)
     try:
-        scores = obs.innovation_index(set_name, draws=draws).sort_values("index",
+        scores = obs.benchmark.innovation_index(set_name, draws=draws).sort_values("index",
                                                                          ascending=False)
     except ValueError as error:
         fail(error)
@@ -406,11 +406,11 @@ def benchmark_explain(place: str, set_name: SetOption = "lad_innovation",
     """Why a place sits where it does in the index: every indicator, its source and score."""
     obs = open_observatory(warehouse)
     try:
-        target = obs.place(place, obs.indicator_set(set_name).area_type)
-        table = obs.explain_index(target, set_name)
+        target = obs.place(place, obs.benchmark.indicator_set(set_name).area_type)
+        table = obs.benchmark.explain_index(target, set_name)
     except (ValueError, PlacelensError) as error:
         fail(error)
-    scores = obs.innovation_index(set_name)
+    scores = obs.benchmark.innovation_index(set_name)
     row = scores.loc[target.code]
     out = Console()
     if row["sufficient"]:
@@ -425,7 +425,7 @@ def benchmark_explain(place: str, set_name: SetOption = "lad_innovation",
                   f"{len(table)} indicators, too few to rank.")
     if "change" in scores.columns and pd.notna(row.get("change")):
         parts = row.filter(like="contribution: ").dropna().sort_values()
-        out.print(f"Change since {obs.indicator_set(set_name).years[0]} on the "
+        out.print(f"Change since {obs.benchmark.indicator_set(set_name).years[0]} on the "
                   f"{row['indicators_compared']:.0f} indicators it has in both years: "
                   f"{row['change']:+.3f} index points; by indicator: " + ", ".join(
                       f"{name.removeprefix('contribution: ')} {value:+.3f}"
@@ -451,7 +451,7 @@ def benchmark_types(out: OutOption = None, warehouse: WarehouseOption = None) ->
     """Place type of every district (urban hub / local links / both / rural), with reasons,
     how often it survives ±10% changes to each threshold, and the data-driven group."""
     obs = open_observatory(warehouse)
-    table = obs.place_types()
+    table = obs.benchmark.place_types()
     console.print("Thresholds: " + ", ".join(f"{k} {v:,.2f}" for k, v in
                                               table.attrs["thresholds"].items()))
     write_table(table, out, "Place types", ["name", "type", "type_stability", "group", "jobs",
@@ -476,9 +476,9 @@ def benchmark_emerging(
     obs = open_observatory(warehouse)
     try:
         if place:
-            result = obs.emerging_activities(obs.place(place), start, end)
+            result = obs.benchmark.emerging_activities(obs.place(place), start, end)
         else:
-            result = obs.emerging_places(indicator, start, end)
+            result = obs.benchmark.emerging_places(indicator, start, end)
     except (ValueError, PlacelensError) as error:
         fail(error)
     write_table(result.backtest.pivot(index="window", columns="predictor", values="auc"),
@@ -531,7 +531,7 @@ def benchmark_neighbours(place: str, k: Annotated[int, typer.Option(help="How ma
     Euclidean distance), with the variables that make them close and far."""
     obs = open_observatory(warehouse)
     try:
-        table = obs.similar_places(obs.place(place, area_type), k=k)
+        table = obs.benchmark.similar_places(obs.place(place, area_type), k=k)
     except (ValueError, PlacelensError) as error:
         fail(error)
     write_table(table.set_index("rank"), out, f"Districts most like {place}",
@@ -583,7 +583,7 @@ def regions_build(
             result = regions.to_frame()
         else:
             obs = open_observatory(warehouse)
-            result = obs.functional_regions(method, options, resolution,
+            result = obs.regions.functional_regions(method, options, resolution,
                                             home_workers=home_workers)
             stats = result.attrs["stats"]
             console.print(f"[yellow]{LOCKDOWN}[/]")
@@ -619,9 +619,9 @@ def _print_differences(result, obs) -> None:
     split = pairs.groupby("ttwa_2011")["region"].nunique().sort_values(ascending=False)
     joined = pairs.groupby("region")["ttwa_2011"].nunique().sort_values(ascending=False)
     console.print("2011 TTWAs now split across most regions: " + ", ".join(
-        f"{obs.area_name(c)} ({n})" for c, n in split.head(5).items() if n > 1))
+        f"{obs.indicators.area_name(c)} ({n})" for c, n in split.head(5).items() if n > 1))
     console.print("Regions joining most 2011 TTWAs: " + ", ".join(
-        f"{obs.area_name(c)} ({n})" for c, n in joined.head(5).items() if n > 1))
+        f"{obs.indicators.area_name(c)} ({n})" for c, n in joined.head(5).items() if n > 1))
 
 
 @regions_app.command("show")
@@ -631,10 +631,10 @@ def regions_show(place: str, method: Annotated[str, typer.Option()] = "ttwa",
     obs = open_observatory(warehouse)
     try:
         target = obs.place(place)
-        members = obs.region_of(target, method)
+        members = obs.regions.region_of(target, method)
     except (ValueError, PlacelensError) as error:
         fail(error)
-    stats = obs.functional_regions(method).attrs["stats"]
+    stats = obs.regions.functional_regions(method).attrs["stats"]
     console.print(f"[yellow]{LOCKDOWN}[/]")
     for region in members["region"].unique():
         row = stats.loc[region]
@@ -685,7 +685,7 @@ def evaluate_scm(
         else:
             obs = open_observatory(warehouse)
             place = obs.place(treated, "LAD")
-            table = obs.indicator_table(outcome)
+            table = obs.indicators.table(outcome)
             table = table[table["area_type"] == "LAD"]
             panel = table.assign(year=table["period"].str[:4].astype(int)).rename(
                 columns={"area_code": "unit", "value": outcome})[["unit", "year", outcome]]
@@ -759,7 +759,7 @@ def evaluate_did(
             for item in treated:
                 name, _, year = item.rpartition(":")
                 starts[obs.place(name, "LAD").code] = float(year)
-            table = obs.indicator_table(outcome)
+            table = obs.indicators.table(outcome)
             table = table[table["area_type"] == "LAD"]
             panel = pd.DataFrame({unit: table["area_code"], time: table["period"].str[:4]
                                   .astype(int), outcome: table["value"]})
@@ -767,7 +767,7 @@ def evaluate_did(
             panel = panel[panel[unit].isin(full[full == full.max()].index)]
             panel[first_treated] = panel[unit].map(starts)
             source = "placelens warehouse"
-            names = ", ".join(obs.area_name(c) for c in starts)
+            names = ", ".join(obs.indicators.area_name(c) for c in starts)
         panel["treated_now"] = (panel[time] >= panel[first_treated]).astype(int)
         simple = did.twfe(panel, unit, time, outcome, "treated_now")
         robust, dynamic = did.callaway_santanna(panel, unit, time, outcome, first_treated,

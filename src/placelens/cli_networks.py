@@ -93,7 +93,7 @@ def network_show(place: str, period: PeriodOption = None,
     write_table(metrics.to_frame(f"{target.name} ({target.code})"), None,
                 f"Funded R&D collaboration, {chosen.label}")
     partners = collab.partner_places(target, chosen)
-    partners.insert(1, "name", partners["area_code"].map(obs.area_name))
+    partners.insert(1, "name", partners["area_code"].map(obs.indicators.area_name))
     write_table(partners.set_index("area_code"), None, "Partner districts (link weight, £)")
     brokers = collab.brokers(chosen)
     local = brokers[brokers["area_code"].isin(target.members)].head(10)

@@ -116,12 +116,12 @@ def itl_code(nuts: str) -> str:
     return "TL" + nuts[2:]
 
 
-def parents_for(observatory, area_type: str) -> dict[str, pd.Series]:
+def parents_for(indicators, area_type: str) -> dict[str, pd.Series]:
     """For each area of the type, its NUTS3 and NUTS2 (2016) region: from the ONS lookup for
     districts; by code for ITL3 areas (:func:`nuts_code`)."""
-    codes = [p.code for p in observatory.places.of_type(area_type)]
+    codes = [p.code for p in indicators.places.of_type(area_type)]
     if area_type == "LAD":
-        hierarchy = observatory.warehouse.table("hierarchy")
+        hierarchy = indicators.warehouse.table("hierarchy")
         primary = hierarchy[(hierarchy["child_type"] == "LAD") & hierarchy["primary_parent"]]
         return {level: primary[primary["parent_type"] == level].set_index("child_code")[
             "parent_code"] for level in ("NUTS3", "NUTS2")}
@@ -131,18 +131,18 @@ def parents_for(observatory, area_type: str) -> dict[str, pd.Series]:
     raise ValueError(f"indicator sets are built for LAD or ITL3 areas, not {area_type!r}")
 
 
-def area_table(observatory, indicator_set: IndicatorSet, area_type: str = "LAD",
+def area_table(indicators, indicator_set: IndicatorSet, area_type: str = "LAD",
                year: str | None = None) -> tuple[pd.DataFrame, pd.DataFrame]:
     """(area × indicator values, long provenance: area, indicator, source area, period).
 
     Each value is the one published for the indicator's declared period (or, with ``year``,
     that year's) for the area itself, for the NUTS region holding it, or summed over its
     member districts, per the indicator's level."""
-    codes = [p.code for p in observatory.places.of_type(area_type)]
-    parent_of = parents_for(observatory, area_type)
+    codes = [p.code for p in indicators.places.of_type(area_type)]
+    parent_of = parents_for(indicators, area_type)
     columns, provenance = {}, []
     for spec in indicator_set.indicators:
-        values, periods, sources = _indicator_values(observatory, spec, codes, parent_of,
+        values, periods, sources = _indicator_values(indicators, spec, codes, parent_of,
                                                      area_type, year)
         columns[spec.label] = values
         provenance.append(pd.DataFrame({"area": codes, "indicator": spec.label,
@@ -150,24 +150,24 @@ def area_table(observatory, indicator_set: IndicatorSet, area_type: str = "LAD",
     return pd.DataFrame(columns, index=pd.Index(codes, name="area")), pd.concat(provenance)
 
 
-def area_panel(observatory, indicator_set: IndicatorSet, area_type: str,
+def area_panel(indicators, indicator_set: IndicatorSet, area_type: str,
                years: list[str]) -> pd.DataFrame:
     """Long panel (area, period, indicator, value) of the set over ``years``."""
     frames = []
     for year in years:
-        table, _ = area_table(observatory, indicator_set, area_type, year)
+        table, _ = area_table(indicators, indicator_set, area_type, year)
         long = table.stack().rename("value").reset_index()
         long.columns = ["area", "indicator", "value"]
         frames.append(long.assign(period=year))
     return pd.concat(frames, ignore_index=True)[["area", "period", "indicator", "value"]]
 
 
-def _published(observatory, spec: IndicatorSpec, year: str | None) -> pd.DataFrame:
+def _published(indicators, spec: IndicatorSpec, year: str | None) -> pd.DataFrame:
     """One value per area: for each id its declared period (or, with ``year``, that year's
     value), the first id with a value winning."""
     frames = []
     for number, indicator in enumerate(spec.ids):
-        table = observatory.indicator_table(indicator)
+        table = indicators.table(indicator)
         table = table[(table["area_type"] == spec.level)].dropna(subset=["value"])
         if year is not None:
             table = table[table["period"].astype(str).str[:4] == str(year)]
@@ -181,12 +181,12 @@ def _published(observatory, spec: IndicatorSpec, year: str | None) -> pd.DataFra
     return table.drop_duplicates("area_code", keep="first").set_index("area_code")
 
 
-def _indicator_values(observatory, spec: IndicatorSpec, codes: list[str],
+def _indicator_values(indicators, spec: IndicatorSpec, codes: list[str],
                       parent_of: dict[str, pd.Series], area_type: str, year: str | None
                       ) -> tuple[pd.Series, list, list]:
-    published = _published(observatory, spec, year)
+    published = _published(indicators, spec, year)
     if spec.level == "LAD" and area_type != "LAD":
-        return _member_sums(observatory, spec, codes, published)
+        return _member_sums(indicators, spec, codes, published)
     if spec.level == area_type:
         keys = pd.Series(codes, index=codes)
     else:
@@ -194,9 +194,9 @@ def _indicator_values(observatory, spec: IndicatorSpec, codes: list[str],
     values = keys.map(published["value"])
     periods = keys.map(published["period"])
     if spec.absent_is_zero:
-        values, periods = _absent_as_zero(observatory, spec, keys, values, periods, year)
+        values, periods = _absent_as_zero(indicators, spec, keys, values, periods, year)
     if spec.per_head and len(published):
-        population = _population(observatory, spec.level, keys, periods)
+        population = _population(indicators, spec.level, keys, periods)
         values = values / population
     if spec.log:
         values = np.log(values.where(values > 0))
@@ -204,29 +204,29 @@ def _indicator_values(observatory, spec: IndicatorSpec, codes: list[str],
     return values, periods.tolist(), keys.tolist()
 
 
-def _absent_as_zero(observatory, spec: IndicatorSpec, keys: pd.Series, values: pd.Series,
+def _absent_as_zero(indicators, spec: IndicatorSpec, keys: pd.Series, values: pd.Series,
                     periods: pd.Series, year: str | None) -> tuple[pd.Series, pd.Series]:
     """Zero for areas the register lists in some period but not in this one (an area it never
     lists, e.g. under a code it does not use, stays missing)."""
     known = set()
     for indicator in spec.ids:
-        table = observatory.indicator_table(indicator)
+        table = indicators.table(indicator)
         known |= set(table.loc[table["area_type"] == spec.level, "area_code"])
     period = str(year) if year is not None else (spec.periods[0] if spec.periods else None)
     fill = values.isna() & keys.isin(known)
     return values.mask(fill, 0.0), periods.mask(fill, period)
 
 
-def _member_sums(observatory, spec: IndicatorSpec, codes: list[str],
+def _member_sums(indicators, spec: IndicatorSpec, codes: list[str],
                  published: pd.DataFrame) -> tuple[pd.Series, list, list]:
     """A district-level total summed over each area's member districts (NaN unless every
     member has a value), per head of the members' population when ``per_head``."""
     membership = pd.DataFrame([(code, lad) for code in codes
-                               for lad in observatory.places.get(code).members],
+                               for lad in indicators.places.get(code).members],
                               columns=["area", "lad"])
     rows = membership.join(published[["value", "period"]], on="lad")
     if spec.per_head:
-        rows["people"] = _population(observatory, "LAD", rows["lad"], rows["period"]).to_numpy()
+        rows["people"] = _population(indicators, "LAD", rows["lad"], rows["period"]).to_numpy()
     grouped = rows.groupby("area", sort=False)
     complete = grouped["value"].count() == grouped.size()
     values = grouped["value"].sum().where(complete)
@@ -237,17 +237,17 @@ def _member_sums(observatory, spec: IndicatorSpec, codes: list[str],
     return (values.reindex(codes).astype("float64"), periods.reindex(codes).tolist(), sources)
 
 
-def _population(observatory, level: str, keys: pd.Series, periods: pd.Series) -> pd.Series:
+def _population(indicators, level: str, keys: pd.Series, periods: pd.Series) -> pd.Series:
     """Population of each area in the year nearest the value's: districts from GDHI-implied
     population; NUTS regions from the ITL table with the same code (ITL 2021 codes match NUTS
     2016 codes with TL for UK)."""
     if level == "LAD":
-        table = observatory.indicator_table("population_gdhi_implied")
+        table = indicators.table("population_gdhi_implied")
         wide = table[table["area_type"] == "LAD"].pivot_table(
             index="area_code", columns="period", values="value")
         return pd.Series([_nearest(wide, key, period) for key, period in
                           zip(keys, periods, strict=True)], index=keys.index, dtype="float64")
-    table = observatory.indicator_table("population")
+    table = indicators.table("population")
     table = table[table["area_type"] == level.replace("NUTS", "ITL")]
     if level.startswith("ITL"):
         keys = keys.map(lambda k: k if pd.isna(k) else nuts_code(str(k)))

@@ -16,9 +16,9 @@ from placelens.analysis import leadership as ls
 def index_checks(obs, set_name: str = "lad_innovation") -> dict[str, float]:
     """Share of (district, indicator left out) ranks inside the rank interval (±1), median
     interval width, and the share of variance between NUTS3 areas."""
-    scores = obs.innovation_index(set_name)
-    table, _ = obs.indicator_set_table(set_name)
-    spec = obs.indicator_set(set_name)
+    scores = obs.benchmark.innovation_index(set_name)
+    table, _ = obs.benchmark.indicator_set_table(set_name)
+    spec = obs.benchmark.indicator_set(set_name)
     panel = table.stack().rename("value").reset_index()
     panel.columns = ["area", "indicator", "value"]
     panel["period"] = "latest"
@@ -61,10 +61,10 @@ def emerging_checks(obs) -> pd.DataFrame:
     rows = []
     cardiff = obs.place("Cardiff")
     for subject, result in (
-            ("districts, real GVA", obs.emerging_places()),
+            ("districts, real GVA", obs.benchmark.emerging_places()),
             ("districts, GVA per hour (smoothed, current prices)",
-             obs.emerging_places("gva_per_hour_gbp", "2017", "2022")),
-            ("industries of districts (≥ 1% of GVA)", obs.emerging_activities(cardiff))):
+             obs.benchmark.emerging_places("gva_per_hour_gbp", "2017", "2022")),
+            ("industries of districts (≥ 1% of GVA)", obs.benchmark.emerging_activities(cardiff))):
         means = result.backtest.groupby("predictor")["auc"].mean()
         rows.append({"subject": subject, **{f"auc: {k}": v for k, v in means.items()},
                      "windows": result.backtest["window"].nunique(),
@@ -74,18 +74,18 @@ def emerging_checks(obs) -> pd.DataFrame:
 
 def place_type_checks(obs) -> pd.DataFrame:
     """Districts per type and their mean stability under ±10% threshold changes."""
-    types = obs.place_types()
+    types = obs.benchmark.place_types()
     return types.groupby("type").agg(districts=("name", "size"),
                                      mean_stability=("type_stability", "mean"))
 
 
 def opportunity_checks(obs) -> pd.DataFrame:
     """AUC (95% interval) of each opportunity predictor in the NUTS2 × SIC4 back-test."""
-    return obs.opportunity_backtest().frame().set_index("predictor")
+    return obs.complexity.opportunity_backtest().frame().set_index("predictor")
 
 
 def emerging_hit_rates(obs) -> pd.Series:
     """Share of each window's 'emerging' districts (real GVA) in the next window's top half."""
-    backtest = obs.emerging_places().backtest
+    backtest = obs.benchmark.emerging_places().backtest
     signal = backtest[backtest["predictor"] == em.SIGNAL].set_index("window")
     return signal["top_half_hits"]

@@ -69,7 +69,7 @@ def collaboration(obs: Observatory, place: Place) -> dict:
         _share(metrics["unplaced_link_share"])]})
     partners = collab.partner_places(place, period)
     partner_table = pd.DataFrame({
-        "District": [obs.area_name(c) for c in partners["area_code"]],
+        "District": [obs.indicators.area_name(c) for c in partners["area_code"]],
         "Code": partners["area_code"], "Links": partners["links"].map("{:,}".format),
         "Link weight": partners["weight"].map(_money)})
     brokers = collab.brokers(period)

@@ -75,7 +75,7 @@ class ProfileBuilder:
 
     def __init__(self, observatory: Observatory):
         self.obs = observatory
-        self.period = self.obs.gva_periods()[-1]
+        self.period = self.obs.economy.gva_periods()[-1]
         self._lad_structure: pd.DataFrame | None = None
         self.env = template_environment()
 
@@ -94,12 +94,12 @@ class ProfileBuilder:
     def headline(self, place: Place, comparators: list[Place]) -> list[dict]:
         rows = []
         for indicator, label, unit, decimals in HEADLINE:
-            period, value, method = self.obs.latest(place, indicator)
+            period, value, method = self.obs.indicators.latest(place, indicator)
             others: list[str] = []
             row = {"label": label, "unit": unit, "period": period or "–",
                    "value": _fmt(value, decimals, unit), "method": method, "others": others}
             for other in comparators:
-                series = self.obs.indicator_series(other, indicator)
+                series = self.obs.indicators.series(other, indicator)
                 match = series[series["period"] == period] if period else series.iloc[0:0]
                 other_value = float(match["value"].iloc[0]) if len(match) else None
                 others.append(_fmt(other_value, decimals, unit))
@@ -111,7 +111,7 @@ class ProfileBuilder:
                                        ("gva_per_job_gbp", "GVA per filled job", "£")):
             frames = []
             for series_place in [place, *comparators]:
-                series = self.obs.indicator_series(series_place, indicator).dropna()
+                series = self.obs.indicators.series(series_place, indicator).dropna()
                 frames.append(series.assign(series=series_place.name))
             if not frames[0].empty:
                 data = pd.concat(frames, ignore_index=True)
@@ -133,7 +133,7 @@ class ProfileBuilder:
                     "and these indicators are only published for NUTS2/NUTS3 regions."}
         rows = []
         for indicator, label, unit in INNOVATION:
-            table = self.obs.indicator_table(indicator)
+            table = self.obs.indicators.table(indicator)
             table = table[table["area_type"] == "NUTS2"]
             own = table[table["area_code"] == nuts2]
             if own.empty:
@@ -160,14 +160,14 @@ class ProfileBuilder:
         itl1 = place.parents.get("ITL1") or (place.code if place.area_type == "ITL1" else None)
         if itl1 is None:
             return None
-        table = self.obs.indicator_table("ons_berd_gbp_m")
+        table = self.obs.indicators.table("ons_berd_gbp_m")
         regions = table[table["area_type"] == "ITL1"]
         own = regions[regions["area_code"] == itl1].sort_values("period")
         if own.empty:
             return None
         latest = own.iloc[-1]
         year = regions[regions["period"] == latest["period"]]
-        previous = self.obs.indicator_table("ons_berd_gbp_m_dec2024")
+        previous = self.obs.indicators.table("ons_berd_gbp_m_dec2024")
         earlier_year = own.iloc[-2] if len(own) > 1 else None
         revised = None
         if earlier_year is not None:
@@ -176,14 +176,14 @@ class ProfileBuilder:
             if len(old):
                 revised = {"period": earlier_year["period"], "was": _fmt(old["value"].iloc[0]),
                            "now": _fmt(earlier_year["value"])}
-        return {"region": self.obs.area_name(itl1), "period": latest["period"],
+        return {"region": self.obs.indicators.area_name(itl1), "period": latest["period"],
                 "value": _fmt(latest["value"]),
                 "share": f"{latest['value'] / year['value'].sum():.1%}",
                 "rank": f"{int((year['value'] > latest['value']).sum()) + 1} of {len(year)}",
                 "revised": revised}
 
     def specialisations(self, place: Place) -> dict:
-        lq = self.obs.location_quotients(place, self.period)
+        lq = self.obs.economy.location_quotients(place, self.period)
         suppressed = int(lq["gva_gbp_m"].isna().sum())
         shown = lq[(lq["share"] >= MIN_SHARE_FOR_LQ)].dropna(subset=["lq"]).head(10)
         svg = charts.bar_chart(
@@ -197,7 +197,7 @@ class ProfileBuilder:
             "Share of place": (shown["share"] * 100).map(lambda v: f"{v:.1f}%"),
             "Share of UK": (shown["uk_share"] * 100).map(lambda v: f"{v:.1f}%"),
             "LQ": shown["lq"].map(lambda v: f"{v:.2f}")})
-        business = self.obs.business_structure(place)
+        business = self.obs.economy.business_structure(place)
         business = business[business["share"] >= MIN_SHARE_FOR_LQ].head(8)
         return {"svg": svg, "table": table.pipe(as_table), "suppressed": suppressed,
                 "industries": len(lq), "period": self.period,
@@ -211,8 +211,9 @@ class ProfileBuilder:
 
     def structure(self, place: Place) -> list[dict]:
         if self._lad_structure is None:
-            self._lad_structure = self.obs.structure(self.obs.places.of_type("LAD"), self.period)
-        own = self.obs.structure([place], self.period).iloc[0]
+            self._lad_structure = self.obs.economy.structure(self.obs.places.of_type("LAD"),
+                                                             self.period)
+        own = self.obs.economy.structure([place], self.period).iloc[0]
         labels = [("krugman", "Krugman dissimilarity (0 = UK structure, max 2)", 3),
                   ("hachman", "Hachman index (1 = UK structure)", 3),
                   ("shannon", "Shannon diversity (nats)", 3),
@@ -229,12 +230,12 @@ class ProfileBuilder:
         return rows
 
     def shift_share(self, place: Place) -> dict:
-        periods = self.obs.gva_periods()
+        periods = self.obs.economy.gva_periods()
         end = self.period
         start = str(int(end) - SHIFT_SHARE_YEARS)
         if start not in periods:
             start = periods[0]
-        parts = self.obs.shift_share(place, start, end).dropna(subset=["local"])
+        parts = self.obs.economy.shift_share(place, start, end).dropna(subset=["local"])
         totals = parts[["start", "end", "change", "national", "industry_mix", "local"]].sum()
         movers = pd.concat([parts.head(5), parts.tail(5)]).drop_duplicates()
         svg = charts.bar_chart(
@@ -258,7 +259,7 @@ class ProfileBuilder:
         region = self.obs.places.places.get(region_code) if region_code else None
         lads = list(region.members) if region else list(place.members)
         lads = sorted(set(lads) | set(place.members))
-        values = self.obs.indicator_table("gva_per_hour_gbp")
+        values = self.obs.indicators.table("gva_per_hour_gbp")
         values = values[(values["area_type"] == "LAD") & values["area_code"].isin(lads)]
         latest = values[values["period"] == values["period"].max()].set_index("area_code")
         shapes = self.obs.warehouse.boundaries("LAD", lads)
@@ -291,16 +292,17 @@ class ProfileBuilder:
     def complexity(self, place: Place) -> dict:
         """ECI rank among districts, the NUTS2 region's strongest clusters and its top
         opportunities, with the back-test that says how far to trust them."""
-        own = self.obs.place_complexity(place, self.period)
+        own = self.obs.complexity.place_complexity(place, self.period)
         section = {"eci": None if own["withheld"] else f"{own['eci']:+.2f}",
                    "rank": own["rank"], "of": own["of"], "suppressed": own["suppressed"],
                    "industries": own["industries"], "orientation": own["orientation"],
                    "period": self.period, "projected": not place.is_lad}
-        region = self.obs.nuts2_region(place)
-        section["region"] = region and f"{self.obs.area_name(region)} ({region}, NUTS 2013)"
+        region = self.obs.complexity.nuts2_region(place)
+        name = region and self.obs.indicators.area_name(region)
+        section["region"] = region and f"{name} ({region}, NUTS 2013)"
         if region is None:
             return section
-        clusters = self.obs.clusters()
+        clusters = self.obs.complexity.clusters()
         mine = clusters[clusters["area"] == region].sort_values("lq", ascending=False)
         strong = mine[mine["strong"]].head(8)
         share = cl.traded_share_in_strong_clusters(clusters).get(region)
@@ -310,7 +312,7 @@ class ProfileBuilder:
             strong["establishments"].map(_fmt), "LQ": strong["lq"].map(lambda v: f"{v:.2f}")
         }).pipe(as_table)
         section["traded_share"] = None if share is None else f"{share * 100:.0f}%"
-        found = self.obs.opportunities(place, top=6)
+        found = self.obs.complexity.opportunities(place, top=6)
         top = found.table
         floored = top["rca"].map(lambda v: f"{math.floor(v * 100) / 100:.2f}")  # all < 1
         section["opportunities"] = pd.DataFrame({
@@ -326,7 +328,7 @@ class ProfileBuilder:
         areas); for other places, their member districts' scores."""
         set_name = {"LAD": "lad_innovation", "ITL3": "itl3_innovation"}.get(place.area_type)
         if set_name is None:
-            scores = self.obs.innovation_index()
+            scores = self.obs.benchmark.innovation_index()
             members = scores.reindex(list(place.members)).dropna(subset=["index"])
             table = pd.DataFrame({"District": members["name"], "Index": members["index"].map(
                 lambda v: f"{v:.3f}"), "Relative (mean = 100)": members["relative"].map(
@@ -336,7 +338,7 @@ class ProfileBuilder:
                     "ranked": int(scores["sufficient"].sum())}
         section = self._index_section(place, set_name)
         if place.is_lad:
-            kind = self.obs.place_types().loc[place.code]
+            kind = self.obs.benchmark.place_types().loc[place.code]
             section.update(type=kind["type"], type_reason=kind["reason"],
                            type_stability=f"{kind['type_stability']:.0%}")
             section.update(self._emerging(place))
@@ -345,9 +347,9 @@ class ProfileBuilder:
     def _emerging(self, place: Place) -> dict:
         """The district's growth and its industries' growth with the back-tests that decide
         whether the emerging labels are shown."""
-        places = self.obs.emerging_places()
+        places = self.obs.benchmark.emerging_places()
         growth = places.table.loc[place.code]
-        industries = self.obs.emerging_activities(place)
+        industries = self.obs.benchmark.emerging_activities(place)
         fastest = industries.table[industries.table["class"] != em.TOO_SMALL].head(5)
         return {
             "window": f"{EMERGING_WINDOW[0]}–{EMERGING_WINDOW[1]}",
@@ -370,10 +372,10 @@ class ProfileBuilder:
         """The functional region(s) of the place's districts (TTWA method, Census 2021
         commuters), how self-contained they are, and a map of the region's districts."""
         try:
-            members = self.obs.region_of(place)
+            members = self.obs.regions.region_of(place)
         except ValueError as error:
             return {"available": False, "reason": str(error)}
-        regions = self.obs.functional_regions()
+        regions = self.obs.regions.functional_regions()
         stats = regions.attrs["stats"]
         mine = stats.loc[members["region"].unique()]
         summary = pd.DataFrame({
@@ -409,7 +411,7 @@ class ProfileBuilder:
                 "count": len(stats)}
 
     def _index_section(self, place: Place, set_name: str) -> dict:
-        scores = self.obs.innovation_index(set_name)
+        scores = self.obs.benchmark.innovation_index(set_name)
         row = scores.loc[place.code]
         unit = "districts" if place.is_lad else "ITL3 areas"
         section = {"own": True, "lad": place.is_lad, "unit": unit,
@@ -422,7 +424,7 @@ class ProfileBuilder:
                    int(row["indicators_compared"]),
                    "between_share": None if scores.attrs["between_nuts3_share"] is None else
                    f"{scores.attrs['between_nuts3_share']:.0%}"}
-        explanation = self.obs.explain_index(place, set_name)
+        explanation = self.obs.benchmark.explain_index(place, set_name)
         regional = explanation[explanation["input"] != "own area"]
         section["regional"] = len(regional)
         section["regional_names"] = ", ".join(regional.index)
@@ -440,7 +442,7 @@ class ProfileBuilder:
             section.update(index=f"{row['index']:.3f}", relative=f"{row['relative']:.0f}",
                            group=row["group"], rank=f"{row['rank']:.0f}",
                            low=f"{row['rank_p05']:.0f}", high=f"{row['rank_p95']:.0f}")
-        neighbours = self.obs.similar_places(place)
+        neighbours = self.obs.benchmark.similar_places(place)
         compare = scores.reindex([place.code, *neighbours["neighbour"]])
         chart_data = pd.DataFrame({"label": compare["name"].str.slice(0, 40),
                                    "index": compare["index"]}).dropna()

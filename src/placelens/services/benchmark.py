@@ -1,0 +1,275 @@
+"""Benchmarking places: the composite innovation index, similar places, place types and
+emerging places and industries, each with the checks that decide whether its label is shown."""
+
+from __future__ import annotations
+
+import math
+
+import pandas as pd
+
+from placelens.analysis import composite_index as ci
+from placelens.analysis import emerging as em
+from placelens.analysis import place_types as pt
+from placelens.analysis import similar_places as sp
+from placelens.analysis import specialisation as spec
+from placelens.collaboration import Collaboration
+from placelens.defaults import EMERGING_INDICATOR, EMERGING_MEASURE, EMERGING_WINDOW
+from placelens.geography.places import Place
+from placelens.indicator_sets import area_panel, area_table, load_sets, sampling_se
+from placelens.services.base import Service
+from placelens.services.economy import EconomyService
+from placelens.services.indicators import IndicatorService
+
+
+class BenchmarkService(Service):
+    """Index, neighbours, place types and emerging activity."""
+
+    def __init__(self, indicators: IndicatorService, economy: EconomyService,
+                 collaboration: Collaboration):
+        super().__init__(indicators.warehouse, indicators.places)
+        self.indicators, self.economy, self.collaboration = indicators, economy, collaboration
+
+    def indicator_set(self, name: str):
+        sets = load_sets()
+        if name not in sets:
+            raise ValueError(f"unknown indicator set {name!r}; choose one of {sorted(sets)}")
+        return sets[name]
+
+    def indicator_set_table(self, name: str) -> tuple[pd.DataFrame, pd.DataFrame]:
+        """Area × indicator table of a named set (each indicator's declared period, or the
+        set's last year) and where each value came from."""
+        spec_ = self.indicator_set(name)
+        key = ("set", name)
+        if key not in self._cache:
+            year = spec_.years[-1] if spec_.years else None
+            self._cache[key] = area_table(self.indicators, spec_, spec_.area_type, year)
+        return self._cache[key]
+
+    def innovation_index(self, set_name: str = "lad_innovation", draws: int = 1000,
+                         seed: int = 0) -> pd.DataFrame:
+        """The composite innovation index for every area of the set's type: index (0–1),
+        relative to the mean (= 100), group, rank and its 5–95% interval under alternative
+        choices, and how many indicators each area has. Areas below the set's minimum
+        coverage are listed with ``sufficient`` False and no rank. The rank interval covers
+        treatment choices, weights, leaving out any one indicator and (where the set states
+        it) sampling error. Sets with ``years`` are normalised over all those years (RIS) and
+        scored on the latest; ``change`` is the index change since the first year on the
+        indicators the area has in both (``indicators_compared``, at least the set's minimum
+        coverage; and one ``contribution: …`` column per indicator).
+        ``attrs['between_nuts3_share']`` (district sets) is the share of the index's variance
+        lying between NUTS3 areas."""
+        key = ("index", set_name, draws, seed)
+        if key in self._cache:
+            return self._cache[key]
+        spec_ = self.indicator_set(set_name)
+        if spec_.years:
+            panel = area_panel(self.indicators, spec_, spec_.area_type, list(spec_.years))
+            period = spec_.years[-1]
+        else:
+            table, _ = self.indicator_set_table(set_name)
+            panel = table.stack().rename("value").reset_index()
+            panel.columns = ["area", "indicator", "value"]
+            panel.insert(1, "period", "latest")
+            period = "latest"
+        polarity = {s.label: s.polarity for s in spec_.indicators}
+        options = ci.IndexOptions(min_coverage=spec_.min_coverage)
+        result = ci.composite_index(panel, polarity, options)
+        all_years = result.scores
+        scores = all_years[all_years["period"] == period].set_index("area").drop(
+            columns="period")
+        ranked = scores[scores["sufficient"]]
+        scores = scores.join(ci.performance_groups(ranked["index"]))
+        scores = scores.join(ci.rank_intervals(panel, period, polarity, draws, seed, options,
+                                               sampling_se(spec_, panel)))
+        if spec_.years:
+            needed = math.ceil(spec_.min_coverage * len(spec_.indicators))
+            change = ci.like_for_like_change(result.normalised, spec_.years[0], period,
+                                             min_indicators=needed)
+            scores = scores.join(change)
+        scores.insert(0, "name", [self.places.get(c).name for c in scores.index])
+        between = None
+        if spec_.area_type == "LAD":
+            nuts3 = pd.Series({p.code: p.parents.get("NUTS3") for p in
+                               self.places.of_type("LAD")})
+            between = ci.between_group_share(ranked["index"], nuts3.reindex(ranked.index))
+        scores.attrs.update(treatments=result.treatments, set=spec_, period=period,
+                            normalised=result.normalised.xs(period, level="period"),
+                            history=all_years, between_nuts3_share=between)
+        self._cache[key] = scores
+        return scores
+
+    def explain_index(self, place: Place, set_name: str = "lad_innovation") -> pd.DataFrame:
+        """Why a place sits where it does: per indicator its value and unit, where and when
+        that value was published (and whether it is a regional input copied to every
+        district of the region), how it was treated, its normalised score (0–1) and the
+        median score."""
+        spec_ = self.indicator_set(set_name)
+        if place.area_type != spec_.area_type:
+            raise ValueError(f"the {set_name} index is computed for {spec_.area_type} areas; "
+                             f"{place.name} is a {place.type_label}")
+        scores = self.innovation_index(set_name)
+        normalised = scores.attrs["normalised"]
+        table, provenance = self.indicator_set_table(set_name)
+        treatments = {t.indicator: t for t in scores.attrs["treatments"]}
+        specs = {s.label: s for s in spec_.indicators}
+        mine = provenance[provenance["area"] == place.code].set_index("indicator")
+        rows = []
+        for indicator in table.columns:
+            t = treatments[indicator]
+            notes = []
+            if t.outliers_low or t.outliers_high:
+                notes.append(f"{t.outliers_low + t.outliers_high} outlier(s) capped")
+            if t.square_root:
+                notes.append(f"square-rooted (skewness {t.skewness:.2f})")
+            if t.polarity < 0:
+                notes.append("lower is better")
+            source = mine.loc[indicator]
+            rows.append({"indicator": indicator, "value": table.loc[place.code, indicator],
+                         "unit": specs[indicator].unit,
+                         "input": (f"regional ({specs[indicator].level})"
+                                   if specs[indicator].regional else "own area"),
+                         "published_for": source["source_area"], "period": source["period"],
+                         "score": normalised.loc[place.code, indicator],
+                         "uk_median_score": normalised[indicator].median(),
+                         "treatment": "; ".join(notes) or "none"})
+        return pd.DataFrame(rows).set_index("indicator")
+
+    def place_type_signals(self) -> pd.DataFrame:
+        """Per district: population, density (people per hectare of land), filled jobs, the
+        share of residents in rural or highly rural small areas, the largest location
+        quotient among tradable knowledge-intensive industries (and which), and local R&D
+        collaboration: the share of funded R&D link weight staying in the district's
+        travel-to-work area (latest network period), the share its size predicts and their
+        ratio (see :mod:`placelens.analysis.place_types`)."""
+        key = ("place_type_signals",)
+        if key not in self._cache:
+            lads = self.places.of_type("LAD")
+            codes = [p.code for p in lads]
+            latest = {}
+            for indicator in ("population_gdhi_implied", "land_area_hectares", "filled_jobs",
+                              "ruc_share_rural", "ruc_share_highly_rural"):
+                table = self.indicators.table(indicator)
+                table = table[table["area_type"] == "LAD"].sort_values("period")
+                latest[indicator] = table.drop_duplicates("area_code", keep="last").set_index(
+                    "area_code")["value"].reindex(codes)
+            period = self.economy.gva_periods()[-1]
+            matrix = self.economy.place_matrix(lads, period)
+            totals = self.economy.place_totals(lads, period)
+            lq = spec.location_quotients(matrix, reference=self.economy.uk_reference(period),
+                                         totals=totals)
+            specialisation = pt.knowledge_intensive_specialisation(
+                lq, spec.shares(matrix, totals=totals))
+            network = self.collaboration.area_metrics("LAD", self.collaboration.periods[-1])
+            network = network.reindex(codes)
+            population = latest["population_gdhi_implied"]
+            signals = pd.DataFrame({
+                "population": population,
+                "density": population / latest["land_area_hectares"],
+                "jobs": latest["filled_jobs"],
+                "rural_share": latest["ruc_share_rural"] + latest["ruc_share_highly_rural"],
+                "rd_organisations": network["active_organisations"],
+                "rd_region_link_share": network["region_link_share"]},
+                index=pd.Index(codes, name="area_code")).join(specialisation)
+            excess = pt.collaboration_excess(network["link_weight"],
+                                             network["region_link_share"],
+                                             self.collaboration.travel_to_work_area)
+            self._cache[key] = signals.join(excess)
+        return self._cache[key]
+
+    def place_types(self) -> pd.DataFrame:
+        """Rule-based type with its reason, the share of ±10% threshold variants that keep it
+        (``type_stability``), and the data-driven group, for every district."""
+        signals = self.place_type_signals()
+        types = pt.classify(signals)
+        groups = pt.typology(signals)
+        out = signals.join(types).join(pt.threshold_stability(signals)).join(groups)
+        out.insert(0, "name", [self.places.get(c).name for c in out.index])
+        out.attrs["thresholds"] = types.attrs["thresholds"]
+        out.attrs["centres"] = groups.attrs["centres"]
+        return out
+
+    def emerging_places(self, indicator: str = EMERGING_INDICATOR,
+                        start: str = EMERGING_WINDOW[0], end: str = EMERGING_WINDOW[1]
+                        ) -> em.EmergingResult:
+        """Magnitude and growth of the 3-year average for every district, with the back-test
+        of growth against naive baselines over every earlier pair of 5-year windows; the
+        emerging / leading / established classes only where growth beats the baselines
+        (otherwise "no reliable signal"). Default series: real GVA (chained volume, 2022
+        prices, unsmoothed)."""
+        key = ("emerging_places", indicator, start, end)
+        if key in self._cache:
+            return self._cache[key]
+        table = self.indicators.table(indicator)
+        table = table[table["area_type"] == "LAD"]
+        if table.empty:
+            raise ValueError(f"indicator {indicator!r} has no district values")
+        panel = table.pivot_table(index="area_code", columns="period", values="value")
+        panel = panel[sorted(panel.columns)]
+        out = em.magnitude_and_growth(panel, start, end)
+        windows = em.rolling_windows([p for p in panel.columns if p <= end])
+        backtest = em.growth_backtest(panel, windows)
+        reliable, words = em.verdict(backtest)
+        out["class"] = em.label(out, reliable)
+        out.insert(0, "name", [self.places.places[c].name if c in self.places.places else c
+                               for c in out.index])
+        result = em.EmergingResult(out, backtest, reliable, words)
+        self._cache[key] = result
+        return result
+
+    def emerging_activities(self, place: Place, start: str = EMERGING_WINDOW[0],
+                            end: str = EMERGING_WINDOW[1], min_share: float = 0.01
+                            ) -> em.EmergingResult:
+        """Industries of the place by magnitude (mean GVA, 2022 prices) and growth of the
+        3-year average. Industries under ``min_share`` of the place's GVA (current prices,
+        ``end``) are "too small". Classes are shown only if industry growth beat naive
+        baselines in the back-test pooled over every district's industries."""
+        years = [str(y) for y in range(int(start) - 2, int(end) + 1)]
+        panel = pd.DataFrame({y: self.economy.place_matrix([place], y, EMERGING_MEASURE).iloc[0]
+                              for y in years})
+        out = em.magnitude_and_growth(panel, start, end)
+        share = (self.economy.place_matrix([place], end).iloc[0]
+                 / self.economy.place_totals([place], end).iloc[0])
+        out["share_of_gva"] = share.reindex(out.index)
+        backtest = self.industry_growth_backtest(end)
+        reliable, words = em.verdict(backtest)
+        out["class"] = em.label(out, reliable, out["share_of_gva"] >= min_share)
+        names = self.economy.industry_names()
+        out.insert(0, "industry", [names.get(c, c) for c in out.index])
+        return em.EmergingResult(out.sort_values("growth", ascending=False), backtest,
+                                 reliable, words)
+
+    def industry_growth_backtest(self, end: str, min_share: float = 0.01) -> pd.DataFrame:
+        """Back-test of industry growth over every district × industry pair at least
+        ``min_share`` of its district's GVA, for every pair of 5-year windows up to ``end``."""
+        key = ("industry_backtest", end, min_share)
+        if key in self._cache:
+            return self._cache[key]
+        periods = [p for p in self.economy.gva_periods() if p <= str(end)]
+        windows = em.rolling_windows(periods)
+        panel = pd.DataFrame({p: self.economy.lad_gva_matrix(p, EMERGING_MEASURE).stack()
+                              for p in periods})
+        middles = sorted({t1 for _, t1, _ in windows})
+        eligible = pd.DataFrame({
+            t1: self.economy.lad_gva_matrix(t1).div(self.economy.lad_gva_totals(t1), axis=0).stack()
+            >= min_share for t1 in middles})
+        result = em.growth_backtest(panel, windows, eligible=eligible)
+        self._cache[key] = result
+        return result
+
+    def similar_places(self, place: Place, k: int = 10, set_name: str | None = None
+                       ) -> pd.DataFrame:
+        """The k areas most like this one (districts, or ITL3 areas) on the set's context
+        variables; the default set follows the place's type."""
+        set_name = set_name or {"LAD": "lad_economic", "ITL3": "itl3_economic"}.get(
+            place.area_type, "")
+        if not set_name:
+            raise ValueError("similar places are computed between local authority districts "
+                             f"or between ITL3 areas; {place.name} is a {place.type_label}")
+        table, _ = self.indicator_set_table(set_name)
+        found = sp.nearest_neighbours(table, k=k, areas=[place.code])
+        found.insert(2, "name", [self.places.get(c).name for c in found["neighbour"]])
+        return found
+
+    def all_neighbours(self, k: int = 10, set_name: str = "lad_economic") -> pd.DataFrame:
+        table, _ = self.indicator_set_table(set_name)
+        return sp.nearest_neighbours(table, k=k)
