@@ -31,7 +31,7 @@ def main() -> None:
     tables = time.perf_counter() - started
 
     started = time.perf_counter()
-    scores = obs.benchmark.innovation_index(draws=1000)
+    scores = obs.benchmark.innovation_index(draws=1000).table
     index_seconds = time.perf_counter() - started
     started = time.perf_counter()
     neighbours = obs.benchmark.all_neighbours(k=10)

@@ -198,7 +198,7 @@ def test_no_neighbours_gives_an_empty_table_with_columns():
 
 
 def test_real_index_ranks_and_lists_districts_without_enough_indicators(observatory):
-    scores = observatory.benchmark.innovation_index(draws=100)
+    scores = observatory.benchmark.innovation_index(draws=100).table
     assert len(scores) == 361  # every district is listed
     unranked = scores[~scores["sufficient"]]
     assert set(unranked.index) >= {"E06000063", "E06000066"}  # 2023 districts lack data
@@ -212,7 +212,7 @@ def test_real_index_ranks_and_lists_districts_without_enough_indicators(observat
 def test_real_explanation_reproduces_the_index(observatory):
     place = observatory.place("Cardiff")
     explanation = observatory.benchmark.explain_index(place)
-    index = observatory.benchmark.innovation_index(draws=100).loc[place.code, "index"]
+    index = observatory.benchmark.innovation_index(draws=100).table.loc[place.code, "index"]
     assert explanation["score"].mean() == pytest.approx(index)  # unweighted mean of scores
     assert explanation.loc["Business R&D spend per head", "published_for"] == "UKL2"
     assert explanation.loc["Business R&D spend per head", "unit"] == "€ per head"
@@ -264,8 +264,8 @@ def test_research_funding_is_the_register_total(observatory):
 def test_district_scores_say_how_much_is_regional(observatory):
     full = observatory.benchmark.innovation_index(draws=50)
     local = observatory.benchmark.innovation_index("lad_innovation_local", draws=50)
-    assert 0.5 < full.attrs["between_nuts3_share"] <= 1
-    assert local.attrs["between_nuts3_share"] < full.attrs["between_nuts3_share"]
+    assert 0.5 < full.between_nuts3_share <= 1
+    assert local.between_nuts3_share < full.between_nuts3_share
     specs = observatory.benchmark.indicator_set("lad_innovation_local").indicators
     assert not any(s.regional for s in specs)
 
@@ -288,9 +288,10 @@ def test_real_neighbours_are_districts_with_reasons(observatory):
 
 
 def test_real_itl3_index_uses_all_years_and_reports_change(observatory):
-    scores = observatory.benchmark.innovation_index("itl3_innovation", draws=100)
+    index = observatory.benchmark.innovation_index("itl3_innovation", draws=100)
+    scores = index.table
     assert len(scores) == 179 and scores["change"].notna().sum() > 100
-    history = scores.attrs["history"]
+    history = index.history
     assert set(history["period"]) == {"2014", "2015", "2016", "2017"}
     # change is on an identical basket: every compared area has the same indicators both years
     changed = scores.dropna(subset=["change"])
@@ -585,3 +586,19 @@ def test_register_sources_give_zero_not_missing(observatory):
     assert filled > 0  # some zeros come from absent rows, which were gaps before
     # an area the register never lists stays missing
     assert innovate.isna().sum() < 15
+
+
+def test_index_result_protocol_round_trip(observatory):
+    import json
+
+    index = observatory.benchmark.innovation_index(draws=50)
+    tidy = index.tidy()
+    tidy.loc[tidy.index[0], "index"] = -1.0          # a copy: the cached result is unchanged
+    assert observatory.benchmark.innovation_index(draws=50).table["index"].min() >= 0
+    payload = json.loads(json.dumps(index.to_dict()))
+    assert payload["set"] == "lad_innovation" and len(payload["areas"]) == 361
+    cambridge = next(a for a in payload["areas"] if a["area"] == "E07000008")
+    assert cambridge["index"] == pytest.approx(index.table.loc["E07000008", "index"])
+    unranked = next(a for a in payload["areas"] if not a["sufficient"])
+    assert unranked["rank"] is None                  # NaN becomes null
+    assert "areas ranked" in index.summary()

@@ -6,7 +6,7 @@
 >>> obs.indicators.series(bham, "gva_per_hour_gbp").tail()
 >>> obs.economy.location_quotients(bham).head()
 >>> obs.complexity.place_complexity(bham)
->>> obs.benchmark.innovation_index().head()
+>>> obs.benchmark.innovation_index().tidy().head()
 >>> obs.regions.region_of(bham)
 >>> obs.collaboration.leadership(bham)
 

@@ -377,17 +377,17 @@ def benchmark_index(
     """The composite innovation index for every area, best first, with rank intervals."""
     obs = open_observatory(warehouse)
     try:
-        scores = obs.benchmark.innovation_index(set_name, draws=draws).sort_values("index",
-                                                                         ascending=False)
+        index = obs.benchmark.innovation_index(set_name, draws=draws)
     except ValueError as error:
         fail(error)
+    scores = index.table.sort_values("index", ascending=False)
     missing = scores[~scores["sufficient"]]
     if len(missing):
         console.print(f"[yellow]{len(missing)} districts have too few indicators to rank:[/] "
                       + ", ".join(f"{r['name']} ({c}, {r['indicators']} indicators)"
                                   for c, r in missing.iterrows()))
-    if scores.attrs["between_nuts3_share"] is not None:
-        console.print(f"{scores.attrs['between_nuts3_share']:.0%} of the variance of district "
+    if index.between_nuts3_share is not None:
+        console.print(f"{index.between_nuts3_share:.0%} of the variance of district "
                       "scores lies between NUTS3 areas (regional inputs are copied to every "
                       "district); --set lad_innovation_local uses district figures only.")
     columns = ["name", "index", "relative", "group", "rank", "rank_p05", "rank_p95",
@@ -410,7 +410,7 @@ def benchmark_explain(place: str, set_name: SetOption = "lad_innovation",
         table = obs.benchmark.explain_index(target, set_name)
     except (ValueError, PlacelensError) as error:
         fail(error)
-    scores = obs.benchmark.innovation_index(set_name)
+    scores = obs.benchmark.innovation_index(set_name).table
     row = scores.loc[target.code]
     out = Console()
     if row["sufficient"]:

@@ -16,7 +16,8 @@ from placelens.analysis import leadership as ls
 def index_checks(obs, set_name: str = "lad_innovation") -> dict[str, float]:
     """Share of (district, indicator left out) ranks inside the rank interval (±1), median
     interval width, and the share of variance between NUTS3 areas."""
-    scores = obs.benchmark.innovation_index(set_name)
+    index = obs.benchmark.innovation_index(set_name)
+    scores = index.table
     table, _ = obs.benchmark.indicator_set_table(set_name)
     spec = obs.benchmark.indicator_set(set_name)
     panel = table.stack().rename("value").reset_index()
@@ -33,7 +34,7 @@ def index_checks(obs, set_name: str = "lad_innovation") -> dict[str, float]:
     return {"ranked": len(ranked),
             "left_out_ranks_inside_interval": float(np.column_stack(inside).mean()),
             "median_interval_width": float((ranked["rank_p95"] - ranked["rank_p05"]).median()),
-            "between_nuts3_share": scores.attrs["between_nuts3_share"]}
+            "between_nuts3_share": index.between_nuts3_share}
 
 
 def leadership_checks(obs) -> dict[str, float]:

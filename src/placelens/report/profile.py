@@ -328,7 +328,7 @@ class ProfileBuilder:
         areas); for other places, their member districts' scores."""
         set_name = {"LAD": "lad_innovation", "ITL3": "itl3_innovation"}.get(place.area_type)
         if set_name is None:
-            scores = self.obs.benchmark.innovation_index()
+            scores = self.obs.benchmark.innovation_index().table
             members = scores.reindex(list(place.members)).dropna(subset=["index"])
             table = pd.DataFrame({"District": members["name"], "Index": members["index"].map(
                 lambda v: f"{v:.3f}"), "Relative (mean = 100)": members["relative"].map(
@@ -411,19 +411,20 @@ class ProfileBuilder:
                 "count": len(stats)}
 
     def _index_section(self, place: Place, set_name: str) -> dict:
-        scores = self.obs.benchmark.innovation_index(set_name)
+        index = self.obs.benchmark.innovation_index(set_name)
+        scores = index.table
         row = scores.loc[place.code]
         unit = "districts" if place.is_lad else "ITL3 areas"
         section = {"own": True, "lad": place.is_lad, "unit": unit,
                    "ranked": int(scores["sufficient"].sum()),
                    "sufficient": bool(row["sufficient"]), "indicators": int(row["indicators"]),
-                   "set": scores.attrs["set"].description, "period": scores.attrs["period"],
+                   "set": index.indicator_set.description, "period": index.period,
                    "change": None if pd.isna(row.get("change", np.nan)) else
                    f"{row['change']:+.3f}",
                    "compared": None if pd.isna(row.get("change", np.nan)) else
                    int(row["indicators_compared"]),
-                   "between_share": None if scores.attrs["between_nuts3_share"] is None else
-                   f"{scores.attrs['between_nuts3_share']:.0%}"}
+                   "between_share": None if index.between_nuts3_share is None else
+                   f"{index.between_nuts3_share:.0%}"}
         explanation = self.obs.benchmark.explain_index(place, set_name)
         regional = explanation[explanation["input"] != "own area"]
         section["regional"] = len(regional)
@@ -453,7 +454,7 @@ class ProfileBuilder:
             "placelens from ONS, Nesta/BEIS indicators", reference=float(
                 scores.loc[scores["sufficient"], "index"].mean()))
         section["versus_neighbours"] = self._versus_neighbours(
-            place, list(neighbours["neighbour"]), scores.attrs["normalised"]).pipe(as_table)
+            place, list(neighbours["neighbour"]), index.normalised).pipe(as_table)
         section["neighbours"] = pd.DataFrame({
             "Rank": neighbours["rank"], "Area": neighbours["name"],
             "Distance": neighbours["distance"].map(lambda v: f"{v:.2f}"),

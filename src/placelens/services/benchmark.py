@@ -4,6 +4,7 @@ emerging places and industries, each with the checks that decide whether its lab
 from __future__ import annotations
 
 import math
+from dataclasses import dataclass
 
 import pandas as pd
 
@@ -15,10 +16,55 @@ from placelens.analysis import specialisation as spec
 from placelens.collaboration import Collaboration
 from placelens.defaults import EMERGING_INDICATOR, EMERGING_MEASURE, EMERGING_WINDOW
 from placelens.geography.places import Place
-from placelens.indicator_sets import area_panel, area_table, load_sets, sampling_se
+from placelens.indicator_sets import (
+    IndicatorSet,
+    area_panel,
+    area_table,
+    load_sets,
+    sampling_se,
+)
+from placelens.results import plain, records
 from placelens.services.base import Service
 from placelens.services.economy import EconomyService
 from placelens.services.indicators import IndicatorService
+
+
+@dataclass(frozen=True)
+class IndexScores:
+    """The composite index of every area of a set's type (``table``: name, index, indicators,
+    coverage, sufficient, relative, group, rank and its interval, and for sets with years the
+    like-for-like change with its contributions), the set, the period scored, what was done
+    to each indicator, the normalised scores of the period, every year's scores
+    (``history``), and for district sets the share of the variance between NUTS3 areas."""
+
+    table: pd.DataFrame
+    indicator_set: IndicatorSet
+    period: str
+    treatments: list[ci.Treatment]
+    normalised: pd.DataFrame
+    history: pd.DataFrame
+    between_nuts3_share: float | None
+
+    @property
+    def ranked(self) -> pd.DataFrame:
+        return self.table[self.table["sufficient"]]
+
+    def tidy(self) -> pd.DataFrame:
+        return self.table.copy()
+
+    def summary(self) -> str:
+        ranked = self.ranked.sort_values("rank")
+        text = (f"{self.indicator_set.name}: {len(ranked)} of {len(self.table)} areas ranked "
+                f"({self.period}); top: {', '.join(ranked['name'].head(3))}.")
+        if self.between_nuts3_share is not None:
+            text += (f" {self.between_nuts3_share:.0%} of the variance lies between NUTS3 "
+                     "areas.")
+        return text
+
+    def to_dict(self) -> dict:
+        return {"set": self.indicator_set.name, "period": self.period,
+                "between_nuts3_share": plain(self.between_nuts3_share),
+                "areas": records(self.table, "area")}
 
 
 class BenchmarkService(Service):
@@ -46,7 +92,7 @@ class BenchmarkService(Service):
         return self._cache[key]
 
     def innovation_index(self, set_name: str = "lad_innovation", draws: int = 1000,
-                         seed: int = 0) -> pd.DataFrame:
+                         seed: int = 0) -> IndexScores:
         """The composite innovation index for every area of the set's type: index (0–1),
         relative to the mean (= 100), group, rank and its 5–95% interval under alternative
         choices, and how many indicators each area has. Areas below the set's minimum
@@ -55,9 +101,8 @@ class BenchmarkService(Service):
         it) sampling error. Sets with ``years`` are normalised over all those years (RIS) and
         scored on the latest; ``change`` is the index change since the first year on the
         indicators the area has in both (``indicators_compared``, at least the set's minimum
-        coverage; and one ``contribution: …`` column per indicator).
-        ``attrs['between_nuts3_share']`` (district sets) is the share of the index's variance
-        lying between NUTS3 areas."""
+        coverage; and one ``contribution: …`` column per indicator). See
+        :class:`IndexScores` for what comes with the table."""
         key = ("index", set_name, draws, seed)
         if key in self._cache:
             return self._cache[key]
@@ -92,11 +137,10 @@ class BenchmarkService(Service):
             nuts3 = pd.Series({p.code: p.parents.get("NUTS3") for p in
                                self.places.of_type("LAD")})
             between = ci.between_group_share(ranked["index"], nuts3.reindex(ranked.index))
-        scores.attrs.update(treatments=result.treatments, set=spec_, period=period,
-                            normalised=result.normalised.xs(period, level="period"),
-                            history=all_years, between_nuts3_share=between)
-        self._cache[key] = scores
-        return scores
+        found = IndexScores(scores, spec_, period, result.treatments,
+                            result.normalised.xs(period, level="period"), all_years, between)
+        self._cache[key] = found
+        return found
 
     def explain_index(self, place: Place, set_name: str = "lad_innovation") -> pd.DataFrame:
         """Why a place sits where it does: per indicator its value and unit, where and when
@@ -107,10 +151,10 @@ class BenchmarkService(Service):
         if place.area_type != spec_.area_type:
             raise ValueError(f"the {set_name} index is computed for {spec_.area_type} areas; "
                              f"{place.name} is a {place.type_label}")
-        scores = self.innovation_index(set_name)
-        normalised = scores.attrs["normalised"]
+        index = self.innovation_index(set_name)
+        normalised = index.normalised
         table, provenance = self.indicator_set_table(set_name)
-        treatments = {t.indicator: t for t in scores.attrs["treatments"]}
+        treatments = {t.indicator: t for t in index.treatments}
         specs = {s.label: s for s in spec_.indicators}
         mine = provenance[provenance["area"] == place.code].set_index("indicator")
         rows = []
