@@ -102,12 +102,15 @@ def test_containment_within_a_parent_by_hand():
 
 
 def test_real_lad_regions_meet_the_criteria_and_are_deterministic(observatory):
-    first = observatory.regions.functional_regions()
-    stats = first.attrs["stats"]
+    found = observatory.regions.functional_regions()
+    first, stats = found.districts, found.stats
     assert stats["valid"].all() and len(first) == 318  # England and Wales districts
     table = observatory.regions.commuting_table()
     assert fr.ttwa(table).equals(fr.ttwa(table))  # deterministic
-    assert 0.3 < first.attrs["ari_vs_ttwa_2011"] < 1
+    assert 0.3 < found.ari_vs_ttwa_2011 < 1
+    payload = found.to_dict()
+    assert len(payload["regions"]) == len(stats) and len(payload["districts"]) == 318
+    assert "meet the criteria" in found.summary()
     manchester = first.loc["E08000003", "region"]
     assert first.loc["E08000006", "region"] == manchester  # Salford works in Manchester
     shares = first["share_within_region"]

@@ -583,12 +583,12 @@ def regions_build(
             result = regions.to_frame()
         else:
             obs = open_observatory(warehouse)
-            result = obs.regions.functional_regions(method, options, resolution,
-                                            home_workers=home_workers)
-            stats = result.attrs["stats"]
+            found = obs.regions.functional_regions(method, options, resolution,
+                                                   home_workers=home_workers)
+            result, stats = found.districts, found.stats
             console.print(f"[yellow]{LOCKDOWN}[/]")
             console.print(f"Agreement with the 2011 TTWAs projected to districts (adjusted "
-                          f"Rand index): {result.attrs['ari_vs_ttwa_2011']:.3f}")
+                          f"Rand index): {found.ari_vs_ttwa_2011:.3f}")
             _print_differences(result, obs)
     except (ValueError, PlacelensError) as error:
         fail(error)
@@ -598,7 +598,7 @@ def regions_build(
     if map_file is not None and flows is None:
         from placelens.report.regions_page import write_regions_page
 
-        write_regions_page(obs, result, stats, map_file)
+        write_regions_page(obs, found, map_file)
         console.print(f"Wrote the map of regions to {map_file.resolve()}")
     if area_set is not None:
         names = stats["name"] if "name" in stats else pd.Series(stats.index, stats.index)
@@ -634,7 +634,7 @@ def regions_show(place: str, method: Annotated[str, typer.Option()] = "ttwa",
         members = obs.regions.region_of(target, method)
     except (ValueError, PlacelensError) as error:
         fail(error)
-    stats = obs.regions.functional_regions(method).attrs["stats"]
+    stats = obs.regions.functional_regions(method).stats
     console.print(f"[yellow]{LOCKDOWN}[/]")
     for region in members["region"].unique():
         row = stats.loc[region]

@@ -375,8 +375,8 @@ class ProfileBuilder:
             members = self.obs.regions.region_of(place)
         except ValueError as error:
             return {"available": False, "reason": str(error)}
-        regions = self.obs.regions.functional_regions()
-        stats = regions.attrs["stats"]
+        found = self.obs.regions.functional_regions()
+        regions, stats = found.districts, found.stats
         mine = stats.loc[members["region"].unique()]
         summary = pd.DataFrame({
             "Region": mine["name"], "Districts": mine["members"],
@@ -407,7 +407,7 @@ class ProfileBuilder:
             if len(area) > len(place.members) else set(), value_format=".0%")
         return {"available": True, "summary": summary.pipe(as_table),
                 "districts": districts.pipe(as_table), "svg": svg,
-                "ari": f"{regions.attrs['ari_vs_ttwa_2011']:.2f}",
+                "ari": f"{found.ari_vs_ttwa_2011:.2f}",
                 "count": len(stats)}
 
     def _index_section(self, place: Place, set_name: str) -> dict:

@@ -11,9 +11,12 @@ import pandas as pd
 import placelens
 from placelens.report import charts
 from placelens.report.tables import as_table, template_environment
+from placelens.services.regions import FunctionalRegions
 
 
-def write_regions_page(obs, regions: pd.DataFrame, stats: pd.DataFrame, path: Path) -> Path:
+def write_regions_page(obs, found: FunctionalRegions, path: Path) -> Path:
+    """Write the map and table of every functional region to ``path``."""
+    regions, stats = found.districts, found.stats
     shapes = obs.warehouse.boundaries("LAD", list(regions.index))
     colour = {code: number % 20 for number, code in enumerate(stats.sort_values(
         "residents_in_work", ascending=False).index)}
@@ -33,7 +36,7 @@ def write_regions_page(obs, regions: pd.DataFrame, stats: pd.DataFrame, path: Pa
     html = template_environment().get_template("regions.html.j2").render(
         svg=svg, table=table.pipe(as_table), ogl=placelens.OGL_ATTRIBUTION,
         os=placelens.OS_ATTRIBUTION.format(year=2023), version=placelens.__version__,
-        ari=f"{regions.attrs.get('ari_vs_ttwa_2011', float('nan')):.2f}")
+        ari=f"{found.ari_vs_ttwa_2011:.2f}")
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(html, encoding="utf-8")
     return path

@@ -2,13 +2,44 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import pandas as pd
 
 from placelens.analysis import functional_regions as fr
 from placelens.errors import check_choice
 from placelens.geography.places import Place
+from placelens.results import plain, records
 from placelens.services.base import Service
 from placelens.services.indicators import IndicatorService
+
+
+@dataclass(frozen=True)
+class FunctionalRegions:
+    """Functional regions of every district: ``districts`` (name, region, region_name, its
+    2011 TTWA, combined authority and city region, and the shares of its commuting kept in
+    its authority and in its region), ``stats`` per region (members, residents in work, jobs,
+    supply- and demand-side self-containment, the containment required and whether it is
+    met), the adjusted Rand index against the 2011 TTWAs and the method used."""
+
+    districts: pd.DataFrame
+    stats: pd.DataFrame
+    ari_vs_ttwa_2011: float
+    method: str
+
+    def tidy(self) -> pd.DataFrame:
+        return self.districts.copy()
+
+    def summary(self) -> str:
+        valid = int(self.stats["valid"].sum())
+        return (f"{len(self.stats)} functional regions ({self.method}) from "
+                f"{len(self.districts)} districts; {valid} meet the criteria; adjusted Rand "
+                f"index against the 2011 TTWAs {self.ari_vs_ttwa_2011:.3f}.")
+
+    def to_dict(self) -> dict:
+        return {"method": self.method, "ari_vs_ttwa_2011": plain(self.ari_vs_ttwa_2011),
+                "regions": records(self.stats, "region"),
+                "districts": records(self.districts, "area_code")}
 
 
 class RegionsService(Service):
@@ -48,7 +79,7 @@ class RegionsService(Service):
     def functional_regions(self, method: str = "ttwa",
                            options: fr.TTWAOptions | None = None,
                            resolution: float = 8.0, runs: int = 20,
-                           home_workers: bool = False) -> pd.DataFrame:
+                           home_workers: bool = False) -> FunctionalRegions:
         """Region of every district (by the TTWA method or Leiden), the region's name (its
         largest member), the official 2011 TTWA it falls in, and the share of its commuting
         that stays inside its combined authority / city region and inside its region.
@@ -79,15 +110,16 @@ class RegionsService(Service):
         out.insert(0, "name", out.index.map(self.indicators.area_name))
         agreement = fr.adjusted_rand_index(out["region"], out["ttwa_2011"])
         stats = fr.region_stats(table, out["region"], options)
-        stats["name"] = [f"{self.indicators.area_name(c)} functional region" for c in stats.index]
-        out.attrs.update(stats=stats, ari_vs_ttwa_2011=agreement)
-        self._cache[key] = out
-        return out
+        stats["name"] = [f"{self.indicators.area_name(c)} functional region"
+                         for c in stats.index]
+        found = FunctionalRegions(out, stats, agreement, method)
+        self._cache[key] = found
+        return found
 
     def region_of(self, place: Place, method: str = "ttwa") -> pd.DataFrame:
         """The functional regions that the place's districts belong to, with how much of
         each member's commuting stays inside its region and inside its authority."""
-        regions = self.functional_regions(method)
+        regions = self.functional_regions(method).districts
         members = regions.reindex([c for c in place.members if c in regions.index])
         if members.empty:
             raise ValueError(f"{place.name} is outside England and Wales, where the Census "
