@@ -410,7 +410,7 @@ def test_place_type_rules_by_hand():
     # predicts; f is specialised and very local but has only 5 R&D organisations (not
     # measured); e is rural although its industries are suppressed (no KI LQ).
     rules = pt.TypeRules(hub_jobs_quantile=0.7, links_ki_quantile=0.5)
-    types = pt.classify(signals, rules)
+    types = pt.classify(signals, rules).table
     kinds = types["type"]
     assert kinds["a"] == "urban hub"
     assert kinds["b"] == "urban hub and local links"
@@ -468,13 +468,15 @@ def test_typology_is_deterministic_and_complete():
                             "jobs": rng.lognormal(10, 1, 60),
                             "rural_share": rng.random(60)})
     first, second = pt.typology(signals, seed=1), pt.typology(signals, seed=1)
-    assert first["group"].equals(second["group"])
-    assert set(first["group"]) == {1, 2, 3, 4}
+    assert first.groups.equals(second.groups)
+    assert set(first.groups) == {1, 2, 3, 4}
+    assert list(first.centres.index) == [1, 2, 3, 4]
 
 
 def test_real_place_types_and_emerging(observatory):
-    types = observatory.benchmark.place_types()
-    assert len(types) == 361
+    found = observatory.benchmark.place_types()
+    types = found.table
+    assert len(types) == 361 and set(found.thresholds) >= {"jobs", "ki_lq"}
     assert (types["type"] == "not classified").sum() == 0
     name = types.set_index("name")["type"]
     # rural does not depend on industry suppression

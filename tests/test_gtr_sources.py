@@ -171,7 +171,7 @@ def test_download_rejects_an_archive_without_data(tmp_path):
 
 
 def test_place_type_reason_reports_local_rd_links(observatory):
-    types = observatory.benchmark.place_types()
+    types = observatory.benchmark.place_types().table
     share = observatory.collaboration.area_metrics("LAD", observatory.collaboration.periods[-1])[
         "region_link_share"]["E08000021"]
     assert types.loc["E08000021", "rd_region_link_share"] == pytest.approx(share)

@@ -451,9 +451,10 @@ def benchmark_types(out: OutOption = None, warehouse: WarehouseOption = None) ->
     """Place type of every district (urban hub / local links / both / rural), with reasons,
     how often it survives ±10% changes to each threshold, and the data-driven group."""
     obs = open_observatory(warehouse)
-    table = obs.benchmark.place_types()
+    found = obs.benchmark.place_types()
+    table = found.table
     console.print("Thresholds: " + ", ".join(f"{k} {v:,.2f}" for k, v in
-                                              table.attrs["thresholds"].items()))
+                                              found.thresholds.items()))
     write_table(table, out, "Place types", ["name", "type", "type_stability", "group", "jobs",
                                              "rural_share", "ki_lq", "ki_industry",
                                              "collaboration_excess"])

@@ -75,7 +75,7 @@ def emerging_checks(obs) -> pd.DataFrame:
 
 def place_type_checks(obs) -> pd.DataFrame:
     """Districts per type and their mean stability under ±10% threshold changes."""
-    types = obs.benchmark.place_types()
+    types = obs.benchmark.place_types().table
     return types.groupby("type").agg(districts=("name", "size"),
                                      mean_stability=("type_stability", "mean"))
 

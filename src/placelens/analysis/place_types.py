@@ -44,6 +44,24 @@ SIGNALS = ["population", "density", "jobs", "rural_share", "ki_lq"]
 
 
 @dataclass(frozen=True)
+class TypeAssignment:
+    """Type and reason of each area (``table``) and the thresholds the rules resolved to."""
+
+    table: pd.DataFrame
+    thresholds: dict[str, float]
+
+
+@dataclass(frozen=True)
+class Typology:
+    """Data-driven group of each area (1 = largest mean population), each group's mean
+    signals, and the k-means inertia of the best run."""
+
+    groups: pd.Series
+    centres: pd.DataFrame
+    inertia: float
+
+
+@dataclass(frozen=True)
 class TypeRules:
     rural_share: float = 0.5           # rural: at least half the residents in rural areas
     hub_jobs_quantile: float = 0.8     # hub: filled jobs in the top fifth of districts
@@ -86,7 +104,7 @@ def collaboration_excess(link_weight: pd.Series, region_share: pd.Series,
                          "collaboration_excess": observed / expected.where(expected > 0)})
 
 
-def classify(signals: pd.DataFrame, rules: TypeRules = TypeRules()) -> pd.DataFrame:
+def classify(signals: pd.DataFrame, rules: TypeRules = TypeRules()) -> TypeAssignment:
     """Type and reasons per area. ``signals`` needs :data:`SIGNALS` (population, density in
     people per hectare, filled jobs, rural_share 0–1 and ki_lq) and may carry ki_industry,
     collaboration_excess, rd_organisations (active in funded R&D; the excess counts only
@@ -115,9 +133,8 @@ def classify(signals: pd.DataFrame, rules: TypeRules = TypeRules()) -> pd.DataFr
     kind = kind.where(signals["rural_share"].notna(), "not classified")
     kind = kind.where(rural | signals["jobs"].notna(), "not classified")
     reasons = [_reason(row, thresholds, rules, kind[area]) for area, row in signals.iterrows()]
-    out = pd.DataFrame({"type": kind, "reason": reasons}, index=signals.index)
-    out.attrs["thresholds"] = thresholds
-    return out
+    return TypeAssignment(pd.DataFrame({"type": kind, "reason": reasons}, index=signals.index),
+                          {name: float(value) for name, value in thresholds.items()})
 
 
 def _reason(row: pd.Series, thresholds: dict, rules: TypeRules, kind: str) -> str:
@@ -154,7 +171,7 @@ def threshold_stability(signals: pd.DataFrame, rules: TypeRules = TypeRules(),
                         change: float = 0.1) -> pd.Series:
     """Share of rule variants that give each area the same type as ``rules``: every threshold
     (quantile or fixed value) moved down and up by ``change`` (relative) one at a time."""
-    base = classify(signals, rules)["type"]
+    base = classify(signals, rules).table["type"]
     agree, variants = pd.Series(0.0, index=signals.index), 0
     for name, value in vars(rules).items():
         for factor in (1 - change, 1 + change):
@@ -163,7 +180,7 @@ def threshold_stability(signals: pd.DataFrame, rules: TypeRules = TypeRules(),
                 moved = min(moved, 1.0)
             if name == "links_min_organisations":
                 moved = round(moved)
-            variant = classify(signals, TypeRules(**{**vars(rules), name: moved}))["type"]
+            variant = classify(signals, TypeRules(**{**vars(rules), name: moved})).table["type"]
             agree += (variant == base).astype(float)
             variants += 1
     return (agree / variants).rename("type_stability")
@@ -171,10 +188,10 @@ def threshold_stability(signals: pd.DataFrame, rules: TypeRules = TypeRules(),
 
 def typology(signals: pd.DataFrame, groups: int = 4, seed: int = 0, restarts: int = 20,
              columns: tuple[str, ...] = ("population", "density", "jobs", "rural_share")
-             ) -> pd.DataFrame:
+             ) -> Typology:
     """k-means on z-scored signals (log population, log density and log jobs), best of
-    ``restarts`` seeded runs; returns each area's group and, as ``attrs['centres']``, every
-    group's mean signals so the groups can be named."""
+    ``restarts`` seeded runs: each area's group and every group's mean signals, so the groups
+    can be named."""
     data = signals[list(columns)].dropna()
     features = data.copy()
     for column in ("population", "density", "jobs"):
@@ -192,7 +209,6 @@ def typology(signals: pd.DataFrame, groups: int = 4, seed: int = 0, restarts: in
     # Number groups by mean population, largest first, so labels are stable across runs.
     means = data.groupby(order).mean().sort_values(columns[0], ascending=False)
     relabel = {old: new + 1 for new, old in enumerate(means.index)}
-    out = pd.DataFrame({"group": order.map(relabel)}).reindex(signals.index)
-    out.attrs["centres"] = data.groupby(out["group"].dropna().astype(int)).mean()
-    out.attrs["inertia"] = float(best_inertia)
-    return out
+    assigned = order.map(relabel).reindex(signals.index).rename("group")
+    return Typology(assigned, data.groupby(assigned.dropna().astype(int)).mean(),
+                    float(best_inertia))

@@ -338,7 +338,7 @@ class ProfileBuilder:
                     "ranked": int(scores["sufficient"].sum())}
         section = self._index_section(place, set_name)
         if place.is_lad:
-            kind = self.obs.benchmark.place_types().loc[place.code]
+            kind = self.obs.benchmark.place_types().table.loc[place.code]
             section.update(type=kind["type"], type_reason=kind["reason"],
                            type_stability=f"{kind['type_stability']:.0%}")
             section.update(self._emerging(place))

@@ -67,6 +67,29 @@ class IndexScores:
                 "areas": records(self.table, "area")}
 
 
+@dataclass(frozen=True)
+class PlaceTypes:
+    """Type, reason, stability, group and signals of every district, the thresholds the rules
+    resolved to, and the mean signals of each data-driven group."""
+
+    table: pd.DataFrame
+    thresholds: dict[str, float]
+    centres: pd.DataFrame
+
+    def tidy(self) -> pd.DataFrame:
+        return self.table.copy()
+
+    def summary(self) -> str:
+        counts = self.table["type"].value_counts()
+        return ("; ".join(f"{kind} {n}" for kind, n in counts.items())
+                + f". Mean stability under ±10% thresholds "
+                f"{self.table['type_stability'].mean():.2f}.")
+
+    def to_dict(self) -> dict:
+        return {"thresholds": {k: plain(v) for k, v in self.thresholds.items()},
+                "districts": records(self.table, "area_code")}
+
+
 class BenchmarkService(Service):
     """Index, neighbours, place types and emerging activity."""
 
@@ -220,17 +243,18 @@ class BenchmarkService(Service):
             self._cache[key] = signals.join(excess)
         return self._cache[key]
 
-    def place_types(self) -> pd.DataFrame:
+    def place_types(self) -> PlaceTypes:
         """Rule-based type with its reason, the share of ±10% threshold variants that keep it
         (``type_stability``), and the data-driven group, for every district."""
-        signals = self.place_type_signals()
-        types = pt.classify(signals)
-        groups = pt.typology(signals)
-        out = signals.join(types).join(pt.threshold_stability(signals)).join(groups)
-        out.insert(0, "name", [self.places.get(c).name for c in out.index])
-        out.attrs["thresholds"] = types.attrs["thresholds"]
-        out.attrs["centres"] = groups.attrs["centres"]
-        return out
+        key = ("place_types",)
+        if key not in self._cache:
+            signals = self.place_type_signals()
+            types, groups = pt.classify(signals), pt.typology(signals)
+            table = signals.join(types.table).join(pt.threshold_stability(signals)).join(
+                groups.groups)
+            table.insert(0, "name", [self.places.get(c).name for c in table.index])
+            self._cache[key] = PlaceTypes(table, types.thresholds, groups.centres)
+        return self._cache[key]
 
     def emerging_places(self, indicator: str = EMERGING_INDICATOR,
                         start: str = EMERGING_WINDOW[0], end: str = EMERGING_WINDOW[1]
