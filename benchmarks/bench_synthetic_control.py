@@ -61,7 +61,7 @@ def main() -> None:
     top = result.weights.sort_values(ascending=False).head(5).round(3)
     print(f"placelens: fit {fit_seconds:.2f} s; in-space placebo ({len(placebo) - 1} refits) "
           f"{placebo_seconds:.2f} s; total {fit_seconds + placebo_seconds:.2f} s "
-          f"(target < 10 s); p = {placebo.attrs['p_value']:.4f}; weights {top.to_dict()}")
+          f"(target < 10 s); p = {placebo.p_value:.4f}; weights {top.to_dict()}")
 
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")

@@ -41,3 +41,10 @@ def test_reading_the_warehouse_imports_no_source_module():
     loaded = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                             check=True).stdout.strip()
     assert loaded == ""
+
+
+def test_results_travel_in_dataclasses_not_dataframe_attrs():
+    for path in PACKAGE.rglob("*.py"):
+        code = [line for line in path.read_text(encoding="utf-8").splitlines()
+                if not line.lstrip().startswith(("#", '"', "``"))]
+        assert not any(".attrs[" in line or ".attrs.update" in line for line in code), path

@@ -147,10 +147,11 @@ def test_projection_of_an_existing_area_reproduces_its_values():
     x = _random_matrix(50, 30, seed=7)
     result = cx.complexity(x)
     projected = cx.project(result, x.loc[["r003", "r010"]])
-    assert projected["eci"].to_numpy() == pytest.approx(result.eci[["r003", "r010"]].to_numpy())
-    assert projected.attrs["density"].to_numpy() == pytest.approx(
+    assert projected.scores["eci"].to_numpy() == pytest.approx(
+        result.eci[["r003", "r010"]].to_numpy())
+    assert projected.density.to_numpy() == pytest.approx(
         result.density.loc[["r003", "r010"]].to_numpy())
-    assert projected.attrs["cog"].to_numpy() == pytest.approx(
+    assert projected.cog.to_numpy() == pytest.approx(
         result.cog.loc[["r003", "r010"]].to_numpy())
 
 

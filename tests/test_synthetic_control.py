@@ -96,7 +96,7 @@ def test_prop99_placebo_p_value_is_one_in_39(prop99):
     panel, result = prop99
     table = sc.placebo_in_space(panel, "state", "year", "cigsale", result, ADH_PREDICTORS)
     assert len(table) == 39
-    assert table.attrs["p_value"] == pytest.approx(1 / 39)
+    assert table.p_value == pytest.approx(1 / 39)
 
 
 @pytest.mark.parametrize("file,unit,outcome,treated,year,extra", [

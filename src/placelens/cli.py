@@ -711,7 +711,7 @@ def evaluate_scm(
     except (ValueError, PlacelensError, IndexError) as error:
         fail(error)
     console.print(f"Average gap after {start}: {result.average_gap():+.3f}"
-                  + (f"; placebo p = {placebo_table.attrs['p_value']:.3f}"
+                  + (f"; placebo p = {placebo_table.p_value:.3f}"
                      if placebo_table is not None else ""))
     for kind, path in paths.items():
         console.print(f"Wrote {kind}: {path.resolve()}")

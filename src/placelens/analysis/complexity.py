@@ -294,15 +294,26 @@ def complexity(x: pd.DataFrame, presence_test: str = "rca", threshold: float = 1
         dropped_activities=list(x.columns[~keep_activities]))
 
 
+@dataclass(frozen=True)
+class Projection:
+    """Complexity measures of areas placed on a fitted result: ``scores`` (eci, diversity per
+    area) and the area × activity ``rca``, ``presence``, ``density`` and ``cog``."""
+
+    scores: pd.DataFrame
+    rca: pd.DataFrame
+    presence: pd.DataFrame
+    density: pd.DataFrame
+    cog: pd.DataFrame
+
+
 def project(result: ComplexityResult, rows: pd.DataFrame, threshold: float = 1.0
-            ) -> pd.DataFrame:
+            ) -> Projection:
     """ECI, COI-free density and COG for areas *outside* the fitted matrix (e.g. a combined
     authority or partnership summed from its districts), using the fitted PCI, proximity and
     national shares, so the new areas do not change the ranking they are placed in.
 
     ECI is the mean PCI of the activities where the area's RCA >= ``threshold`` (on the same
-    standardised scale as the fitted ECI). Returns one row per area with ``eci``,
-    ``diversity``, and the wide ``rca``/``density``/``cog`` matrices as attributes."""
+    standardised scale as the fitted ECI). See :class:`Projection`."""
     activities = result.pci.index
     values = rows.reindex(columns=activities).astype("float64").fillna(0.0).clip(lower=0)
     shares = values.div(values.sum(axis=1), axis=0)
@@ -318,9 +329,8 @@ def project(result: ComplexityResult, rows: pd.DataFrame, threshold: float = 1.0
     gain = (1 - m.to_numpy()) @ (phi * (pci_raw / row_sums)[:, None])
     cog = pd.DataFrame((1 - m.to_numpy()) * gain / result.eci_raw_std, index=m.index,
                        columns=activities)
-    out = pd.DataFrame({"eci": eci, "diversity": diversity})
-    out.attrs.update(rca=ratio, presence=m, density=density, cog=cog)
-    return out
+    return Projection(pd.DataFrame({"eci": eci, "diversity": diversity}), ratio, m, density,
+                      cog)
 
 
 def complexity_panel(panel: dict[str, pd.DataFrame], **options) -> dict[str, ComplexityResult]:

@@ -193,13 +193,25 @@ def _check_panel(panel, unit, time, outcome, treated, treatment_year) -> None:
                          f"years {years.min()}–{years.max()} with a pre-period")
 
 
+@dataclass(frozen=True)
+class PlaceboTest:
+    """In-space placebo: each unit's pre/post RMSPE and their ratio (``table``, index unit,
+    the treated unit flagged), every unit's gap by year (``gaps``: year × unit) and the
+    treated unit's p-value, the rank of its ratio among all units (treated included)."""
+
+    table: pd.DataFrame
+    gaps: pd.DataFrame
+    p_value: float
+
+    def __len__(self) -> int:
+        return len(self.table)
+
+
 def placebo_in_space(panel: pd.DataFrame, unit: str, time: str, outcome: str,
                      result: SCMResult, predictors: list[Predictor],
-                     starts: int = 3, seed: int = 0) -> pd.DataFrame:
-    """Refit with every donor treated in turn (the real treated unit left out of the pool).
-    Returns each unit's pre/post RMSPE and ratio, with the treated unit's p-value in
-    ``attrs['p_value']`` (rank of its ratio among all units, treated included) and every
-    unit's gap by year in ``attrs['gaps']``."""
+                     starts: int = 3, seed: int = 0) -> PlaceboTest:
+    """Refit with every donor treated in turn (the real treated unit left out of the pool);
+    see :class:`PlaceboTest`."""
     rows = [{"unit": result.treated, "pre_rmspe": result.pre_rmspe,
              "post_rmspe": result.post_rmspe, "ratio": result.ratio, "treated": True}]
     gaps = {result.treated: result.gap}
@@ -214,10 +226,8 @@ def placebo_in_space(panel: pd.DataFrame, unit: str, time: str, outcome: str,
                          "post_rmspe": fit.post_rmspe, "ratio": fit.ratio, "treated": False})
             gaps[donor] = fit.gap
     table = pd.DataFrame(rows).set_index("unit")
-    table.attrs["gaps"] = pd.DataFrame(gaps)
     rank = int((table["ratio"] >= result.ratio).sum())
-    table.attrs["p_value"] = rank / len(table)
-    return table
+    return PlaceboTest(table, pd.DataFrame(gaps), rank / len(table))
 
 
 def placebo_in_time(panel: pd.DataFrame, unit: str, time: str, outcome: str,

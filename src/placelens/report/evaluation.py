@@ -10,7 +10,7 @@ from pathlib import Path
 import pandas as pd
 
 import placelens
-from placelens.analysis.synthetic_control import SCMResult, evidence_grade
+from placelens.analysis.synthetic_control import PlaceboTest, SCMResult, evidence_grade
 from placelens.report import charts
 from placelens.report.tables import as_table, template_environment
 
@@ -34,12 +34,12 @@ class EvidenceRecord:
     created: str
 
 
-def write_scm_report(result: SCMResult, placebo: pd.DataFrame | None, out_dir: Path,
+def write_scm_report(result: SCMResult, placebo: PlaceboTest | None, out_dir: Path,
                      place_name: str, outcome_label: str, intervention: str,
                      source: str, pdf: bool = True,
                      robustness: pd.DataFrame | None = None) -> dict[str, Path]:
     out_dir.mkdir(parents=True, exist_ok=True)
-    p_value = placebo.attrs["p_value"] if placebo is not None else None
+    p_value = placebo.p_value if placebo is not None else None
     grade, reason = evidence_grade(result, p_value)
     effect = result.average_gap()
     years = result.actual.index
@@ -56,13 +56,13 @@ def write_scm_report(result: SCMResult, placebo: pd.DataFrame | None, out_dir: P
                                    outcome_label, source)
     placebo_chart, placebo_table = None, None
     if placebo is not None:
-        gaps = placebo.attrs["gaps"].stack().rename("value").reset_index()
+        gaps = placebo.gaps.stack().rename("value").reset_index()
         gaps.columns = ["period", "unit", "value"]
         gaps["series"] = gaps["unit"].where(gaps["unit"] == result.treated, "placebo units")
         placebo_chart = charts.placebo_chart(gaps, result.treated,
                                              f"Gaps for {place_name} and every placebo unit",
                                              outcome_label, source)
-        ranked = placebo.sort_values("ratio", ascending=False)
+        ranked = placebo.table.sort_values("ratio", ascending=False)
         placebo_table = pd.DataFrame({"Unit": ranked.index, "Pre RMSPE": ranked[
             "pre_rmspe"].map(lambda v: f"{v:.2f}"), "Post RMSPE": ranked["post_rmspe"].map(
             lambda v: f"{v:.2f}"), "Post/pre ratio": ranked["ratio"].map(lambda v: f"{v:.2f}")

@@ -116,7 +116,7 @@ class ComplexityService(Service):
         if place.is_lad and place.code in result.eci.index:
             eci = float(result.eci[place.code])
         else:
-            eci = float(project(result, row.fillna(0.0).clip(lower=0))["eci"].iloc[0])
+            eci = float(project(result, row.fillna(0.0).clip(lower=0)).scores["eci"].iloc[0])
         return out | {"eci": eci, "rank": int((result.eci > eci).sum()) + 1}
 
     def segment_names(self) -> dict[str, str]:
