@@ -124,10 +124,11 @@ def test_real_data_complexity_clusters_and_opportunities(observatory):
     assert "GVA per hour" in result.orientation
     assert result.eci["E09000001"] > 0  # the City of London is complex under this orientation
     gm = observatory.complexity.place_complexity(observatory.place("Greater Manchester"), "2023")
-    assert 1 <= gm["rank"] <= 361 and not gm["withheld"]
+    assert 1 <= gm.rank <= 361 and not gm.withheld
     cornwall = observatory.complexity.place_complexity(observatory.place("Cornwall"), "2023")
-    assert cornwall["withheld"] and cornwall["eci"] is None  # 27 of 36 industries suppressed
-    assert cornwall["suppressed"] > 18
+    assert cornwall.withheld and cornwall.eci is None  # 27 of 36 industries suppressed
+    assert cornwall.suppressed > 18 and cornwall.to_dict()["rank"] is None
+    assert "withheld" in cornwall.summary()
     clusters = observatory.complexity.clusters()
     assert clusters["area"].nunique() == 39 and clusters["strong"].any()
     assert clusters.loc[clusters["strong"], "employment"].min() >= 1000

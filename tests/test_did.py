@@ -46,7 +46,8 @@ def test_staggered_heterogeneous_effects_bias_twfe_but_not_callaway_santanna():
     cells = did.group_time_att(panel, "unit", "year", "y", "first")
     post = cells[cells["year"] >= cells["cohort"]]
     truth = np.average(1.0 + post["year"] - post["cohort"], weights=post["size"])
-    estimate, dynamic = did.callaway_santanna(panel, "unit", "year", "y", "first", draws=50)
+    found = did.callaway_santanna(panel, "unit", "year", "y", "first", draws=50)
+    estimate, dynamic = found.overall, found.event_study
     assert estimate.estimate == pytest.approx(truth, abs=0.25)
     assert dynamic.loc[0, "estimate"] == pytest.approx(1.0, abs=0.3)
     assert dynamic.loc[4, "estimate"] == pytest.approx(5.0, abs=0.4)

@@ -771,8 +771,8 @@ def evaluate_did(
             names = ", ".join(obs.indicators.area_name(c) for c in starts)
         panel["treated_now"] = (panel[time] >= panel[first_treated]).astype(int)
         simple = did.twfe(panel, unit, time, outcome, "treated_now")
-        robust, dynamic = did.callaway_santanna(panel, unit, time, outcome, first_treated,
-                                                control)
+        staggered = did.callaway_santanna(panel, unit, time, outcome, first_treated, control)
+        robust, dynamic = staggered.overall, staggered.event_study
     except (ValueError, PlacelensError) as error:
         fail(error)
     low, high = robust.interval

@@ -31,6 +31,15 @@ class Estimate:
         return (self.estimate - 1.96 * self.std_error, self.estimate + 1.96 * self.std_error)
 
 
+@dataclass(frozen=True)
+class StaggeredEstimate:
+    """Callaway–Sant'Anna: the overall ATT and the event study (index years since
+    treatment; estimate, std_error)."""
+
+    overall: Estimate
+    event_study: pd.DataFrame
+
+
 def _check(panel: pd.DataFrame, columns: list[str]) -> None:
     missing = [c for c in columns if c not in panel.columns]
     if missing:
@@ -136,7 +145,7 @@ def group_time_att(panel: pd.DataFrame, unit: str, time: str, outcome: str,
 
 def callaway_santanna(panel: pd.DataFrame, unit: str, time: str, outcome: str,
                       first_treated: str, control: str = "never", draws: int = 200,
-                      seed: int = 0) -> tuple[Estimate, pd.DataFrame]:
+                      seed: int = 0) -> StaggeredEstimate:
     """Overall ATT (post-treatment ATT(g, t) averaged with cohort-size weights) and the event
     study by years since treatment, with bootstrap standard errors over units. ``control``:
     see :func:`group_time_att`."""
@@ -174,5 +183,6 @@ def callaway_santanna(panel: pd.DataFrame, unit: str, time: str, outcome: str,
     dynamic_se = pd.concat(boot_dynamic, axis=1).std(axis=1).reindex(dynamic.index)
     table = pd.DataFrame({"estimate": dynamic, "std_error": dynamic_se})
     table.index.name = "years_since_treatment"
-    return Estimate(overall, float(np.std(boot_overall, ddof=1)),
-                    f"Callaway–Sant'Anna ({control}-treated controls)"), table
+    return StaggeredEstimate(Estimate(overall, float(np.std(boot_overall, ddof=1)),
+                                      f"Callaway–Sant'Anna ({control}-treated controls)"),
+                             table)

@@ -293,9 +293,10 @@ class ProfileBuilder:
         """ECI rank among districts, the NUTS2 region's strongest clusters and its top
         opportunities, with the back-test that says how far to trust them."""
         own = self.obs.complexity.place_complexity(place, self.period)
-        section = {"eci": None if own["withheld"] else f"{own['eci']:+.2f}",
-                   "rank": own["rank"], "of": own["of"], "suppressed": own["suppressed"],
-                   "industries": own["industries"], "orientation": own["orientation"],
+        section: dict[str, object] = {
+                   "eci": None if own.eci is None else f"{own.eci:+.2f}",
+                   "rank": own.rank, "of": own.of, "suppressed": own.suppressed,
+                   "industries": own.industries, "orientation": own.orientation,
                    "period": self.period, "projected": not place.is_lad}
         region = self.obs.complexity.nuts2_region(place)
         name = region and self.obs.indicators.area_name(region)

@@ -11,6 +11,7 @@ from placelens.analysis.backtest import BacktestResult, backtest
 from placelens.analysis.complexity import ComplexityResult, complexity, project
 from placelens.analysis.opportunities import BACKTESTED, best_ranking, opportunities
 from placelens.geography.places import Place
+from placelens.results import plain
 from placelens.services.base import Service
 from placelens.services.economy import EconomyService
 from placelens.services.indicators import IndicatorService
@@ -47,6 +48,34 @@ class Opportunities:
                 f"{aucs.get('density', float('nan')):.3f}, current RCA "
                 f"{aucs.get('rca', float('nan')):.3f}, 0.5 = chance)"
                 + ("; tradable activities only." if self.tradable_only else "."))
+
+
+@dataclass(frozen=True)
+class PlaceComplexity:
+    """A place's ECI and rank among districts (None when withheld because most of its
+    industries are suppressed), how many industries are suppressed, and how ECI was
+    oriented."""
+
+    code: str
+    eci: float | None
+    rank: int | None
+    of: int
+    orientation: str
+    suppressed: int
+    industries: int
+    withheld: bool
+
+    def tidy(self) -> pd.DataFrame:
+        return pd.DataFrame([self.to_dict()]).set_index("code")
+
+    def summary(self) -> str:
+        if self.withheld:
+            return (f"ECI withheld: {self.suppressed} of {self.industries} industries are "
+                    "suppressed.")
+        return f"ECI {self.eci:+.2f}, rank {self.rank} of {self.of} districts."
+
+    def to_dict(self) -> dict:
+        return {key: plain(value) for key, value in vars(self).items()}
 
 
 class ComplexityService(Service):
@@ -97,27 +126,28 @@ class ComplexityService(Service):
         return self.warehouse.periods(spec_.classification, spec_.measure, spec_.area_type)[-1]
 
     def place_complexity(self, place: Place, period: str | None = None,
-                         max_suppressed_share: float = 0.5) -> dict:
+                         max_suppressed_share: float = 0.5) -> PlaceComplexity:
         """The place's ECI on the LAD × industry GVA matrix and its rank among districts
         (places made of several districts are projected onto the district ranking), with how
         many of its industries are suppressed. Suppressed cells count as absent activities,
         so where more than ``max_suppressed_share`` of industries are suppressed the ECI
         describes the publication gaps rather than the economy: it is withheld (``eci`` and
-        ``rank`` None, ``withheld`` True)."""
+        ``rank`` None, ``withheld`` True; see :class:`PlaceComplexity`)."""
         period = period or self.economy.gva_periods()[-1]
         result = self.compute("lad-gva", period)
         row = self.economy.place_matrix([place], period)
         suppressed = int(row.iloc[0].isna().sum())
-        out = {"of": len(result.eci), "orientation": result.orientation,
-               "suppressed": suppressed, "industries": row.shape[1],
-               "withheld": suppressed > max_suppressed_share * row.shape[1]}
-        if out["withheld"]:
-            return out | {"eci": None, "rank": None}
-        if place.is_lad and place.code in result.eci.index:
-            eci = float(result.eci[place.code])
-        else:
-            eci = float(project(result, row.fillna(0.0).clip(lower=0)).scores["eci"].iloc[0])
-        return out | {"eci": eci, "rank": int((result.eci > eci).sum()) + 1}
+        withheld = suppressed > max_suppressed_share * row.shape[1]
+        eci = rank = None
+        if not withheld:
+            if place.is_lad and place.code in result.eci.index:
+                eci = float(result.eci[place.code])
+            else:
+                projected = project(result, row.fillna(0.0).clip(lower=0))
+                eci = float(projected.scores["eci"].iloc[0])
+            rank = int((result.eci > eci).sum()) + 1
+        return PlaceComplexity(place.code, eci, rank, len(result.eci), result.orientation,
+                               suppressed, row.shape[1], withheld)
 
     def segment_names(self) -> dict[str, str]:
         codes = self.warehouse.table("activity_codes")
