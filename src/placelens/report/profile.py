@@ -294,10 +294,10 @@ class ProfileBuilder:
         opportunities, with the back-test that says how far to trust them."""
         own = self.obs.complexity.place_complexity(place, self.period)
         section: dict[str, object] = {
-                   "eci": None if own.eci is None else f"{own.eci:+.2f}",
-                   "rank": own.rank, "of": own.of, "suppressed": own.suppressed,
-                   "industries": own.industries, "orientation": own.orientation,
-                   "period": self.period, "projected": not place.is_lad}
+            "eci": None if own.eci is None else f"{own.eci:+.2f}", "rank": own.rank,
+            "of": own.of, "suppressed": own.suppressed, "industries": own.industries,
+            "orientation": own.orientation, "period": self.period,
+            "projected": not place.is_lad}
         region = self.obs.complexity.nuts2_region(place)
         name = region and self.obs.indicators.area_name(region)
         section["region"] = region and f"{name} ({region}, NUTS 2013)"

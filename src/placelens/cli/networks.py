@@ -12,7 +12,7 @@ import typer
 from rich.console import Console
 from rich.progress import Progress
 
-from placelens.cli_common import WarehouseOption, console, fail, open_observatory, write_table
+from placelens.cli.common import WarehouseOption, console, fail, open_observatory, write_table
 from placelens.errors import PlacelensError
 
 network_app = typer.Typer(help="Collaboration networks of funded R&D, brokers and leadership "

@@ -1,0 +1,29 @@
+"""The ``placelens`` command line: one module per sub-app; commands parse their options, call a
+service and print."""
+
+from __future__ import annotations
+
+import typer
+
+from placelens.cli.benchmark import benchmark_app
+from placelens.cli.complexity import complexity_app
+from placelens.cli.data import data_app
+from placelens.cli.evaluate import evaluate_app
+from placelens.cli.networks import journey_app, network_app
+from placelens.cli.places import metrics, places_app, profile
+from placelens.cli.regions import regions_app
+
+app = typer.Typer(help="placelens: an open observatory for place-based innovation policy.",
+                  no_args_is_help=True, pretty_exceptions_enable=False)
+app.add_typer(data_app, name="data")
+app.add_typer(places_app, name="places")
+app.command()(profile)
+app.command()(metrics)
+app.add_typer(complexity_app, name="complexity")
+app.add_typer(evaluate_app, name="evaluate")
+app.add_typer(regions_app, name="regions")
+app.add_typer(benchmark_app, name="benchmark")
+app.add_typer(network_app, name="network")
+app.add_typer(journey_app, name="journey")
+
+__all__ = ["app"]

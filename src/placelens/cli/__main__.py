@@ -1,0 +1,5 @@
+"""``python -m placelens.cli``."""
+
+from placelens.cli import app
+
+app()

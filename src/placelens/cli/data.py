@@ -1,0 +1,107 @@
+"""``placelens data``: build, inspect and download the warehouse's sources."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.table import Table
+
+from placelens.cli.common import (
+    WarehouseOption,
+    console,
+    fail,
+    open_observatory,
+)
+from placelens.errors import PlacelensError
+
+data_app = typer.Typer(help="Build and inspect the warehouse.", no_args_is_help=True)
+
+
+@data_app.command("build")
+def data_build(
+    warehouse: WarehouseOption = None,
+    datapack: Annotated[Path | None, typer.Option(envvar="PLACELENS_DATAPACK",
+                                                  help="Datapack folder.")] = None,
+) -> None:
+    """Parse every source in the datapack and (re)build the warehouse atomically."""
+    from placelens.warehouse.build import build_warehouse
+
+    try:
+        report = build_warehouse(warehouse, datapack)
+    except PlacelensError as error:
+        console.print("[yellow]The previous warehouse (if any) was left unchanged.[/]")
+        fail(error)
+    table = Table(title=f"Warehouse {report.path} built in {report.seconds:.1f} s")
+    table.add_column("table")
+    table.add_column("rows", justify="right")
+    for name, rows in report.row_counts.items():
+        table.add_row(name, f"{rows:,}")
+    console.print(table)
+    for note in report.notes:
+        console.print(f"[dim]Note: {note}[/]")
+
+
+DOWNLOADS = ("boundaries", "lookups", "subnational-indicators", "nomis-bres",
+             "nomis-business-counts", "codepoint-open")
+
+
+@data_app.command("download")
+def data_download(
+    source: Annotated[str, typer.Argument(help=f"One of: {', '.join(DOWNLOADS)}.")],
+    to: Annotated[Path, typer.Option(help="Datapack folder to write into (nomis: a CSV file "
+                                     "path).")],
+    industries: Annotated[str, typer.Option(help="NOMIS industry selection (nomis only).")] = "",
+    dates: Annotated[str, typer.Option(help="NOMIS dates: latest or years (nomis only).")
+                     ] = "latest",
+) -> None:
+    """Fetch a source from its official endpoint (needs internet access)."""
+    from placelens.sources import (
+        boundaries,
+        codepoint_open,
+        nomis,
+        ons_geography,
+        ons_subnational_indicators,
+    )
+
+    try:
+        if source == "boundaries":
+            written = boundaries.download(to)
+        elif source == "lookups":
+            written = ons_geography.download(to)
+        elif source == "subnational-indicators":
+            written = [ons_subnational_indicators.download(to)]
+        elif source == "codepoint-open":
+            written = codepoint_open.download(to)
+        elif source in ("nomis-bres", "nomis-business-counts"):
+            if not industries:
+                raise PlacelensError("--industries is required for NOMIS downloads")
+            dataset = "bres" if source == "nomis-bres" else "business_counts"
+            nomis.download(dataset, industries, dates).to_csv(to, index=False)
+            written = [to]
+        else:
+            raise PlacelensError(f"unknown source {source!r}; choose one of {', '.join(DOWNLOADS)}")
+    except (PlacelensError, OSError) as error:
+        fail(error)
+    for path in written:
+        console.print(f"Wrote {path}")
+
+
+@data_app.command("info")
+def data_info(warehouse: WarehouseOption = None) -> None:
+    """Show the warehouse's tables, row counts and sources."""
+    obs = open_observatory(warehouse)
+    table = Table(title=str(obs.warehouse.path))
+    table.add_column("table")
+    table.add_column("rows", justify="right")
+    for name, rows in obs.warehouse.counts().items():
+        table.add_row(name, f"{rows:,}")
+    console.print(table)
+    sources = obs.warehouse.table("sources")
+    listing = Table(title="Sources")
+    for column in ("source_id", "release", "licence", "code_vintage"):
+        listing.add_column(column)
+    for row in sources.itertuples(index=False):
+        listing.add_row(row.source_id, row.release, row.licence, row.code_vintage)
+    console.print(listing)

@@ -1,0 +1,179 @@
+"""``placelens evaluate``: synthetic control and difference-in-differences."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import pandas as pd
+import typer
+
+from placelens.cli.common import (
+    WarehouseOption,
+    console,
+    fail,
+    open_observatory,
+    write_table,
+)
+from placelens.errors import PlacelensError
+
+evaluate_app = typer.Typer(help="Impact evaluation: synthetic control and difference-in-"
+                           "differences.", no_args_is_help=True)
+
+
+@evaluate_app.command("scm")
+def evaluate_scm(
+    treated: Annotated[str, typer.Option(help="Treated place (name or code), or unit in "
+                                         "--panel.")],
+    outcome: Annotated[str, typer.Option(help="Indicator id (warehouse) or column (--panel).")],
+    start: Annotated[int, typer.Option(help="First treated year.")],
+    intervention: Annotated[str, typer.Option(help="Name of the intervention.")] = "Intervention",
+    donors: Annotated[list[str] | None, typer.Option(help="Donor codes (repeat); default "
+                                                     "every other unit.")] = None,
+    predictor: Annotated[list[str] | None, typer.Option(help="VARIABLE:FIRST-LAST (repeat); "
+                                                        "default: the outcome's pre-period "
+                                                        "mean and three pre years.")] = None,
+    panel_file: Annotated[Path | None, typer.Option("--panel", help="Your own CSV panel.")
+                          ] = None,
+    unit: Annotated[str, typer.Option(help="Unit column of --panel.")] = "unit",
+    time: Annotated[str, typer.Option(help="Time column of --panel.")] = "year",
+    placebo: Annotated[bool, typer.Option(help="Run the in-space placebo test.")] = True,
+    out: Annotated[Path, typer.Option(help="Output folder.")] = Path("out/evaluations"),
+    html_only: Annotated[bool, typer.Option("--html-only")] = False,
+    warehouse: WarehouseOption = None,
+) -> None:
+    """Synthetic control for one place: report (HTML/PDF) with gap and placebo plots, weights,
+    balance, a plain-language summary, its evidence grade, and an evidence record (JSON)."""
+    from placelens.analysis import synthetic_control as sc
+    from placelens.report.evaluation import write_scm_report
+
+    try:
+        if panel_file is not None:
+            from placelens.sources.tabular import read_csv, to_number
+
+            panel = read_csv(panel_file, required=[unit, time, outcome])
+            for column in panel.columns:
+                if column != unit:
+                    panel[column] = to_number(panel, column, panel_file)
+            panel[time] = panel[time].astype(int)
+            label, name, source = outcome, treated, str(panel_file)
+        else:
+            obs = open_observatory(warehouse)
+            place = obs.place(treated, "LAD")
+            table = obs.indicators.table(outcome)
+            table = table[table["area_type"] == "LAD"]
+            panel = table.assign(year=table["period"].str[:4].astype(int)).rename(
+                columns={"area_code": "unit", "value": outcome})[["unit", "year", outcome]]
+            full = panel.groupby("unit")["year"].nunique()
+            panel = panel[panel["unit"].isin(full[full == full.max()].index)]
+            unit, time, treated, name = "unit", "year", place.code, place.name
+            meta = obs.warehouse.table("indicators").set_index("indicator")
+            label = str(meta.loc[outcome, "title"]) if outcome in meta.index else outcome
+            source = "placelens warehouse: " + ", ".join(sorted(set(table["source_id"])))
+        years = sorted(panel[time].unique())
+        pre = [y for y in years if y < start]
+        predictors = [_parse_predictor(p) for p in predictor] if predictor else [
+            sc.Predictor(outcome, tuple(pre)), *[sc.Predictor(outcome, (y,)) for y in
+                                                 (pre[0], pre[len(pre) // 2], pre[-1])]]
+        result = sc.synthetic_control(panel, unit, time, outcome, treated, start, predictors,
+                                      donors or None)
+        placebo_table = sc.placebo_in_space(panel, unit, time, outcome, result, predictors,
+                                            starts=1) if placebo else None
+        checks = sc.robustness_table(panel, unit, time, outcome, result, predictors)
+        paths = write_scm_report(result, placebo_table, out, name, label, intervention,
+                                 source, pdf=not html_only, robustness=checks)
+    except (ValueError, PlacelensError, IndexError) as error:
+        fail(error)
+    console.print(f"Average gap after {start}: {result.average_gap():+.3f}"
+                  + (f"; placebo p = {placebo_table.p_value:.3f}"
+                     if placebo_table is not None else ""))
+    for kind, path in paths.items():
+        console.print(f"Wrote {kind}: {path.resolve()}")
+
+
+@evaluate_app.command("did")
+def evaluate_did(
+    outcome: Annotated[str, typer.Option(help="Indicator id (warehouse) or column (--panel).")],
+    treated: Annotated[list[str] | None, typer.Option(help="PLACE:YEAR, first treated year "
+                                                      "(repeat), for warehouse panels.")
+                       ] = None,
+    panel_file: Annotated[Path | None, typer.Option("--panel", help="Your own CSV panel.")
+                          ] = None,
+    unit: Annotated[str, typer.Option(help="Unit column of --panel.")] = "unit",
+    time: Annotated[str, typer.Option(help="Time column of --panel.")] = "year",
+    first_treated: Annotated[str, typer.Option(help="First-treated-year column of --panel "
+                                               "(blank = never treated).")] = "first_treated",
+    control: Annotated[str, typer.Option(help="never or notyet.")] = "never",
+    intervention: Annotated[str, typer.Option()] = "Intervention",
+    out: Annotated[Path, typer.Option(help="Output folder.")] = Path("out/evaluations"),
+    warehouse: WarehouseOption = None,
+) -> None:
+    """Difference-in-differences for one or many places adopting at different times:
+    two-way fixed effects and the heterogeneity-robust Callaway–Sant'Anna estimator, with an
+    event study; writes the tables and an evidence record."""
+    import json
+    from dataclasses import asdict
+    from datetime import date
+
+    from placelens.analysis import did
+    from placelens.report.evaluation import EvidenceRecord
+
+    try:
+        if panel_file is not None:
+            from placelens.sources.tabular import read_csv, to_number
+
+            panel = read_csv(panel_file, required=[unit, time, outcome, first_treated])
+            for column in (time, outcome, first_treated):
+                panel[column] = to_number(panel, column, panel_file)
+            source, names = str(panel_file), "units in " + panel_file.name
+        else:
+            if not treated:
+                raise PlacelensError("name treated places as --treated PLACE:YEAR")
+            obs = open_observatory(warehouse)
+            starts = {}
+            for item in treated:
+                name, _, year = item.rpartition(":")
+                starts[obs.place(name, "LAD").code] = float(year)
+            table = obs.indicators.table(outcome)
+            table = table[table["area_type"] == "LAD"]
+            panel = pd.DataFrame({unit: table["area_code"], time: table["period"].str[:4]
+                                  .astype(int), outcome: table["value"]})
+            full = panel.groupby(unit)[time].nunique()
+            panel = panel[panel[unit].isin(full[full == full.max()].index)]
+            panel[first_treated] = panel[unit].map(starts)
+            source = "placelens warehouse"
+            names = ", ".join(obs.indicators.area_name(c) for c in starts)
+        panel["treated_now"] = (panel[time] >= panel[first_treated]).astype(int)
+        simple = did.twfe(panel, unit, time, outcome, "treated_now")
+        staggered = did.callaway_santanna(panel, unit, time, outcome, first_treated, control)
+        robust, dynamic = staggered.overall, staggered.event_study
+    except (ValueError, PlacelensError) as error:
+        fail(error)
+    low, high = robust.interval
+    console.print(f"Two-way fixed effects: {simple.estimate:+.3f} (SE {simple.std_error:.3f})")
+    console.print(f"{robust.method}: {robust.estimate:+.3f} (95% CI {low:+.3f} to "
+                  f"{high:+.3f})")
+    out.mkdir(parents=True, exist_ok=True)
+    dynamic.to_csv(out / "did_event_study.csv")
+    record = EvidenceRecord(names, names, intervention, outcome,
+                            "difference-in-differences (Callaway–Sant'Anna)",
+                            int(panel[first_treated].min()), round(robust.estimate, 4),
+                            outcome, f"95% CI {low:.4g} to {high:.4g}", 3,
+                            "Level 3: before/after against a comparison group (DiD)", source,
+                            date.today().isoformat())
+    (out / "did.evidence.json").write_text(json.dumps(asdict(record), indent=2),
+                                           encoding="utf-8")
+    write_table(dynamic, None, "Event study (years since treatment)")
+    console.print(f"Wrote {out.resolve()}/did_event_study.csv and did.evidence.json")
+
+
+def _parse_predictor(text: str):
+    from placelens.analysis.synthetic_control import Predictor
+
+    try:
+        variable, span = text.rsplit(":", 1)
+        first, _, last = span.partition("-")
+        return Predictor(variable, tuple(range(int(first), int(last or first) + 1)))
+    except ValueError as error:
+        raise PlacelensError(f"--predictor {text!r} must look like VARIABLE:1980-1988") \
+            from error

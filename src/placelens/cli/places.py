@@ -1,0 +1,146 @@
+"""``placelens places``, ``placelens profile`` and ``placelens metrics``: find places,
+write their profiles and export whole metric tables."""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+from placelens.cli.common import (
+    WarehouseOption,
+    console,
+    fail,
+    open_observatory,
+)
+from placelens.errors import PlacelensError
+
+places_app = typer.Typer(help="Find places and area sets.", no_args_is_help=True)
+
+
+@places_app.command("search")
+def places_search(text: str, warehouse: WarehouseOption = None,
+                  limit: Annotated[int, typer.Option(help="Rows to show.")] = 10) -> None:
+    """Find places by name or code (fuzzy)."""
+    obs = open_observatory(warehouse)
+    found = obs.places.search(text, limit)
+    table = Table(title=f"Places matching {text!r}")
+    for column in found.columns:
+        table.add_column(column)
+    for row in found.itertuples(index=False):
+        table.add_row(*[str(v) for v in row])
+    Console().print(table)
+
+
+@places_app.command("list")
+def places_list(area_type: Annotated[str, typer.Option("--type", help="LAD, CA, CR, SET, ITL1, "
+                                                       "ITL2, ITL3, CTRY or UK")] = "LAD",
+                warehouse: WarehouseOption = None) -> None:
+    """List every place of a type with its code."""
+    obs = open_observatory(warehouse)
+    for place in obs.places.of_type(area_type):
+        typer.echo(f"{place.code}\t{place.name}\t{len(place.members)} LADs")
+
+
+def profile(
+    places: Annotated[list[str] | None, typer.Argument(help="Place names or codes.")] = None,
+    all_places: Annotated[bool, typer.Option("--all", help="Every place of --type.")] = False,
+    area_type: Annotated[str | None, typer.Option("--type", help="Restrict names to a type "
+                                                  "(LAD, CA, CR, SET, ITL1-3...).")] = None,
+    out: Annotated[Path, typer.Option(help="Output folder.")] = Path("out"),
+    html_only: Annotated[bool, typer.Option("--html-only", help="Skip the PDF.")] = False,
+    warehouse: WarehouseOption = None,
+) -> None:
+    """Write place profiles (HTML and PDF) and an index page."""
+    from placelens.report.profile import ProfileBuilder
+
+    obs = open_observatory(warehouse)
+    try:
+        if all_places:
+            targets = obs.places.of_type(area_type or "LAD")
+        elif places:
+            targets = [obs.place(query, area_type) for query in places]
+            for query, place in zip(places, targets, strict=True):
+                others = obs.places.other_matches(query, place)
+                if others:
+                    listing = "; ".join(f"{o.name} ({o.code}, {o.type_label})" for o in others)
+                    console.print(f"[yellow]Note:[/] {query!r} is {place.name} ({place.code}, "
+                                  f"{place.type_label}); it also names {listing}. Pass a code "
+                                  "or --type to choose.")
+        else:
+            raise PlacelensError("name at least one place, or use --all --type TYPE")
+    except PlacelensError as error:
+        fail(error)
+    builder = ProfileBuilder(obs)
+    written = []
+    started = time.perf_counter()
+    columns = (TextColumn("{task.description:<50}"), BarColumn(), MofNCompleteColumn(),
+               TimeElapsedColumn())
+    with Progress(*columns, console=console) as progress:
+        task = progress.add_task("Writing profiles", total=len(targets))
+        for place in targets:
+            progress.update(task, description=f"{place.name[:40]} ({place.code})")
+            written.append((place, builder.write(place, out, pdf=not html_only)))
+            progress.advance(task)
+    existing = _existing_index_entries(obs, out, {p.code for p, _ in written})
+    index = builder.write_index(written + existing, out)
+    console.print(f"Wrote {len(written)} profile(s) in {time.perf_counter() - started:.1f} s "
+                  f"to {out.resolve()}; index: {index.resolve()}")
+
+
+def _existing_index_entries(obs, out: Path, skip: set[str]) -> list:
+    """Profiles already in the folder, so the index lists every profile written there."""
+    entries = []
+    for html in sorted(out.glob("*.html")):
+        code = html.name.split("_", 1)[0]
+        if html.name != "index.html" and code not in skip and code in obs.places.places:
+            paths = {"html": html}
+            if html.with_suffix(".pdf").exists():
+                paths["pdf"] = html.with_suffix(".pdf")
+            entries.append((obs.places.get(code), paths))
+    return entries
+
+
+def metrics(
+    metric: Annotated[str, typer.Argument(help="'lq', 'structure', or an indicator id such as "
+                                          "gva_per_hour_gbp.")],
+    out: Annotated[Path, typer.Option(help="Output file: .csv, .parquet or .xlsx.")],
+    area_type: Annotated[str, typer.Option("--type", help="Area type.")] = "LAD",
+    period: Annotated[str | None, typer.Option(help="Year (default: latest).")] = None,
+    matrix: Annotated[str | None, typer.Option(help="Compute 'lq' or 'structure' on a named "
+                                               "matrix instead: lad-gva, itl3-gva, "
+                                               "nuts2-sic4-jobs, nuts2-sic2-jobs, "
+                                               "lad-census2011-sections.")] = None,
+    uk_reference: Annotated[str, typer.Option(
+        help="UK reference of 'lq': published (the ITL1 regions' published figures) or "
+        "lad_sum (sum of published district cells, the pre-2026-12 choice).")] = "published",
+    warehouse: WarehouseOption = None,
+) -> None:
+    """Export a metric for every place of a type (or every area of a matrix) as CSV, Parquet
+    or XLSX."""
+    obs = open_observatory(warehouse)
+    try:
+        if matrix:
+            if period is None:
+                raise PlacelensError("--matrix needs --period YEAR")
+            table = obs.economy.matrix_measures(matrix, period, metric)
+        else:
+            table = obs.economy.metric_table(metric, area_type.upper(), period, uk_reference)
+    except (ValueError, PlacelensError) as error:
+        fail(error)
+    suffix = out.suffix.lower()
+    out.parent.mkdir(parents=True, exist_ok=True)
+    if suffix == ".csv":
+        table.to_csv(out, index=False)
+    elif suffix == ".parquet":
+        table.to_parquet(out, index=False)
+    elif suffix == ".xlsx":
+        table.to_excel(out, index=False)
+    else:
+        fail(PlacelensError(f"--out must end in .csv, .parquet or .xlsx, not {out.name!r}"))
+    console.print(f"Wrote {len(table):,} rows to {out.resolve()}")

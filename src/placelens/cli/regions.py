@@ -1,0 +1,131 @@
+"""``placelens regions``: functional economic regions from commuting flows."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import pandas as pd
+import typer
+from rich.console import Console
+
+from placelens.cli.common import (
+    OutOption,
+    WarehouseOption,
+    console,
+    fail,
+    open_observatory,
+    write_table,
+)
+from placelens.errors import PlacelensError, check_choice
+
+regions_app = typer.Typer(help="Functional economic regions from commuting flows.",
+                          no_args_is_help=True)
+
+
+LOCKDOWN = ("Census 2021 flows were collected in the March 2021 lockdown (much home working, "
+            "less commuting): read these regions with care.")
+
+
+@regions_app.command("build")
+def regions_build(
+    method: Annotated[str, typer.Option(help="ttwa (ONS method) or leiden.")] = "ttwa",
+    min_size: Annotated[float, typer.Option(help="Residents in work an area needs.")] = 3_500,
+    target_size: Annotated[float, typer.Option(help="Size from which the lower "
+                                               "self-containment applies.")] = 25_000,
+    min_containment: Annotated[float, typer.Option()] = 0.667,
+    target_containment: Annotated[float, typer.Option()] = 0.75,
+    resolution: Annotated[float, typer.Option(help="Leiden resolution (higher = more, "
+                                              "smaller regions).")] = 8.0,
+    home_workers: Annotated[bool, typer.Option("--home-workers", help="Count people working "
+                                               "at home as self-contained (2011 practice).")
+                            ] = False,
+    flows: Annotated[Path | None, typer.Option(help="Your own flow table (CSV: origin, "
+                                               "destination, count) instead of Census 2021."
+                                               )] = None,
+    map_file: Annotated[Path | None, typer.Option("--map", help="Write an HTML page with a map "
+                                                  "of the regions and their table.")] = None,
+    area_set: Annotated[Path | None, typer.Option(help="Write the regions as an area-set CSV "
+                                                  "(e.g. area_sets/functional_regions.csv) so "
+                                                  "profiles and metrics work on them.")] = None,
+    out: OutOption = None, warehouse: WarehouseOption = None,
+) -> None:
+    """Build functional regions, check them against the criteria and compare them with the
+    official 2011 Travel To Work Areas."""
+    from placelens.analysis import functional_regions as fr
+
+    options = fr.TTWAOptions(min_size, target_size, min_containment, target_containment)
+    try:
+        check_choice("--method", method, fr.METHODS)
+        if flows is not None:
+            from placelens.sources.tabular import read_csv
+
+            table = fr.flow_table(read_csv(flows, required=["origin", "destination", "count"]),
+                                  source=str(flows))
+            regions = fr.ttwa(table, options) if method == "ttwa" else \
+                fr.leiden_regions(table, resolution)["region"]
+            stats = fr.region_stats(table, regions, options)
+            result = regions.to_frame()
+        else:
+            obs = open_observatory(warehouse)
+            found = obs.regions.functional_regions(method, options, resolution,
+                                                   home_workers=home_workers)
+            result, stats = found.districts, found.stats
+            console.print(f"[yellow]{LOCKDOWN}[/]")
+            console.print(f"Agreement with the 2011 TTWAs projected to districts (adjusted "
+                          f"Rand index): {found.ari_vs_ttwa_2011:.3f}")
+            _print_differences(result, obs)
+    except (ValueError, PlacelensError) as error:
+        fail(error)
+    invalid = stats[~stats["valid"]]
+    console.print(f"{len(stats)} regions; {len(stats) - len(invalid)} meet the criteria"
+                  + (f"; not valid: {', '.join(invalid.index[:10])}" if len(invalid) else "."))
+    if map_file is not None and flows is None:
+        from placelens.report.regions_page import write_regions_page
+
+        write_regions_page(obs, found, map_file)
+        console.print(f"Wrote the map of regions to {map_file.resolve()}")
+    if area_set is not None:
+        names = stats["name"] if "name" in stats else pd.Series(stats.index, stats.index)
+        frame = pd.DataFrame({"set_code": "PL_FR_" + result["region"].astype(str),
+                              "set_name": result["region"].map(names),
+                              "lad_code": result.index})
+        area_set.parent.mkdir(parents=True, exist_ok=True)
+        frame.sort_values(["set_code", "lad_code"]).to_csv(area_set, index=False)
+        console.print(f"Wrote {len(stats)} regions as an area set to {area_set.resolve()}")
+    write_table(stats, out, "Functional regions",
+                 ["members", "residents_in_work", "supply_containment",
+                  "demand_containment", "valid"])
+
+
+def _print_differences(result, obs) -> None:
+    """The 2011 TTWAs split across most regions, and the regions joining most TTWAs."""
+    pairs = result.dropna(subset=["ttwa_2011"])
+    split = pairs.groupby("ttwa_2011")["region"].nunique().sort_values(ascending=False)
+    joined = pairs.groupby("region")["ttwa_2011"].nunique().sort_values(ascending=False)
+    console.print("2011 TTWAs now split across most regions: " + ", ".join(
+        f"{obs.indicators.area_name(c)} ({n})" for c, n in split.head(5).items() if n > 1))
+    console.print("Regions joining most 2011 TTWAs: " + ", ".join(
+        f"{obs.indicators.area_name(c)} ({n})" for c, n in joined.head(5).items() if n > 1))
+
+
+@regions_app.command("show")
+def regions_show(place: str, method: Annotated[str, typer.Option()] = "ttwa",
+                 warehouse: WarehouseOption = None) -> None:
+    """The functional region(s) of a place, with how self-contained they are."""
+    obs = open_observatory(warehouse)
+    try:
+        target = obs.place(place)
+        members = obs.regions.region_of(target, method)
+    except (ValueError, PlacelensError) as error:
+        fail(error)
+    stats = obs.regions.functional_regions(method).stats
+    console.print(f"[yellow]{LOCKDOWN}[/]")
+    for region in members["region"].unique():
+        row = stats.loc[region]
+        Console().print(f"[bold]{row['name']}[/] ({int(row['members'])} districts): "
+                        f"{row['residents_in_work']:,.0f} residents in work; supply-side "
+                        f"self-containment {row['supply_containment']:.1%}, demand-side "
+                        f"{row['demand_containment']:.1%}; meets the criteria: {row['valid']}")
+    write_table(members, None, f"Districts of {target.name}",
+                 ["name", "region_name", "share_within_region", "share_within_authority"])
