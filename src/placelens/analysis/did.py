@@ -186,3 +186,24 @@ def callaway_santanna(panel: pd.DataFrame, unit: str, time: str, outcome: str,
     return StaggeredEstimate(Estimate(overall, float(np.std(boot_overall, ddof=1)),
                                       f"Callaway–Sant'Anna ({control}-treated controls)"),
                              table)
+
+
+def evidence_grade(event_study: pd.DataFrame, z: float = 1.96) -> tuple[int, str]:
+    """Maryland Scientific Methods Scale level placelens gives a difference-in-differences.
+
+    Level 3 (before/after against a comparison group) needs the parallel-trends assumption
+    to survive the event study: every pre-treatment estimate (years since treatment −2 and
+    earlier; −1 is the base) within ``z`` standard errors of zero. A pre-trend, or no
+    pre-treatment year to test, gives level 2."""
+    before = event_study[event_study.index < -1].dropna()
+    if before.empty:
+        return 2, ("Level 2: comparison against controls, but no pre-treatment year is left "
+                   "to test parallel trends")
+    outside = before[(before["estimate"].abs() > z * before["std_error"])]
+    if len(outside):
+        years = ", ".join(str(int(e)) for e in outside.index)
+        return 2, ("Level 2: comparison against controls, but pre-treatment estimates differ "
+                   f"from zero (years since treatment {years}): trends were not parallel")
+    return 3, (f"Level 3: before/after against a comparison group; all {len(before)} "
+               "pre-treatment estimates are within 1.96 standard errors of zero")
+

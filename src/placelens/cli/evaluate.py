@@ -5,7 +5,6 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Annotated
 
-import pandas as pd
 import typer
 
 from placelens.cli.common import (
@@ -15,7 +14,7 @@ from placelens.cli.common import (
     open_observatory,
     write_table,
 )
-from placelens.errors import PlacelensError
+from placelens.errors import PlacelensError, check_choice
 
 evaluate_app = typer.Typer(help="Impact evaluation: synthetic control and difference-in-"
                            "differences.", no_args_is_help=True)
@@ -46,30 +45,17 @@ def evaluate_scm(
     balance, a plain-language summary, its evidence grade, and an evidence record (JSON)."""
     from placelens.analysis import synthetic_control as sc
     from placelens.report.evaluation import write_scm_report
+    from placelens.services import evaluation as ev
 
     try:
         if panel_file is not None:
-            from placelens.sources.tabular import read_csv, to_number
-
-            panel = read_csv(panel_file, required=[unit, time, outcome])
-            for column in panel.columns:
-                if column != unit:
-                    panel[column] = to_number(panel, column, panel_file)
-            panel[time] = panel[time].astype(int)
-            label, name, source = outcome, treated, str(panel_file)
+            data, name = ev.csv_panel(panel_file, unit, time, outcome), treated
         else:
             obs = open_observatory(warehouse)
             place = obs.place(treated, "LAD")
-            table = obs.indicators.table(outcome)
-            table = table[table["area_type"] == "LAD"]
-            panel = table.assign(year=table["period"].str[:4].astype(int)).rename(
-                columns={"area_code": "unit", "value": outcome})[["unit", "year", outcome]]
-            full = panel.groupby("unit")["year"].nunique()
-            panel = panel[panel["unit"].isin(full[full == full.max()].index)]
-            unit, time, treated, name = "unit", "year", place.code, place.name
-            meta = obs.warehouse.table("indicators").set_index("indicator")
-            label = str(meta.loc[outcome, "title"]) if outcome in meta.index else outcome
-            source = "placelens warehouse: " + ", ".join(sorted(set(table["source_id"])))
+            data, treated, name = ev.warehouse_panel(obs.indicators, outcome), place.code, \
+                place.name
+        panel, unit, time, label = data.frame, data.unit, data.time, data.label
         years = sorted(panel[time].unique())
         pre = [y for y in years if y < start]
         predictors = [_parse_predictor(p) for p in predictor] if predictor else [
@@ -81,7 +67,7 @@ def evaluate_scm(
                                             starts=1) if placebo else None
         checks = sc.robustness_table(panel, unit, time, outcome, result, predictors)
         paths = write_scm_report(result, placebo_table, out, name, label, intervention,
-                                 source, pdf=not html_only, robustness=checks)
+                                 data.source, pdf=not html_only, robustness=checks)
     except (ValueError, PlacelensError, IndexError) as error:
         fail(error)
     console.print(f"Average gap after {start}: {result.average_gap():+.3f}"
@@ -117,15 +103,14 @@ def evaluate_did(
 
     from placelens.analysis import did
     from placelens.report.evaluation import EvidenceRecord
+    from placelens.services import evaluation as ev
 
     try:
+        check_choice("--control", control, did.CONTROLS)
         if panel_file is not None:
-            from placelens.sources.tabular import read_csv, to_number
-
-            panel = read_csv(panel_file, required=[unit, time, outcome, first_treated])
-            for column in (time, outcome, first_treated):
-                panel[column] = to_number(panel, column, panel_file)
-            source, names = str(panel_file), "units in " + panel_file.name
+            data = ev.csv_panel(panel_file, unit, time, outcome,
+                                numeric=[time, outcome, first_treated])
+            codes = names = "units in " + panel_file.name
         else:
             if not treated:
                 raise PlacelensError("name treated places as --treated PLACE:YEAR")
@@ -134,15 +119,11 @@ def evaluate_did(
             for item in treated:
                 name, _, year = item.rpartition(":")
                 starts[obs.place(name, "LAD").code] = float(year)
-            table = obs.indicators.table(outcome)
-            table = table[table["area_type"] == "LAD"]
-            panel = pd.DataFrame({unit: table["area_code"], time: table["period"].str[:4]
-                                  .astype(int), outcome: table["value"]})
-            full = panel.groupby(unit)[time].nunique()
-            panel = panel[panel[unit].isin(full[full == full.max()].index)]
-            panel[first_treated] = panel[unit].map(starts)
-            source = "placelens warehouse"
+            data = ev.warehouse_panel(obs.indicators, outcome)
+            data.frame[first_treated] = data.frame["unit"].map(starts)
+            codes = ", ".join(starts)
             names = ", ".join(obs.indicators.area_name(c) for c in starts)
+        panel, unit, time = data.frame, data.unit, data.time
         panel["treated_now"] = (panel[time] >= panel[first_treated]).astype(int)
         simple = did.twfe(panel, unit, time, outcome, "treated_now")
         staggered = did.callaway_santanna(panel, unit, time, outcome, first_treated, control)
@@ -155,12 +136,12 @@ def evaluate_did(
                   f"{high:+.3f})")
     out.mkdir(parents=True, exist_ok=True)
     dynamic.to_csv(out / "did_event_study.csv")
-    record = EvidenceRecord(names, names, intervention, outcome,
+    grade, reason = did.evidence_grade(dynamic)
+    record = EvidenceRecord(codes, names, intervention, data.label,
                             "difference-in-differences (Callaway–Sant'Anna)",
                             int(panel[first_treated].min()), round(robust.estimate, 4),
-                            outcome, f"95% CI {low:.4g} to {high:.4g}", 3,
-                            "Level 3: before/after against a comparison group (DiD)", source,
-                            date.today().isoformat())
+                            data.label, f"95% CI {low:.4g} to {high:.4g}", grade, reason,
+                            data.source, date.today().isoformat())
     (out / "did.evidence.json").write_text(json.dumps(asdict(record), indent=2),
                                            encoding="utf-8")
     write_table(dynamic, None, "Event study (years since treatment)")

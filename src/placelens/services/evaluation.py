@@ -1,0 +1,56 @@
+"""Panels for impact evaluation: from the warehouse (an indicator for every district with a
+complete series) or from a user's CSV, checked once for both synthetic control and
+difference-in-differences."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import pandas as pd
+
+from placelens.services.indicators import IndicatorService
+from placelens.sources.tabular import read_csv, to_number
+
+
+@dataclass(frozen=True)
+class Panel:
+    """A long panel (``frame``: unit, time, outcome and any other columns), the names of
+    its unit, time and outcome columns, a label for the outcome and where it came from."""
+
+    frame: pd.DataFrame
+    unit: str
+    time: str
+    outcome: str
+    label: str
+    source: str
+
+
+def warehouse_panel(indicators: IndicatorService, outcome: str) -> Panel:
+    """Every district's published series of ``outcome``, keeping the districts with a value
+    in every year (synthetic control and the DiD estimators need balanced panels)."""
+    table = indicators.table(outcome)
+    table = table[table["area_type"] == "LAD"]
+    if table.empty:
+        raise ValueError(f"indicator {outcome!r} has no district values in the warehouse")
+    frame = pd.DataFrame({"unit": table["area_code"].to_numpy(),
+                          "year": table["period"].str[:4].astype(int).to_numpy(),
+                          outcome: table["value"].to_numpy()})
+    years = frame.groupby("unit")["year"].nunique()
+    frame = frame[frame["unit"].isin(years[years == years.max()].index)]
+    meta = indicators.warehouse.table("indicators").set_index("indicator")
+    label = str(meta.loc[outcome, "title"]) if outcome in meta.index else outcome
+    source = "placelens warehouse: " + ", ".join(sorted(set(table["source_id"])))
+    return Panel(frame.reset_index(drop=True), "unit", "year", outcome, label, source)
+
+
+def csv_panel(path: Path, unit: str, time: str, outcome: str,
+              numeric: list[str] | None = None) -> Panel:
+    """A user's CSV panel: ``unit``, ``time`` and ``outcome`` columns required; ``numeric``
+    columns (default every column but the unit) parsed as numbers, errors naming the file,
+    row and column; time as whole years."""
+    frame = read_csv(path, required=[unit, time, outcome, *(numeric or [])])
+    for column in numeric or [c for c in frame.columns if c != unit]:
+        frame[column] = to_number(frame, column, path)
+    frame[time] = frame[time].astype(int)
+    return Panel(frame, unit, time, outcome, outcome, str(path))
