@@ -111,7 +111,9 @@ def test_cli_complexity_commands(warehouse_path, tmp_path):
 
 
 def test_profile_has_the_complexity_section(builder, observatory):
-    section = builder.complexity(observatory.place("Cardiff"))
+    from placelens.report.complexity_section import complexity
+
+    section = complexity(observatory, observatory.place("Cardiff"), builder.period)
     assert 1 <= section["rank"] <= 361 and section["region"].startswith("East Wales")
     assert len(section["opportunities"]["data"]) == 6
     assert float(section["backtest"]["rca"].split()[0]) > 0.5
@@ -129,14 +131,16 @@ def test_cli_benchmark_commands(warehouse_path):
 
 def test_profile_benchmark_section_for_a_district_and_a_combined_authority(builder,
                                                                            observatory):
-    lad = builder.benchmarking(observatory.place("Cardiff"))
+    from placelens.report.benchmark_sections import benchmarking
+
+    lad = benchmarking(observatory, observatory.place("Cardiff"))
     assert lad["own"] and lad["lad"] and len(lad["neighbours"]["data"]) == 10
     assert lad["type"].startswith("urban")
     versus = lad["versus_neighbours"]
     assert len(versus["data"]) == 10 and versus["data"][0][3].endswith("of 11")
-    itl3 = builder.benchmarking(observatory.place("TLD33"))
+    itl3 = benchmarking(observatory, observatory.place("TLD33"))
     assert itl3["own"] and not itl3["lad"] and itl3["change"] is not None
-    ca = builder.benchmarking(observatory.place("Greater Manchester"))
+    ca = benchmarking(observatory, observatory.place("Greater Manchester"))
     assert not ca["own"] and len(ca["members"]["data"]) == 10
 
 

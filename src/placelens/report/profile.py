@@ -3,22 +3,17 @@
 from __future__ import annotations
 
 import json
-import math
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
-import numpy as np
 import pandas as pd
 
 import placelens
-from placelens.analysis import clusters as cl
-from placelens.analysis import emerging as em
 from placelens.api import Observatory
-from placelens.defaults import EMERGING_WINDOW
 from placelens.geography.places import Place
-from placelens.report import charts, network_sections
-from placelens.report.tables import as_table, template_environment
+from placelens.report import benchmark_sections, charts, complexity_section, network_sections
+from placelens.report.tables import as_table, fmt, template_environment
 
 HEADLINE = [  # indicator, label, unit, decimals
     ("gva_per_hour_gbp", "GVA per hour worked (smoothed)", "£", 1),
@@ -39,10 +34,6 @@ INNOVATION = [  # Nesta/BEIS indicators at NUTS2 shown in the profile
      "active", "%"),
 ]
 SHIFT_SHARE_YEARS = 10
-RANKING_WORDS = {"rca": "current RCA (how close the region already is to specialising)",
-                 "feasibility": "feasibility (density and current RCA together)",
-                 "density": "density (relatedness to what the region does)",
-                 "cog": "complexity outlook gain"}
 MAP_TABLE_ROWS = 45  # longer map tables are wrapped into three column groups
 MIN_SHARE_FOR_LQ = 0.01
 SOURCE_IDS_ALWAYS = ["ons_rgva_lad_2025", "ons_subregional_productivity_2024",
@@ -61,13 +52,6 @@ class Profile:
     place: Place
     context: dict
     sources: list[str] = field(default_factory=list)
-
-
-def _fmt(value: float | None, decimals: int = 0, unit: str = "") -> str:
-    if value is None or (isinstance(value, float) and math.isnan(value)):
-        return "–"
-    text = f"{value:,.{decimals}f}"
-    return f"£{text}" if unit == "£" else f"£{text}m" if unit == "£m" else text
 
 
 class ProfileBuilder:
@@ -97,12 +81,12 @@ class ProfileBuilder:
             period, value, method = self.obs.indicators.latest(place, indicator)
             others: list[str] = []
             row = {"label": label, "unit": unit, "period": period or "–",
-                   "value": _fmt(value, decimals, unit), "method": method, "others": others}
+                   "value": fmt(value, decimals, unit), "method": method, "others": others}
             for other in comparators:
                 series = self.obs.indicators.series(other, indicator)
                 match = series[series["period"] == period] if period else series.iloc[0:0]
                 other_value = float(match["value"].iloc[0]) if len(match) else None
-                others.append(_fmt(other_value, decimals, unit))
+                others.append(fmt(other_value, decimals, unit))
             rows.append(row)
         return rows
 
@@ -142,9 +126,9 @@ class ProfileBuilder:
             value = float(own.loc[own["period"] == period, "value"].iloc[0])
             same_year = table[table["period"] == period]
             rank = int((same_year["value"] > value).sum()) + 1
-            rows.append({"label": label, "period": period, "value": _fmt(value, 0 if
+            rows.append({"label": label, "period": period, "value": fmt(value, 0 if
                          abs(value) > 100 else 2), "unit": unit,
-                         "median": _fmt(float(same_year["value"].median()),
+                         "median": fmt(float(same_year["value"].median()),
                                         0 if abs(value) > 100 else 2),
                          "rank": f"{rank} of {len(same_year)}"})
         areas = self.obs.warehouse.table("areas")
@@ -174,10 +158,10 @@ class ProfileBuilder:
             old = previous[(previous["area_code"] == itl1)
                            & (previous["period"] == earlier_year["period"])]
             if len(old):
-                revised = {"period": earlier_year["period"], "was": _fmt(old["value"].iloc[0]),
-                           "now": _fmt(earlier_year["value"])}
+                revised = {"period": earlier_year["period"], "was": fmt(old["value"].iloc[0]),
+                           "now": fmt(earlier_year["value"])}
         return {"region": self.obs.indicators.area_name(itl1), "period": latest["period"],
-                "value": _fmt(latest["value"]),
+                "value": fmt(latest["value"]),
                 "share": f"{latest['value'] / year['value'].sum():.1%}",
                 "rank": f"{int((year['value'] > latest['value']).sum()) + 1} of {len(year)}",
                 "revised": revised}
@@ -193,7 +177,7 @@ class ProfileBuilder:
             reference=1.0)
         table = pd.DataFrame({
             "Industry": shown["industry"], "Code": shown.index,
-            "GVA £m": shown["gva_gbp_m"].map(lambda v: _fmt(v)),
+            "GVA £m": shown["gva_gbp_m"].map(lambda v: fmt(v)),
             "Share of place": (shown["share"] * 100).map(lambda v: f"{v:.1f}%"),
             "Share of UK": (shown["uk_share"] * 100).map(lambda v: f"{v:.1f}%"),
             "LQ": shown["lq"].map(lambda v: f"{v:.2f}")})
@@ -204,7 +188,7 @@ class ProfileBuilder:
                 "structure": self.structure(place),
                 "business": pd.DataFrame({
                     "Broad industry": business["industry"],
-                    "Local units": business["local_units"].map(_fmt),
+                    "Local units": business["local_units"].map(fmt),
                     "Share of place": (business["share"] * 100).map(lambda v: f"{v:.1f}%"),
                     "Share of UK": (business["uk_share"] * 100).map(lambda v: f"{v:.1f}%"),
                     "LQ": business["lq"].map(lambda v: f"{v:.2f}")}).pipe(as_table)}
@@ -225,7 +209,7 @@ class ProfileBuilder:
             value = own[key]
             spread = self._lad_structure[key].dropna()
             percentile = "–" if pd.isna(value) else f"{(spread < value).mean() * 100:.0f}"
-            rows.append({"label": label, "value": _fmt(float(value), decimals),
+            rows.append({"label": label, "value": fmt(float(value), decimals),
                          "percentile": percentile})
         return rows
 
@@ -244,13 +228,13 @@ class ProfileBuilder:
             "£m, current prices", "ONS Regional GVA by industry, LAD (April 2025)",
             reference=0.0, diverging=True)
         table = pd.DataFrame({
-            "Industry": movers["industry"], f"GVA {start} £m": movers["start"].map(_fmt),
-            f"GVA {end} £m": movers["end"].map(_fmt), "Change": movers["change"].map(_fmt),
-            "National": movers["national"].map(_fmt),
-            "Industry mix": movers["industry_mix"].map(_fmt),
-            "Local": movers["local"].map(_fmt)})
+            "Industry": movers["industry"], f"GVA {start} £m": movers["start"].map(fmt),
+            f"GVA {end} £m": movers["end"].map(fmt), "Change": movers["change"].map(fmt),
+            "National": movers["national"].map(fmt),
+            "Industry mix": movers["industry_mix"].map(fmt),
+            "Local": movers["local"].map(fmt)})
         return {"svg": svg, "table": table.pipe(as_table), "start": start, "end": end,
-                "totals": {k: _fmt(float(v)) for k, v in totals.items()},
+                "totals": {k: fmt(float(v)) for k, v in totals.items()},
                 "industries": len(parts)}
 
     def map(self, place: Place) -> dict:
@@ -289,86 +273,6 @@ class ProfileBuilder:
         return {"svg": svg, "table": table.pipe(as_table), "rows": len(latest),
                 "wide": len(lads) > MAP_TABLE_ROWS, "period": period}
 
-    def complexity(self, place: Place) -> dict:
-        """ECI rank among districts, the NUTS2 region's strongest clusters and its top
-        opportunities, with the back-test that says how far to trust them."""
-        own = self.obs.complexity.place_complexity(place, self.period)
-        section: dict[str, object] = {
-            "eci": None if own.eci is None else f"{own.eci:+.2f}", "rank": own.rank,
-            "of": own.of, "suppressed": own.suppressed, "industries": own.industries,
-            "orientation": own.orientation, "period": self.period,
-            "projected": not place.is_lad}
-        region = self.obs.complexity.nuts2_region(place)
-        name = region and self.obs.indicators.area_name(region)
-        section["region"] = region and f"{name} ({region}, NUTS 2013)"
-        if region is None:
-            return section
-        clusters = self.obs.complexity.clusters()
-        mine = clusters[clusters["area"] == region].sort_values("lq", ascending=False)
-        strong = mine[mine["strong"]].head(8)
-        share = cl.traded_share_in_strong_clusters(clusters).get(region)
-        section["clusters"] = pd.DataFrame({
-            "Cluster (Nesta segment)": strong["cluster"].map(cl.segment_label),
-            "Jobs": strong["employment"].map(_fmt), "Establishments":
-            strong["establishments"].map(_fmt), "LQ": strong["lq"].map(lambda v: f"{v:.2f}")
-        }).pipe(as_table)
-        section["traded_share"] = None if share is None else f"{share * 100:.0f}%"
-        found = self.obs.complexity.opportunities(place, top=6)
-        top = found.table
-        floored = top["rca"].map(lambda v: f"{math.floor(v * 100) / 100:.2f}")  # all < 1
-        section["opportunities"] = pd.DataFrame({
-            "SIC": top.index, "Activity": top["name"], "Cluster": top["cluster"],
-            "RCA now": floored, "Density": top["density"].map(lambda v: f"{v:.3f}"),
-            "COG": top["cog"].map(lambda v: f"{v:+.2f}"), "Why": top["why"]}).pipe(as_table)
-        section["ranking"] = RANKING_WORDS.get(found.ranking, found.ranking)
-        section["backtest"] = self.backtest_summary(found.backtest)
-        return section
-
-    def benchmarking(self, place: Place) -> dict:
-        """Composite index, its explanation and the most similar areas (districts and ITL3
-        areas); for other places, their member districts' scores."""
-        set_name = {"LAD": "lad_innovation", "ITL3": "itl3_innovation"}.get(place.area_type)
-        if set_name is None:
-            scores = self.obs.benchmark.innovation_index().table
-            members = scores.reindex(list(place.members)).dropna(subset=["index"])
-            table = pd.DataFrame({"District": members["name"], "Index": members["index"].map(
-                lambda v: f"{v:.3f}"), "Relative (mean = 100)": members["relative"].map(
-                lambda v: f"{v:.0f}"), "Group": members["group"], "Rank": members["rank"].map(
-                lambda v: f"{v:.0f}")}).sort_values("Index", ascending=False)
-            return {"own": False, "members": table.pipe(as_table),
-                    "ranked": int(scores["sufficient"].sum())}
-        section = self._index_section(place, set_name)
-        if place.is_lad:
-            kind = self.obs.benchmark.place_types().table.loc[place.code]
-            section.update(type=kind["type"], type_reason=kind["reason"],
-                           type_stability=f"{kind['type_stability']:.0%}")
-            section.update(self._emerging(place))
-        return section
-
-    def _emerging(self, place: Place) -> dict:
-        """The district's growth and its industries' growth with the back-tests that decide
-        whether the emerging labels are shown."""
-        places = self.obs.benchmark.emerging_places()
-        growth = places.table.loc[place.code]
-        industries = self.obs.benchmark.emerging_activities(place)
-        fastest = industries.table[industries.table["class"] != em.TOO_SMALL].head(5)
-        return {
-            "window": f"{EMERGING_WINDOW[0]}–{EMERGING_WINDOW[1]}",
-            "growth": "–" if pd.isna(growth["growth"]) else f"{growth['growth']:+.1f}%",
-            "growth_class": growth["class"] if isinstance(growth["class"], str) else "–",
-            "places_verdict": places.verdict, "places_reliable": places.reliable,
-            "industries_verdict": industries.verdict,
-            "industries_reliable": industries.reliable,
-            "emerging_industries": ", ".join(industries.table.loc[
-                industries.table["class"] == "emerging", "industry"].head(5)) or "none",
-            "fastest_industries": pd.DataFrame({
-                "Industry": fastest["industry"],
-                "Growth of 3-year average": fastest["growth"].map(lambda v: f"{v:+.1f}%"),
-                "Share of GVA": fastest["share_of_gva"].map(lambda v: f"{v:.1%}"),
-                "Class": fastest["class"]}).pipe(as_table),
-            "growth_backtest": _backtest_table(places.backtest, industries.backtest)}
-
-
     def functional_region(self, place: Place) -> dict:
         """The functional region(s) of the place's districts (TTWA method, Census 2021
         commuters), how self-contained they are, and a map of the region's districts."""
@@ -381,7 +285,7 @@ class ProfileBuilder:
         mine = stats.loc[members["region"].unique()]
         summary = pd.DataFrame({
             "Region": mine["name"], "Districts": mine["members"],
-            "Commuting residents": mine["residents_in_work"].map(_fmt),
+            "Commuting residents": mine["residents_in_work"].map(fmt),
             "Supply-side self-containment": mine["supply_containment"].map(
                 lambda v: f"{v:.1%}"),
             "Demand-side self-containment": mine["demand_containment"].map(
@@ -411,86 +315,6 @@ class ProfileBuilder:
                 "ari": f"{found.ari_vs_ttwa_2011:.2f}",
                 "count": len(stats)}
 
-    def _index_section(self, place: Place, set_name: str) -> dict:
-        index = self.obs.benchmark.innovation_index(set_name)
-        scores = index.table
-        row = scores.loc[place.code]
-        unit = "districts" if place.is_lad else "ITL3 areas"
-        section = {"own": True, "lad": place.is_lad, "unit": unit,
-                   "ranked": int(scores["sufficient"].sum()),
-                   "sufficient": bool(row["sufficient"]), "indicators": int(row["indicators"]),
-                   "set": index.indicator_set.description, "period": index.period,
-                   "change": None if pd.isna(row.get("change", np.nan)) else
-                   f"{row['change']:+.3f}",
-                   "compared": None if pd.isna(row.get("change", np.nan)) else
-                   int(row["indicators_compared"]),
-                   "between_share": None if index.between_nuts3_share is None else
-                   f"{index.between_nuts3_share:.0%}"}
-        explanation = self.obs.benchmark.explain_index(place, set_name)
-        regional = explanation[explanation["input"] != "own area"]
-        section["regional"] = len(regional)
-        section["regional_names"] = ", ".join(regional.index)
-        section["explain"] = pd.DataFrame({
-            "Indicator": explanation.index, "Value": explanation["value"].map(
-                lambda v: "–" if pd.isna(v) else f"{v:,.2f}"),
-            "Unit": explanation["unit"], "Input": explanation["input"],
-            "Published for": [f"{a} ({p})" for a, p in zip(
-                explanation["published_for"], explanation["period"], strict=True)],
-            "Score (0–1)": explanation["score"].map(lambda v: "–" if pd.isna(v) else
-                                                    f"{v:.2f}"),
-            "Median score": explanation["uk_median_score"].map(lambda v: f"{v:.2f}")
-        }).pipe(as_table)
-        if row["sufficient"]:
-            section.update(index=f"{row['index']:.3f}", relative=f"{row['relative']:.0f}",
-                           group=row["group"], rank=f"{row['rank']:.0f}",
-                           low=f"{row['rank_p05']:.0f}", high=f"{row['rank_p95']:.0f}")
-        neighbours = self.obs.benchmark.similar_places(place)
-        compare = scores.reindex([place.code, *neighbours["neighbour"]])
-        chart_data = pd.DataFrame({"label": compare["name"].str.slice(0, 40),
-                                   "index": compare["index"]}).dropna()
-        section["svg"] = charts.bar_chart(
-            chart_data.sort_values("index", ascending=False), "label", "index",
-            f"Composite innovation index: {place.name} and its 10 most similar {unit}",
-            "Index (0–1; mean of normalised indicators)",
-            "placelens from ONS, Nesta/BEIS indicators", reference=float(
-                scores.loc[scores["sufficient"], "index"].mean()))
-        section["versus_neighbours"] = self._versus_neighbours(
-            place, list(neighbours["neighbour"]), index.normalised).pipe(as_table)
-        section["neighbours"] = pd.DataFrame({
-            "Rank": neighbours["rank"], "Area": neighbours["name"],
-            "Distance": neighbours["distance"].map(lambda v: f"{v:.2f}"),
-            "Closest on": neighbours["closest_on"], "Furthest on": neighbours["furthest_on"]
-        }).pipe(as_table)
-        return section
-
-    @staticmethod
-    def _versus_neighbours(place: Place, neighbours: list[str], normalised: pd.DataFrame
-                           ) -> pd.DataFrame:
-        """Per index indicator: the place's score, its similar places' median score, and the
-        place's rank among itself and them (1 = best)."""
-        group = normalised.reindex([place.code, *neighbours])
-        rows = []
-        for indicator in normalised.columns:
-            values = group[indicator]
-            own = values.get(place.code)
-            rank = "–" if pd.isna(own) else \
-                f"{int((values.dropna() > own).sum()) + 1} of {values.notna().sum()}"
-            rows.append({"Indicator": indicator,
-                         "Score": "–" if pd.isna(own) else f"{own:.2f}",
-                         "Similar places' median": f"{values.drop(place.code).median():.2f}",
-                         "Rank among them": rank})
-        return pd.DataFrame(rows)
-
-    @staticmethod
-    def backtest_summary(result) -> dict:
-        """AUCs (95% intervals) of the opportunity back-test, for the sentence beside the
-        list."""
-        summary = {name: f"{value:.2f} ({low:.2f}–{high:.2f})"
-                   for name, (value, (low, high)) in result.scores.items()}
-        summary["cases"] = f"{result.gains:,} of {result.cases:,}"
-        summary["relatedness_adds"] = result.scores["density+rca"][0] > result.scores["rca"][0]
-        return summary
-
     def sources(self) -> list[dict]:
         sources = self.obs.warehouse.table("sources")
         used = sources[sources["source_id"].isin(SOURCE_IDS_ALWAYS + [
@@ -507,7 +331,8 @@ class ProfileBuilder:
                                                                                 comparators),
             "innovation": self.innovation(place), "specialisation": self.specialisations(place),
             "shift_share": self.shift_share(place), "map": self.map(place),
-            "complexity": self.complexity(place), "benchmarking": self.benchmarking(place),
+            "complexity": complexity_section.complexity(self.obs, place, self.period),
+            "benchmarking": benchmark_sections.benchmarking(self.obs, place),
             "region": self.functional_region(place),
             "network": network_sections.collaboration(self.obs, place),
             "leadership": network_sections.leadership(self.obs, place),
@@ -562,17 +387,3 @@ def _none_if_nan(value):
 
 def slug(name: str) -> str:
     return "".join(c if c.isalnum() else "_" for c in name.lower()).strip("_")[:60]
-
-
-def _backtest_table(places: pd.DataFrame, industries: pd.DataFrame) -> dict:
-    """Mean AUC (range over windows) of each predictor in the growth back-tests of
-    districts and of district industries."""
-    rows = []
-    for subject, backtest in (("Districts (real GVA)", places),
-                              ("Industries of districts (≥ 1% of GVA)", industries)):
-        for predictor, aucs in backtest.groupby("predictor", sort=False)["auc"]:
-            rows.append({"Back-test of": subject, "Predictor": predictor,
-                         "Mean AUC": f"{aucs.mean():.2f}",
-                         "Range over windows": f"{aucs.min():.2f}–{aucs.max():.2f}",
-                         "Windows": len(aucs)})
-    return pd.DataFrame(rows).pipe(as_table)

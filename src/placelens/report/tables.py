@@ -3,6 +3,7 @@ templates' ``data_table`` macro expects."""
 
 from __future__ import annotations
 
+import math
 import re
 
 import pandas as pd
@@ -25,3 +26,12 @@ def as_table(frame: pd.DataFrame) -> dict:
     numeric = [bool(len(frame)) and all(_NUMBER.match(str(v).strip()) for v in frame[c])
                for c in frame.columns]
     return {"columns": list(frame.columns), "data": data, "numeric": numeric}
+
+
+def fmt(value: float | None, decimals: int = 0, unit: str = "") -> str:
+    """A number for a table cell: thousands separators, £ or £m where the unit says, and
+    "–" for missing values."""
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return "–"
+    text = f"{value:,.{decimals}f}"
+    return f"£{text}" if unit == "£" else f"£{text}m" if unit == "£m" else text
