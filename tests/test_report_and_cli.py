@@ -151,3 +151,15 @@ def test_profile_functional_region_section(builder, observatory, warehouse_path)
     assert not builder.functional_region(observatory.place("Belfast"))["available"]
     result = run(warehouse_path, "regions", "show", "Cardiff")
     assert result.exit_code == 0 and "self-containment" in result.output
+
+
+def test_source_lines_and_the_sources_table_come_from_the_warehouse(observatory, builder):
+    label = observatory.indicators.source_label("ons_rgva_lad_2025", "ukri_gtr_2018_04")
+    release = observatory.warehouse.table("sources").set_index("source_id").loc[
+        "ons_rgva_lad_2025", "release"]
+    assert label.startswith("ONS, Regional gross value added") and release in label
+    assert "; UK Research and Innovation, Gateway to Research" in label
+    with pytest.raises(KeyError, match="not in the warehouse"):
+        observatory.indicators.source_label("made_up_2099")
+    listed = {s["source_id"] for s in builder.sources()}
+    assert listed == set(observatory.warehouse.table("sources")["source_id"])

@@ -24,7 +24,7 @@ from placelens.geography.places import Place
 from placelens.report import charts
 from placelens.report.tables import as_table
 
-SOURCE = "UKRI Gateway to Research (April 2018 snapshot); OS Code-Point Open 2025"
+SOURCE_IDS = ("ukri_gtr_2018_04", "os_codepoint_open_2025_10")
 DIAGRAM_PARTNERS = 25  # external partners drawn beside the place's own organisations
 DIAGRAM_LOCAL = 20
 LAYOUT_SEED = 7
@@ -81,7 +81,7 @@ def collaboration(obs: Observatory, place: Place) -> dict:
     nodes, edges = _ego_layout(collab.network(period), place)
     svg = charts.network_diagram(
         nodes, edges, f"{place.name}: organisations and their strongest partners, "
-        f"{period.label}", SOURCE)
+        f"{period.label}", obs.indicators.source_label(*SOURCE_IDS))
     return {"available": True, "period": period.label, "actors": as_table(actors),
             "summary": as_table(summary), "partners": as_table(partner_table),
             "brokers": as_table(broker_table), "svg": svg,
@@ -158,7 +158,8 @@ def leadership(obs: Observatory, place: Place) -> dict:
         "Finding": table["finding"].map(_sentence_case)})
     active = table.dropna(subset=["actors_residual", "deciders_residual"])
     svg = charts.leadership_chart(active, f"Leadership style of {place.name} over time",
-                                  SOURCE) if len(active) else None
+                                  obs.indicators.source_label(*SOURCE_IDS)
+                                  ) if len(active) else None
     style, found = latest["leadership_style"], latest["finding"]
     return {"style": style, "finding": found, "description": DESCRIPTIONS.get(style, ""),
             "stability": "–" if pd.isna(latest["style_stability"]) else

@@ -36,15 +36,6 @@ INNOVATION = [  # Nesta/BEIS indicators at NUTS2 shown in the profile
 SHIFT_SHARE_YEARS = 10
 MAP_TABLE_ROWS = 45  # longer map tables are wrapped into three column groups
 MIN_SHARE_FOR_LQ = 0.01
-SOURCE_IDS_ALWAYS = ["ons_rgva_lad_2025", "ons_subregional_productivity_2024",
-                     "ons_gdhi_lad_2024", "ons_population_itl_2024", "ons_lad23_itl21_lookup",
-                     "ons_city_region_lookup", "ons_lad_2023_boundaries",
-                     "census2021_odwp01ew_ltla", "ons_ttwa_2011",
-                     "ons_subnational_indicators_2024",
-                     "mysociety_uk_ruc", "ons_sam_lad_2023",
-                     "nomis_bres_nuts2013_sic4", "nomis_idbr_nuts2013_sic4",
-                     "ukri_gtr_2018_04", "os_codepoint_open_2025_10",
-                     "ons_uk_business_2024", "ons_berd_itl1_2025"]
 
 
 @dataclass
@@ -101,7 +92,8 @@ class ProfileBuilder:
                 data = pd.concat(frames, ignore_index=True)
                 svg = charts.trend_chart(
                     data, f"{label}, {place.name} compared", f"{label} ({unit}, current "
-                    "prices)", "ONS Subregional productivity (June 2024)")
+                    "prices)", self.obs.indicators.source_label(
+                        "ons_subregional_productivity_2024"))
                 table = data.pivot_table(index="period", columns="series", values="value",
                                          sort=True)[[p.name for p in [place, *comparators]
                                                      if p.name in set(data["series"])]]
@@ -173,8 +165,8 @@ class ProfileBuilder:
         svg = charts.bar_chart(
             shown.assign(label=shown["industry"].str.slice(0, 45)), "label", "lq",
             f"Top industries by location quotient, {place.name}, {self.period}",
-            "Location quotient (UK = 1)", "ONS Regional GVA by industry, LAD (April 2025)",
-            reference=1.0)
+            "Location quotient (UK = 1)",
+            self.obs.indicators.source_label("ons_rgva_lad_2025"), reference=1.0)
         table = pd.DataFrame({
             "Industry": shown["industry"], "Code": shown.index,
             "GVA £m": shown["gva_gbp_m"].map(lambda v: fmt(v)),
@@ -225,7 +217,7 @@ class ProfileBuilder:
         svg = charts.bar_chart(
             movers.assign(label=movers["industry"].str.slice(0, 45)), "label", "local",
             f"Local (competitive) component of GVA change {start}–{end}, {place.name}",
-            "£m, current prices", "ONS Regional GVA by industry, LAD (April 2025)",
+            "£m, current prices", self.obs.indicators.source_label("ons_rgva_lad_2025"),
             reference=0.0, diverging=True)
         table = pd.DataFrame({
             "Industry": movers["industry"], f"GVA {start} £m": movers["start"].map(fmt),
@@ -258,7 +250,8 @@ class ProfileBuilder:
             features, f"GVA per hour worked, {period}: {place.name} "
             f"{'outlined ' if len(lads) > len(place.members) else ''}"
             f"in {region.name if region else 'its area'}", "£ per hour",
-            "ONS Subregional productivity (June 2024); ONS LAD boundaries May 2023",
+            self.obs.indicators.source_label("ons_subregional_productivity_2024",
+                                             "ons_lad_2023_boundaries"),
             set(place.members) if len(lads) > len(place.members) else set())
         table = pd.DataFrame({"Area": [names.get(c, c) for c in latest.index],
                               "Code": latest.index,
@@ -307,8 +300,9 @@ class ProfileBuilder:
                     for row in shapes.itertuples(index=False)]
         svg = charts.choropleth(
             features, f"Functional region of {place.name}: share of each district's "
-            "commuting kept in the region", "share of commuting", "ONS Census 2021 "
-            "(ODWP01EW); ONS LAD boundaries May 2023", set(place.members)
+            "commuting kept in the region", "share of commuting",
+            self.obs.indicators.source_label("census2021_odwp01ew_ltla",
+                                             "ons_lad_2023_boundaries"), set(place.members)
             if len(area) > len(place.members) else set(), value_format=".0%")
         return {"available": True, "summary": summary.pipe(as_table),
                 "districts": districts.pipe(as_table), "svg": svg,
@@ -316,10 +310,10 @@ class ProfileBuilder:
                 "count": len(stats)}
 
     def sources(self) -> list[dict]:
-        sources = self.obs.warehouse.table("sources")
-        used = sources[sources["source_id"].isin(SOURCE_IDS_ALWAYS + [
-            "nesta_beis_indicators_2021"])]
-        return used.to_dict("records")
+        """Every source of the warehouse the profile was built from, with its release,
+        licence and code vintage (from the warehouse, so a refreshed source shows its new
+        release)."""
+        return self.obs.warehouse.table("sources").to_dict("records")
 
     # ---- whole profile ------------------------------------------------------------
     def build(self, place: Place) -> Profile:

@@ -26,7 +26,8 @@ def write_regions_page(obs, found: FunctionalRegions, path: Path) -> Path:
         "colour": colour[regions.loc[row.area_code, "region"]]}}
         for row in shapes.itertuples(index=False)]
     svg = charts.region_map(features, f"{len(stats)} functional regions, England and Wales",
-                            "ONS Census 2021 (ODWP01EW) commuting; ONS LAD boundaries May 2023")
+                            obs.indicators.source_label("census2021_odwp01ew_ltla",
+                                                        "ons_lad_2023_boundaries"))
     table = pd.DataFrame({
         "Region": stats["name"], "Districts": stats["members"],
         "Commuting residents": stats["residents_in_work"].map(lambda v: f"{v:,.0f}"),

@@ -77,3 +77,23 @@ class IndicatorService(Service):
         areas = self.warehouse.table("areas")
         names = areas.loc[areas["area_code"] == code, "name"]
         return str(names.iloc[0]) if len(names) else code
+
+    def source_label(self, *source_ids: str) -> str:
+        """A short citation of warehouse sources for chart source lines, from the warehouse
+        ``sources`` table (publisher, title up to its first colon, release), so labels
+        follow the data when a source is refreshed."""
+        key = ("sources",)
+        if key not in self._cache:
+            self._cache[key] = self.warehouse.table("sources").set_index("source_id")
+        table = self._cache[key]
+        labels = []
+        for source_id in source_ids:
+            if source_id not in table.index:
+                raise KeyError(f"source {source_id!r} is not in the warehouse")
+            row = table.loc[source_id]
+            publisher = str(row["publisher"])
+            short = "ONS" if publisher.startswith("Office for National Statistics") else \
+                publisher.split(" (")[0].split(",")[0]
+            labels.append(f"{short}, {str(row['title']).split(':')[0]} ({row['release']})")
+        return "; ".join(labels)
+
