@@ -57,7 +57,7 @@ def test_precision_and_recall_on_hand_labelled_sample(observatory):
     predicted = orgs.loc[sample["org_id"], "actor_type"].to_numpy()
     scores = classification_scores(sample["label"], pd.Series(predicted))
     print("\n" + scores.round(3).to_string())
-    # Measured 2026-11-21: macro precision 0.856, recall 0.776 (docs/networks.md).
+    # Measured 2026-11-21: macro precision 0.856, recall 0.776 (docs/methods/networks.md).
     assert scores.loc["macro average", "precision"] >= 0.85
     assert scores.loc["macro average", "recall"] >= 0.75
     assert scores.loc["research", "recall"] >= 0.85

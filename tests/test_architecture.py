@@ -48,3 +48,17 @@ def test_results_travel_in_dataclasses_not_dataframe_attrs():
         code = [line for line in path.read_text(encoding="utf-8").splitlines()
                 if not line.lstrip().startswith(("#", '"', "``"))]
         assert not any(".attrs[" in line or ".attrs.update" in line for line in code), path
+
+
+def test_method_docs_cited_by_the_code_are_in_the_repository():
+    import re
+
+    root = PACKAGE.parents[1]
+    cited = set()
+    for path in PACKAGE.rglob("*.py"):
+        text = path.read_text(encoding="utf-8")
+        assert "METHODS §" not in text, f"{path.name} cites a document outside the repository"
+        cited |= set(re.findall(r"docs/methods/\w+\.md", text))
+    assert len(cited) >= 5
+    for doc in cited:
+        assert (root / doc).exists(), doc

@@ -9,7 +9,7 @@ import pytest
 
 from placelens.analysis import complexity as cx
 
-# A nested presence matrix solved by hand (see docs/complexity.md):
+# A nested presence matrix solved by hand (see docs/methods/complexity.md):
 # M = [[1,1,1],[1,1,0],[1,0,0]]; diversity (3,2,1); ubiquity (3,2,1).
 # M~ has eigenvalues 1, 1/4, 1/9; the 1/4 eigenvector is PCI_raw ∝ (-2, 1, 4), so
 # ECI_raw = (1, -1/2, -2) with mean -1/2 and standard deviation sqrt(1.5).

@@ -1,4 +1,4 @@
-"""How well does density at t predict gaining RCA >= 1 by t+k? (METHODS §6)
+"""How well does density at t predict gaining RCA >= 1 by t+k? (docs/methods/complexity.md)
 
 The test set is every area × activity without RCA >= 1 at t; the outcome is RCA >= 1 at t+k.
 AUC is the probability that a random gainer had higher density than a random non-gainer

@@ -1,4 +1,4 @@
-"""Industry clusters and the strength / opportunity view (METHODS §3).
+"""Industry clusters and the strength / opportunity view (docs/methods/complexity.md).
 
 Pure functions on areas × activities (SIC 4-digit) or areas × clusters matrices."""
 

@@ -1,4 +1,4 @@
-"""Economic complexity and relatedness (Hidalgo–Hausmann; METHODS §2).
+"""Economic complexity and relatedness (Hidalgo–Hausmann; docs/methods/complexity.md).
 
 All functions take ``x``: an areas × activities DataFrame of an additive quantity. The
 eigenproblem is solved in symmetric form: with M the 0/1 presence matrix, k_r its row sums

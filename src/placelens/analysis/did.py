@@ -1,4 +1,4 @@
-"""Difference-in-differences and event studies (METHODS §9).
+"""Difference-in-differences and event studies (docs/methods/evaluation.md).
 
 ``twfe``: the two-way fixed-effects estimate with standard errors clustered by unit (CR1).
 It is biased when adoption is staggered and effects vary over time, because already-treated

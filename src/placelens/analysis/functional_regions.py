@@ -1,4 +1,4 @@
-"""Functional economic regions from commuting flows (METHODS §7).
+"""Functional economic regions from commuting flows (docs/methods/functional_regions.md).
 
 ``ttwa`` implements the ONS Travel To Work Area method (Coombes & Bond 2008): every unit starts
 as a proto-area; the proto-area furthest from valid is dissolved and each of its units joins

@@ -1,4 +1,4 @@
-"""Place types from measurable signals ("Making innovative places", METHODS §8).
+"""Place types from measurable signals ("Making innovative places"; docs/methods/benchmarking.md).
 
 Each type is defined from the concept it names, and needs only the signals of that concept,
 so a suppressed industry never stops a district being classed rural or a hub:

@@ -1,4 +1,4 @@
-"""Statistical nearest neighbours (METHODS §5), in the CIPFA / ONS style: choose context
+"""Statistical nearest neighbours (docs/methods/benchmarking.md), in the CIPFA / ONS style: choose context
 variables, z-score them, weight them (e.g. by theme), and rank places by Euclidean distance.
 Each neighbour comes with the variables that make the pair close and those that set it
 apart."""

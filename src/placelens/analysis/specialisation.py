@@ -1,4 +1,4 @@
-"""Specialisation and structure of places (METHODS §1).
+"""Specialisation and structure of places (docs/methods/specialisation.md).
 
 Every function takes ``x``: a DataFrame of an additive quantity (jobs, GVA, businesses) with
 areas as rows and activities as columns. NaN marks a cell the publisher suppressed or omitted;

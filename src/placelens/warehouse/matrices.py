@@ -1,4 +1,4 @@
-"""Named area × activity matrices in the warehouse (what METHODS §1 measures run on).
+"""Named area × activity matrices in the warehouse (what the measures of docs/methods/specialisation.md and complexity.md run on).
 
 Each is a filter on the ``activity`` table, so the same selection can later run as SQL on
 Spark; the result is pivoted to areas × activities for the analysis layer.
