@@ -1,4 +1,5 @@
-"""A composite innovation index with the EU Regional Innovation Scoreboard method (docs/methods/benchmarking.md).
+"""A composite innovation index with the EU Regional Innovation Scoreboard method
+(docs/methods/benchmarking.md).
 
 Input is a long panel (area, period, indicator, value). Each indicator is treated over all
 places and all years together: outliers beyond mean ± 2 SD are replaced by the most extreme

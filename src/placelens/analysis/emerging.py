@@ -1,4 +1,5 @@
-"""Emerging places and activities (docs/methods/benchmarking.md, after Nesta's Innovation Sweet Spots).
+"""Emerging places and activities (docs/methods/benchmarking.md, after Nesta's Innovation
+Sweet Spots).
 
 For a series y by area (or by activity within a place) over periods t0..t1: magnitude = the
 mean of y over t0..t1; growth = the percentage change of the 3-year moving average between

@@ -1,5 +1,5 @@
-"""Statistical nearest neighbours (docs/methods/benchmarking.md), in the CIPFA / ONS style: choose context
-variables, z-score them, weight them (e.g. by theme), and rank places by Euclidean distance.
+"""Statistical nearest neighbours (docs/methods/benchmarking.md), in the CIPFA / ONS style:
+choose context variables, z-score them, weight them (e.g. by theme), and rank places by Euclidean distance.
 Each neighbour comes with the variables that make the pair close and those that set it
 apart."""
 

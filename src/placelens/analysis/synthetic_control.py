@@ -1,4 +1,5 @@
-"""Synthetic control (Abadie, Diamond & Hainmueller; docs/methods/evaluation.md) with nested optimisation.
+"""Synthetic control (Abadie, Diamond & Hainmueller; docs/methods/evaluation.md) with nested
+optimisation.
 
 Inner problem: donor weights W >= 0 summing to 1 minimise the predictor imbalance
 (X1 − X0 W)' V (X1 − X0 W); it is solved exactly as a non-negative least-squares problem with

@@ -85,7 +85,8 @@ class RegionsService(Service):
         that stays inside its combined authority / city region and inside its region.
 
         By default people working mainly at home are left out: in the lockdown census they
-        make almost every district self-contained on its own (see docs/methods/functional_regions.md).
+        make almost every district self-contained on its own (see
+        docs/methods/functional_regions.md).
         """
         key = ("regions", method, options, resolution, runs, home_workers)
         if key in self._cache:

@@ -1,4 +1,5 @@
-"""Named area × activity matrices in the warehouse (what the measures of docs/methods/specialisation.md and complexity.md run on).
+"""Named area × activity matrices in the warehouse (what the measures of
+docs/methods/specialisation.md and docs/methods/complexity.md run on).
 
 Each is a filter on the ``activity`` table, so the same selection can later run as SQL on
 Spark; the result is pivoted to areas × activities for the analysis layer.
