@@ -1,7 +1,7 @@
 """Statistical nearest neighbours (docs/methods/benchmarking.md), in the CIPFA / ONS style:
-choose context variables, z-score them, weight them (e.g. by theme), and rank places by Euclidean distance.
-Each neighbour comes with the variables that make the pair close and those that set it
-apart."""
+choose context variables, z-score them, weight them (e.g. by theme), and rank places by
+Euclidean distance. Each neighbour comes with the variables that make the pair close and
+those that set it apart."""
 
 from __future__ import annotations
 
