@@ -62,3 +62,13 @@ def test_method_docs_cited_by_the_code_are_in_the_repository():
     assert len(cited) >= 5
     for doc in cited:
         assert (root / doc).exists(), doc
+
+
+def test_modules_and_functions_stay_small():
+    for path in PACKAGE.rglob("*.py"):
+        text = path.read_text(encoding="utf-8")
+        assert text.count("\n") <= 400, f"{path.name}: {text.count(chr(10))} lines"
+        for node in ast.walk(ast.parse(text)):
+            if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef):
+                length = node.end_lineno - node.lineno + 1
+                assert length <= 60, f"{path.name}:{node.lineno} {node.name} has {length} lines"

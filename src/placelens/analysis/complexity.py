@@ -220,19 +220,7 @@ def complexity(x: pd.DataFrame, presence_test: str = "rca", threshold: float = 1
     """
     values = _values(x)
     activity_shares = values.sum(axis=0) / values.sum()
-    if presence_test == "rca":
-        ratio = _rca_array(values)
-    elif presence_test == "rpop":
-        if population is None:
-            raise ValueError("presence_test='rpop' needs population")
-        ratio = _rpop_array(values, _population(x, population))
-    elif presence_test == "manual":
-        ratio = values
-        if not np.isin(ratio, (0.0, 1.0)).all():
-            raise ValueError("presence_test='manual' needs x to hold only 0 and 1")
-    else:
-        raise ValueError(f"presence_test must be 'rca', 'rpop' or 'manual', not "
-                         f"{presence_test!r}")
+    ratio = _presence_ratio(values, x, presence_test, population)
     m_full = ratio if presence_test == "manual" else (ratio >= threshold).astype("float64")
     keep_areas, keep_activities = m_full.sum(axis=1) > 0, m_full.sum(axis=0) > 0
     m = m_full[keep_areas][:, keep_activities]
@@ -241,36 +229,10 @@ def complexity(x: pd.DataFrame, presence_test: str = "rca", threshold: float = 1
     if len(areas) < 3 or len(activities) < 3:
         raise ValueError("complexity needs at least 3 areas and 3 activities with presence")
     k_c, k_p = m.sum(axis=1), m.sum(axis=0)
-
-    in_activity_space = len(activities) <= len(areas)
-    sparse = m.size > 1e6 and m.mean() < 0.1
-    a_matrix = scipy.sparse.csr_matrix(m) if sparse else m
-    inv_c, inv_p = 1 / np.sqrt(k_c), 1 / np.sqrt(k_p)
-    scaled = (scipy.sparse.diags(inv_c) @ a_matrix @ scipy.sparse.diags(inv_p)).tocsr() \
-        if sparse else m * inv_c[:, None] * inv_p[None, :]
-    leading = np.sqrt(k_p if in_activity_space else k_c)
-    vector, second = _second_eigenvector(scaled, leading / np.linalg.norm(leading),
-                                         in_activity_space, start)
-    if in_activity_space:
-        kp = vector * inv_p
-        kc = (m @ kp) / k_c
-    else:
-        kc = vector * inv_c
-        kp = (m.T @ kc) / k_p / second
-        kc = (m @ kp) / k_c
+    kc, kp, vector, second = _eigen_scores(m, k_c, k_p, start)
     sign, orientation = _orient(kc, areas, k_c, orient_by)
     kc, kp = sign * kc, sign * kp
-
-    m32 = m.astype(np.float32)  # co-occurrence counts are exact in float32 (< 2**24)
-    phi = (m32.T @ m32).astype("float64") / np.maximum(k_p[:, None], k_p[None, :])
-    row_sums = phi.sum(axis=1)
-    # density = M P and the COG sum (1 - M) W share one product: (1 - M) W = 1'W - M W.
-    n_p = len(k_p)
-    both = m @ np.hstack([phi / row_sums[None, :], phi * (kp / row_sums)[:, None]])
-    density, m_w = both[:, :n_p], both[:, n_p:]
-    absent = 1 - m
-    coi_raw = (density * absent) @ kp
-    cog_raw = absent * ((phi * (kp / row_sums)[:, None]).sum(axis=0)[None, :] - m_w)
+    phi, density, coi_raw, cog_raw = _relatedness(m, k_p, kp)
 
     mean, std = kc.mean(), kc.std()
     eci = (kc - mean) / std
@@ -292,6 +254,59 @@ def complexity(x: pd.DataFrame, presence_test: str = "rca", threshold: float = 1
         eci_raw_mean=float(mean), eci_raw_std=float(std),
         dropped_areas=list(x.index[~keep_areas]),
         dropped_activities=list(x.columns[~keep_activities]))
+
+
+def _presence_ratio(values: np.ndarray, x: pd.DataFrame, presence_test: str,
+                    population: pd.Series | None) -> np.ndarray:
+    """The matrix compared with the presence threshold: RCA, RPOP, or 0/1 as given."""
+    if presence_test == "rca":
+        return _rca_array(values)
+    if presence_test == "rpop":
+        if population is None:
+            raise ValueError("presence_test='rpop' needs population")
+        return _rpop_array(values, _population(x, population))
+    if presence_test == "manual":
+        if not np.isin(values, (0.0, 1.0)).all():
+            raise ValueError("presence_test='manual' needs x to hold only 0 and 1")
+        return values
+    raise ValueError(f"presence_test must be 'rca', 'rpop' or 'manual', not {presence_test!r}")
+
+
+def _eigen_scores(m: np.ndarray, k_c: np.ndarray, k_p: np.ndarray,
+                  start: np.ndarray | None) -> tuple[np.ndarray, np.ndarray, np.ndarray, float]:
+    """Raw (unoriented, unstandardised) area and activity scores from the second eigenvector
+    of the symmetric form of the method of reflections, solved in the smaller space."""
+    in_activity_space = m.shape[1] <= m.shape[0]
+    sparse = m.size > 1e6 and m.mean() < 0.1
+    a_matrix = scipy.sparse.csr_matrix(m) if sparse else m
+    inv_c, inv_p = 1 / np.sqrt(k_c), 1 / np.sqrt(k_p)
+    scaled = (scipy.sparse.diags(inv_c) @ a_matrix @ scipy.sparse.diags(inv_p)).tocsr() \
+        if sparse else m * inv_c[:, None] * inv_p[None, :]
+    leading = np.sqrt(k_p if in_activity_space else k_c)
+    vector, second = _second_eigenvector(scaled, leading / np.linalg.norm(leading),
+                                         in_activity_space, start)
+    if in_activity_space:
+        kp = vector * inv_p
+        return (m @ kp) / k_c, kp, vector, second
+    kc = vector * inv_c
+    kp = (m.T @ kc) / k_p / second
+    return (m @ kp) / k_c, kp, vector, second
+
+
+def _relatedness(m: np.ndarray, k_p: np.ndarray, kp: np.ndarray
+                 ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """Proximity, density, and the raw complexity outlook (COI) and gain (COG)."""
+    m32 = m.astype(np.float32)  # co-occurrence counts are exact in float32 (< 2**24)
+    phi = (m32.T @ m32).astype("float64") / np.maximum(k_p[:, None], k_p[None, :])
+    row_sums = phi.sum(axis=1)
+    # density = M P and the COG sum (1 - M) W share one product: (1 - M) W = 1'W - M W.
+    n_p = len(k_p)
+    both = m @ np.hstack([phi / row_sums[None, :], phi * (kp / row_sums)[:, None]])
+    density, m_w = both[:, :n_p], both[:, n_p:]
+    absent = 1 - m
+    coi_raw = (density * absent) @ kp
+    cog_raw = absent * ((phi * (kp / row_sums)[:, None]).sum(axis=0)[None, :] - m_w)
+    return phi, density, coi_raw, cog_raw
 
 
 @dataclass(frozen=True)

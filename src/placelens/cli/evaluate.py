@@ -97,12 +97,8 @@ def evaluate_did(
     """Difference-in-differences for one or many places adopting at different times:
     two-way fixed effects and the heterogeneity-robust Callaway–Sant'Anna estimator, with an
     event study; writes the tables and an evidence record."""
-    import json
-    from dataclasses import asdict
-    from datetime import date
-
     from placelens.analysis import did
-    from placelens.report.evaluation import EvidenceRecord
+    from placelens.report.evaluation import write_did_record
     from placelens.services import evaluation as ev
 
     try:
@@ -112,17 +108,7 @@ def evaluate_did(
                                 numeric=[time, outcome, first_treated])
             codes = names = "units in " + panel_file.name
         else:
-            if not treated:
-                raise PlacelensError("name treated places as --treated PLACE:YEAR")
-            obs = open_observatory(warehouse)
-            starts = {}
-            for item in treated:
-                name, _, year = item.rpartition(":")
-                starts[obs.place(name, "LAD").code] = float(year)
-            data = ev.warehouse_panel(obs.indicators, outcome)
-            data.frame[first_treated] = data.frame["unit"].map(starts)
-            codes = ", ".join(starts)
-            names = ", ".join(obs.indicators.area_name(c) for c in starts)
+            data, codes, names = _adoption_panel(treated, outcome, first_treated, warehouse)
         panel, unit, time = data.frame, data.unit, data.time
         panel["treated_now"] = (panel[time] >= panel[first_treated]).astype(int)
         simple = did.twfe(panel, unit, time, outcome, "treated_now")
@@ -134,18 +120,29 @@ def evaluate_did(
     console.print(f"Two-way fixed effects: {simple.estimate:+.3f} (SE {simple.std_error:.3f})")
     console.print(f"{robust.method}: {robust.estimate:+.3f} (95% CI {low:+.3f} to "
                   f"{high:+.3f})")
-    out.mkdir(parents=True, exist_ok=True)
-    dynamic.to_csv(out / "did_event_study.csv")
-    grade, reason = did.evidence_grade(dynamic)
-    record = EvidenceRecord(codes, names, intervention, data.label,
-                            "difference-in-differences (Callaway–Sant'Anna)",
-                            int(panel[first_treated].min()), round(robust.estimate, 4),
-                            data.label, f"95% CI {low:.4g} to {high:.4g}", grade, reason,
-                            data.source, date.today().isoformat())
-    (out / "did.evidence.json").write_text(json.dumps(asdict(record), indent=2),
-                                           encoding="utf-8")
+    write_did_record(out, codes, names, intervention, data.label, data.source,
+                     int(panel[first_treated].min()), staggered)
     write_table(dynamic, None, "Event study (years since treatment)")
     console.print(f"Wrote {out.resolve()}/did_event_study.csv and did.evidence.json")
+
+
+def _adoption_panel(treated: list[str] | None, outcome: str, first_treated: str,
+                    warehouse: Path | None):
+    """A warehouse panel of ``outcome`` with each ``PLACE:YEAR`` district's first treated
+    year; returns the panel, the treated codes and their names."""
+    from placelens.services import evaluation as ev
+
+    if not treated:
+        raise PlacelensError("name treated places as --treated PLACE:YEAR")
+    obs = open_observatory(warehouse)
+    starts = {}
+    for item in treated:
+        name, _, year = item.rpartition(":")
+        starts[obs.place(name, "LAD").code] = float(year)
+    data = ev.warehouse_panel(obs.indicators, outcome)
+    data.frame[first_treated] = data.frame["unit"].map(starts)
+    return (data, ", ".join(starts),
+            ", ".join(obs.indicators.area_name(c) for c in starts))
 
 
 def _parse_predictor(text: str):

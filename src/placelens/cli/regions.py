@@ -58,14 +58,7 @@ def regions_build(
     try:
         check_choice("--method", method, fr.METHODS)
         if flows is not None:
-            from placelens.sources.tabular import read_csv
-
-            table = fr.flow_table(read_csv(flows, required=["origin", "destination", "count"]),
-                                  source=str(flows))
-            regions = fr.ttwa(table, options) if method == "ttwa" else \
-                fr.leiden_regions(table, resolution)["region"]
-            stats = fr.region_stats(table, regions, options)
-            result = regions.to_frame()
+            result, stats = _regions_of_own_flows(flows, method, options, resolution)
         else:
             obs = open_observatory(warehouse)
             found = obs.regions.functional_regions(method, options, resolution,
@@ -86,16 +79,33 @@ def regions_build(
         write_regions_page(obs, found, map_file)
         console.print(f"Wrote the map of regions to {map_file.resolve()}")
     if area_set is not None:
-        names = stats["name"] if "name" in stats else pd.Series(stats.index, stats.index)
-        frame = pd.DataFrame({"set_code": "PL_FR_" + result["region"].astype(str),
-                              "set_name": result["region"].map(names),
-                              "lad_code": result.index})
-        area_set.parent.mkdir(parents=True, exist_ok=True)
-        frame.sort_values(["set_code", "lad_code"]).to_csv(area_set, index=False)
-        console.print(f"Wrote {len(stats)} regions as an area set to {area_set.resolve()}")
+        _write_area_set(result, stats, area_set)
     write_table(stats, out, "Functional regions",
                  ["members", "residents_in_work", "supply_containment",
                   "demand_containment", "valid"])
+
+
+def _regions_of_own_flows(flows: Path, method: str, options, resolution: float
+                          ) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Regions (and their stats) of a user's flow table: CSV origin, destination, count."""
+    from placelens.analysis import functional_regions as fr
+    from placelens.sources.tabular import read_csv
+
+    table = fr.flow_table(read_csv(flows, required=["origin", "destination", "count"]),
+                          source=str(flows))
+    regions = fr.ttwa(table, options) if method == "ttwa" else \
+        fr.leiden_regions(table, resolution)["region"]
+    return regions.to_frame(), fr.region_stats(table, regions, options)
+
+
+def _write_area_set(result: pd.DataFrame, stats: pd.DataFrame, path: Path) -> None:
+    """The regions as an area-set CSV (set_code, set_name, lad_code) profiles can read."""
+    names = stats["name"] if "name" in stats else pd.Series(stats.index, stats.index)
+    frame = pd.DataFrame({"set_code": "PL_FR_" + result["region"].astype(str),
+                          "set_name": result["region"].map(names), "lad_code": result.index})
+    path.parent.mkdir(parents=True, exist_ok=True)
+    frame.sort_values(["set_code", "lad_code"]).to_csv(path, index=False)
+    console.print(f"Wrote {len(stats)} regions as an area set to {path.resolve()}")
 
 
 def _print_differences(result, obs) -> None:

@@ -10,6 +10,8 @@ from pathlib import Path
 import pandas as pd
 
 import placelens
+from placelens.analysis.did import StaggeredEstimate
+from placelens.analysis.did import evidence_grade as did_grade
 from placelens.analysis.synthetic_control import PlaceboTest, SCMResult, evidence_grade
 from placelens.report import charts
 from placelens.report.tables import as_table, template_environment
@@ -38,11 +40,15 @@ def write_scm_report(result: SCMResult, placebo: PlaceboTest | None, out_dir: Pa
                      place_name: str, outcome_label: str, intervention: str,
                      source: str, pdf: bool = True,
                      robustness: pd.DataFrame | None = None) -> dict[str, Path]:
+    """The synthetic-control report (HTML, and PDF unless ``pdf`` is False) and its evidence
+    record (JSON), graded by :func:`evidence_grade`."""
     out_dir.mkdir(parents=True, exist_ok=True)
     p_value = placebo.p_value if placebo is not None else None
     grade, reason = evidence_grade(result, p_value)
     effect = result.average_gap()
     years = result.actual.index
+    placebo_chart, placebo_table = _placebo_parts(result, placebo, place_name, outcome_label,
+                                                  source)
     path_chart = charts.trend_chart(pd.concat([
         pd.DataFrame({"period": years, "value": result.actual.to_numpy(),
                       "series": place_name}),
@@ -54,19 +60,6 @@ def write_scm_report(result: SCMResult, placebo: PlaceboTest | None, out_dir: Pa
     gap_chart = charts.trend_chart(gap_frame.assign(series="Gap (actual − synthetic)"),
                                    f"Gap between {place_name} and its synthetic control",
                                    outcome_label, source)
-    placebo_chart, placebo_table = None, None
-    if placebo is not None:
-        gaps = placebo.gaps.stack().rename("value").reset_index()
-        gaps.columns = ["period", "unit", "value"]
-        gaps["series"] = gaps["unit"].where(gaps["unit"] == result.treated, "placebo units")
-        placebo_chart = charts.placebo_chart(gaps, result.treated,
-                                             f"Gaps for {place_name} and every placebo unit",
-                                             outcome_label, source)
-        ranked = placebo.table.sort_values("ratio", ascending=False)
-        placebo_table = pd.DataFrame({"Unit": ranked.index, "Pre RMSPE": ranked[
-            "pre_rmspe"].map(lambda v: f"{v:.2f}"), "Post RMSPE": ranked["post_rmspe"].map(
-            lambda v: f"{v:.2f}"), "Post/pre ratio": ranked["ratio"].map(lambda v: f"{v:.2f}")
-        }).head(10).pipe(as_table)
     weights = result.weights[result.weights > 0.001].sort_values(ascending=False)
     context = {
         "place": place_name, "treated": result.treated, "outcome": outcome_label,
@@ -101,3 +94,42 @@ def write_scm_report(result: SCMResult, placebo: PlaceboTest | None, out_dir: Pa
                             date.today().isoformat())
     paths["record"].write_text(json.dumps(asdict(record), indent=2), encoding="utf-8")
     return paths
+
+
+def _placebo_parts(result: SCMResult, placebo: PlaceboTest | None, place_name: str,
+                   outcome_label: str, source: str) -> tuple[str | None, dict | None]:
+    """The placebo-gaps chart and the table of the ten largest post/pre ratios."""
+    if placebo is None:
+        return None, None
+    gaps = placebo.gaps.stack().rename("value").reset_index()
+    gaps.columns = ["period", "unit", "value"]
+    gaps["series"] = gaps["unit"].where(gaps["unit"] == result.treated, "placebo units")
+    chart = charts.placebo_chart(gaps, result.treated,
+                                 f"Gaps for {place_name} and every placebo unit",
+                                 outcome_label, source)
+    ranked = placebo.table.sort_values("ratio", ascending=False)
+    table = pd.DataFrame({
+        "Unit": ranked.index, "Pre RMSPE": ranked["pre_rmspe"].map(lambda v: f"{v:.2f}"),
+        "Post RMSPE": ranked["post_rmspe"].map(lambda v: f"{v:.2f}"),
+        "Post/pre ratio": ranked["ratio"].map(lambda v: f"{v:.2f}")}).head(10)
+    return chart, as_table(table)
+
+
+def write_did_record(out_dir: Path, codes: str, names: str, intervention: str, outcome: str,
+                     source: str, start_year: int, staggered: StaggeredEstimate) -> Path:
+    """The event study (CSV) and the evidence record (JSON) of a difference-in-differences,
+    graded from its pre-trends (:func:`placelens.analysis.did.evidence_grade`)."""
+    out_dir.mkdir(parents=True, exist_ok=True)
+    staggered.event_study.to_csv(out_dir / "did_event_study.csv")
+    robust = staggered.overall
+    low, high = robust.interval
+    grade, reason = did_grade(staggered.event_study)
+    record = EvidenceRecord(codes, names, intervention, outcome,
+                            "difference-in-differences (Callaway–Sant'Anna)", start_year,
+                            round(robust.estimate, 4), outcome,
+                            f"95% CI {low:.4g} to {high:.4g}", grade, reason, source,
+                            date.today().isoformat())
+    path = out_dir / "did.evidence.json"
+    path.write_text(json.dumps(asdict(record), indent=2), encoding="utf-8")
+    return path
+
