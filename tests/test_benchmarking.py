@@ -526,6 +526,11 @@ def test_real_emerging_labels_only_where_the_backtest_beats_the_baseline(observa
     if not westminster.reliable:
         assert (westminster.table["class"] != "emerging").all()
     assert EMERGING_WINDOW == ("2018", "2023")
+    import json
+
+    payload = json.loads(json.dumps(real.to_dict()))
+    assert payload["reliable"] == real.reliable and len(payload["rows"]) == len(real.table)
+    assert real.summary() == real.verdict and real.tidy() is not real.table
 
 
 def test_cli_and_api_name_the_same_emerging_industries(observatory, warehouse_path):

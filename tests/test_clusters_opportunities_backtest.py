@@ -150,7 +150,12 @@ def test_real_opportunities_are_tradable_and_ranked_by_the_best_backtest(observa
     assert len(every.table) > len(observatory.complexity.opportunities(
         observatory.place("Cornwall"), top=400).table)
     assert not found.table["cluster"].str.contains("_").any()  # readable names
-    assert "back-tests best" in found.note()
+    assert "back-tests best" in found.summary()
+    import json
+
+    payload = json.loads(json.dumps(found.to_dict()))
+    assert payload["ranking"] == found.ranking and len(payload["activities"]) == 40
+    assert payload["backtest"]["rca"]["auc"] == pytest.approx(found.backtest.scores["rca"][0])
 
 
 def test_real_backtest_agrees_with_independent_calculations(observatory):

@@ -14,6 +14,7 @@ baseline."""
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 
 import numpy as np
@@ -72,6 +73,19 @@ class EmergingResult:
     backtest: pd.DataFrame
     reliable: bool
     verdict: str
+
+    def tidy(self) -> pd.DataFrame:
+        return self.table.copy()
+
+    def summary(self) -> str:
+        return self.verdict
+
+    def to_dict(self) -> dict:
+        """JSON-ready: the verdict, the rows and the back-test (NaN as None)."""
+        def rows(frame: pd.DataFrame) -> list:
+            return json.loads(frame.reset_index().to_json(orient="records"))
+        return {"reliable": self.reliable, "verdict": self.verdict,
+                "rows": rows(self.table), "backtest": rows(self.backtest)}
 
 
 NO_SIGNAL = "no reliable signal"

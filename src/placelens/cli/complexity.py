@@ -67,7 +67,7 @@ def complexity_opportunities(
                                    tradable_only=not all_activities)
     except (ValueError, PlacelensError) as error:
         fail(error)
-    console.print(result.note())
+    console.print(result.summary())
     if out is None:
         for code, row in result.table.iterrows():
             Console().print(f"[bold]{code} {row['name']}[/] ({row['cluster']}): RCA "

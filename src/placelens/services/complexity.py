@@ -11,7 +11,7 @@ from placelens.analysis.backtest import BacktestResult, backtest
 from placelens.analysis.complexity import ComplexityResult, complexity, project
 from placelens.analysis.opportunities import BACKTESTED, best_ranking, opportunities
 from placelens.geography.places import Place
-from placelens.results import plain
+from placelens.results import plain, records
 from placelens.services.base import Service
 from placelens.services.economy import EconomyService
 from placelens.services.indicators import IndicatorService
@@ -35,7 +35,18 @@ class Opportunities:
     backtest: BacktestResult
     tradable_only: bool
 
-    def note(self) -> str:
+    def tidy(self) -> pd.DataFrame:
+        return self.table.copy()
+
+    def to_dict(self) -> dict:
+        return {"ranking": self.ranking, "ranking_from_backtest": self.ranking_from_backtest,
+                "tradable_only": self.tradable_only, "summary": self.summary(),
+                "backtest": {name: {"auc": plain(value), "ci_low": plain(low),
+                                    "ci_high": plain(high)}
+                             for name, (value, (low, high)) in self.backtest.scores.items()},
+                "activities": records(self.table, "activity")}
+
+    def summary(self) -> str:
         """One sentence on how the list was ranked and how far the ranking predicts."""
         aucs = {n: v for n, (v, _) in self.backtest.scores.items()}
         predictor = BACKTESTED[self.ranking] if self.ranking in BACKTESTED else None
