@@ -72,3 +72,17 @@ def test_modules_and_functions_stay_small():
             if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef):
                 length = node.end_lineno - node.lineno + 1
                 assert length <= 60, f"{path.name}:{node.lineno} {node.name} has {length} lines"
+
+
+def test_cli_choices_mirror_the_services():
+    from placelens.analysis import did
+    from placelens.analysis import functional_regions as fr
+    from placelens.analysis.opportunities import RANKINGS
+    from placelens.cli import common
+    from placelens.services.complexity import ORIENTATIONS
+    from placelens.services.economy import UK_REFERENCES
+
+    for choice, allowed in ((common.RegionMethod, fr.METHODS), (common.Control, did.CONTROLS),
+                            (common.Ranking, RANKINGS), (common.Orientation, ORIENTATIONS),
+                            (common.UKReference, UK_REFERENCES)):
+        assert tuple(c.value for c in choice) == tuple(allowed), choice.__name__

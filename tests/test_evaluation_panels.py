@@ -56,6 +56,7 @@ def test_did_command_records_codes_and_a_derived_grade(tmp_path, warehouse_path)
     assert record["grade"] == did.evidence_grade(event)[0]
     result = CliRunner().invoke(app, [
         "evaluate", "did", "--outcome", "gva_per_hour_gbp", "--treated", "Leeds:2014",
-        "--control", "nevre", "--warehouse", str(warehouse_path)])
-    assert result.exit_code == 2 and "not 'nevre'" in result.output
+        "--control", "nevre", "--warehouse", str(warehouse_path)], env={"COLUMNS": "200"})
+    assert result.exit_code == 2
+    assert "'nevre' is not one of 'never', 'notyet'" in " ".join(result.output.split())
     assert np.isfinite(record["effect"])

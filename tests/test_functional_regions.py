@@ -149,6 +149,6 @@ def test_unknown_method_is_refused_for_own_flows(tmp_path):
     flows = tmp_path / "flows.csv"
     flows.write_text("origin,destination,count\na,a,10\na,b,2\nb,b,8\nb,a,1\n")
     result = CliRunner().invoke(app, ["regions", "build", "--flows", str(flows),
-                                      "--method", "anything"])
+                                      "--method", "anything"], env={"COLUMNS": "200"})
     assert result.exit_code == 2
-    assert "--method must be one of 'ttwa', 'leiden', not 'anything'" in result.output
+    assert "'anything' is not one of 'ttwa', 'leiden'" in " ".join(result.output.split())

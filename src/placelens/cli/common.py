@@ -3,6 +3,7 @@ table output."""
 
 from __future__ import annotations
 
+from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
 
@@ -56,3 +57,34 @@ def write_table(table, out: Path | None, title: str, columns: list[str] | None =
 
 OutOption = Annotated[Path | None, typer.Option(help="Write to .csv, .parquet or .xlsx "
                                                 "instead of printing.")]
+
+
+# Choices of string options, as Enums so that typer lists them in --help and refuses anything
+# else naming the allowed values. They mirror the services' tuples (a test checks) without
+# importing the analysis stack at start-up.
+class RegionMethod(StrEnum):
+    ttwa = "ttwa"
+    leiden = "leiden"
+
+
+class Control(StrEnum):
+    never = "never"
+    notyet = "notyet"
+
+
+class Ranking(StrEnum):
+    feasibility = "feasibility"
+    density = "density"
+    cog = "cog"
+    rca = "rca"
+
+
+class Orientation(StrEnum):
+    productivity = "productivity"
+    diversity = "diversity"
+
+
+class UKReference(StrEnum):
+    published = "published"
+    lad_sum = "lad_sum"
+

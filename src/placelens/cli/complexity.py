@@ -9,7 +9,9 @@ import typer
 from rich.console import Console
 
 from placelens.cli.common import (
+    Orientation,
     OutOption,
+    Ranking,
     WarehouseOption,
     console,
     fail,
@@ -30,14 +32,15 @@ MatrixOption = Annotated[str, typer.Option(help="Warehouse matrix: lad-gva, itl3
 def complexity_eci(
     matrix: MatrixOption = "lad-gva",
     period: Annotated[str | None, typer.Option(help="Year (default: latest).")] = None,
-    orient: Annotated[str, typer.Option(help="productivity (default) or diversity.")
-                      ] = "productivity",
+    orient: Annotated[Orientation, typer.Option(help="Sign of ECI: correlate with GVA per "
+                                                "hour, or with diversity.")
+                      ] = Orientation.productivity,
     out: OutOption = None, warehouse: WarehouseOption = None,
 ) -> None:
     """ECI, diversity and COI for every area of a matrix, highest ECI first."""
     obs = open_observatory(warehouse)
     try:
-        result = obs.complexity.compute(matrix, period, orient)
+        result = obs.complexity.compute(matrix, period, orient.value)
     except (ValueError, PlacelensError) as error:
         fail(error)
     table = pd.DataFrame({"name": result.eci.index.map(obs.indicators.area_name), "eci": result.eci,
@@ -50,9 +53,8 @@ def complexity_eci(
 
 @complexity_app.command("opportunities")
 def complexity_opportunities(
-    place: str, by: Annotated[str | None, typer.Option(
-        help="feasibility, density, cog or rca (default: the one that back-tests best).")
-    ] = None,
+    place: str, by: Annotated[Ranking | None, typer.Option(
+        help="Ranking (default: the one that back-tests best).")] = None,
     top: Annotated[int, typer.Option(help="How many.")] = 10,
     all_activities: Annotated[bool, typer.Option(
         "--all-activities", help="Include activities that serve local demand (schools, "
@@ -63,7 +65,7 @@ def complexity_opportunities(
     with the back-test of the ranking."""
     obs = open_observatory(warehouse)
     try:
-        result = obs.complexity.opportunities(obs.place(place), by=by, top=top,
+        result = obs.complexity.opportunities(obs.place(place), by=by and by.value, top=top,
                                    tradable_only=not all_activities)
     except (ValueError, PlacelensError) as error:
         fail(error)

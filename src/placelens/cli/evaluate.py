@@ -8,13 +8,14 @@ from typing import Annotated
 import typer
 
 from placelens.cli.common import (
+    Control,
     WarehouseOption,
     console,
     fail,
     open_observatory,
     write_table,
 )
-from placelens.errors import PlacelensError, check_choice
+from placelens.errors import PlacelensError
 
 evaluate_app = typer.Typer(help="Impact evaluation: synthetic control and difference-in-"
                            "differences.", no_args_is_help=True)
@@ -89,7 +90,8 @@ def evaluate_did(
     time: Annotated[str, typer.Option(help="Time column of --panel.")] = "year",
     first_treated: Annotated[str, typer.Option(help="First-treated-year column of --panel "
                                                "(blank = never treated).")] = "first_treated",
-    control: Annotated[str, typer.Option(help="never or notyet.")] = "never",
+    control: Annotated[Control, typer.Option(help="never-treated or not-yet-treated "
+                                             "controls.")] = Control.never,
     intervention: Annotated[str, typer.Option()] = "Intervention",
     out: Annotated[Path, typer.Option(help="Output folder.")] = Path("out/evaluations"),
     warehouse: WarehouseOption = None,
@@ -102,7 +104,6 @@ def evaluate_did(
     from placelens.services import evaluation as ev
 
     try:
-        check_choice("--control", control, did.CONTROLS)
         if panel_file is not None:
             data = ev.csv_panel(panel_file, unit, time, outcome,
                                 numeric=[time, outcome, first_treated])
@@ -112,7 +113,8 @@ def evaluate_did(
         panel, unit, time = data.frame, data.unit, data.time
         panel["treated_now"] = (panel[time] >= panel[first_treated]).astype(int)
         simple = did.twfe(panel, unit, time, outcome, "treated_now")
-        staggered = did.callaway_santanna(panel, unit, time, outcome, first_treated, control)
+        staggered = did.callaway_santanna(panel, unit, time, outcome, first_treated,
+                                          control.value)
         robust, dynamic = staggered.overall, staggered.event_study
     except (ValueError, PlacelensError) as error:
         fail(error)

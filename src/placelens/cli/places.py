@@ -13,6 +13,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from rich.table import Table
 
 from placelens.cli.common import (
+    UKReference,
     WarehouseOption,
     console,
     fail,
@@ -116,9 +117,10 @@ def metrics(
                                                "matrix instead: lad-gva, itl3-gva, "
                                                "nuts2-sic4-jobs, nuts2-sic2-jobs, "
                                                "lad-census2011-sections.")] = None,
-    uk_reference: Annotated[str, typer.Option(
+    uk_reference: Annotated[UKReference, typer.Option(
         help="UK reference of 'lq': published (the ITL1 regions' published figures) or "
-        "lad_sum (sum of published district cells, the pre-2026-12 choice).")] = "published",
+        "lad_sum (sum of published district cells, the pre-2026-12 choice).")
+    ] = UKReference.published,
     warehouse: WarehouseOption = None,
 ) -> None:
     """Export a metric for every place of a type (or every area of a matrix) as CSV, Parquet
@@ -130,7 +132,8 @@ def metrics(
                 raise PlacelensError("--matrix needs --period YEAR")
             table = obs.economy.matrix_measures(matrix, period, metric)
         else:
-            table = obs.economy.metric_table(metric, area_type.upper(), period, uk_reference)
+            table = obs.economy.metric_table(metric, area_type.upper(), period,
+                                             uk_reference.value)
     except (ValueError, PlacelensError) as error:
         fail(error)
     suffix = out.suffix.lower()

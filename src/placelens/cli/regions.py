@@ -11,13 +11,14 @@ from rich.console import Console
 
 from placelens.cli.common import (
     OutOption,
+    RegionMethod,
     WarehouseOption,
     console,
     fail,
     open_observatory,
     write_table,
 )
-from placelens.errors import PlacelensError, check_choice
+from placelens.errors import PlacelensError
 
 regions_app = typer.Typer(help="Functional economic regions from commuting flows.",
                           no_args_is_help=True)
@@ -29,7 +30,8 @@ LOCKDOWN = ("Census 2021 flows were collected in the March 2021 lockdown (much h
 
 @regions_app.command("build")
 def regions_build(
-    method: Annotated[str, typer.Option(help="ttwa (ONS method) or leiden.")] = "ttwa",
+    method: Annotated[RegionMethod, typer.Option(help="ttwa (ONS method) or leiden.")
+                      ] = RegionMethod.ttwa,
     min_size: Annotated[float, typer.Option(help="Residents in work an area needs.")] = 3_500,
     target_size: Annotated[float, typer.Option(help="Size from which the lower "
                                                "self-containment applies.")] = 25_000,
@@ -56,12 +58,11 @@ def regions_build(
 
     options = fr.TTWAOptions(min_size, target_size, min_containment, target_containment)
     try:
-        check_choice("--method", method, fr.METHODS)
         if flows is not None:
-            result, stats = _regions_of_own_flows(flows, method, options, resolution)
+            result, stats = _regions_of_own_flows(flows, method.value, options, resolution)
         else:
             obs = open_observatory(warehouse)
-            found = obs.regions.functional_regions(method, options, resolution,
+            found = obs.regions.functional_regions(method.value, options, resolution,
                                                    home_workers=home_workers)
             result, stats = found.districts, found.stats
             console.print(f"[yellow]{LOCKDOWN}[/]")
@@ -120,16 +121,17 @@ def _print_differences(result, obs) -> None:
 
 
 @regions_app.command("show")
-def regions_show(place: str, method: Annotated[str, typer.Option()] = "ttwa",
+def regions_show(place: str, method: Annotated[RegionMethod, typer.Option(
+                     help="ttwa (ONS method) or leiden.")] = RegionMethod.ttwa,
                  warehouse: WarehouseOption = None) -> None:
     """The functional region(s) of a place, with how self-contained they are."""
     obs = open_observatory(warehouse)
     try:
         target = obs.place(place)
-        members = obs.regions.region_of(target, method)
+        members = obs.regions.region_of(target, method.value)
     except (ValueError, PlacelensError) as error:
         fail(error)
-    stats = obs.regions.functional_regions(method).stats
+    stats = obs.regions.functional_regions(method.value).stats
     console.print(f"[yellow]{LOCKDOWN}[/]")
     for region in members["region"].unique():
         row = stats.loc[region]

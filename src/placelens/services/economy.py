@@ -7,6 +7,7 @@ from __future__ import annotations
 import pandas as pd
 
 from placelens.analysis import specialisation as spec
+from placelens.errors import check_choice
 from placelens.geography.places import Place
 from placelens.services.base import Service
 from placelens.services.indicators import IndicatorService
@@ -18,6 +19,8 @@ from placelens.sources.ons_regional_accounts import LAD_INDUSTRY_PARTITION, UK_C
 from placelens.warehouse.matrices import MATRICES, load_matrix
 
 GVA_MEASURE = "gva_current_gbp_m"
+#: How the UK reference of LQs is taken (see :meth:`EconomyService.uk_reference`).
+UK_REFERENCES = ("published", "lad_sum")
 
 
 class EconomyService(Service):
@@ -83,12 +86,11 @@ class EconomyService(Service):
         are suppressed it understates an industry against a total that includes the
         suppressed districts' whole GVA, so LQs of suppression-heavy industries come out too
         high. Kept for reproducing old results."""
+        check_choice("method", method, UK_REFERENCES)
         if method == "lad_sum":
             reference = self.lad_gva_matrix(period).sum(min_count=1)
             reference["__total__"] = self.lad_gva_totals(period).sum()
             return reference
-        if method != "published":
-            raise ValueError(f"method must be 'published' or 'lad_sum', not {method!r}")
         codes = [code for code, _ in LAD_INDUSTRY_PARTITION]
         parts = sorted({part for code in codes for part in UK_COMPONENTS.get(code, [code])})
         regions = self.warehouse.activity_matrix(GVA_CLASSIFICATION, GVA_MEASURE, "ITL1",
