@@ -106,3 +106,45 @@ def test_misspelt_control_is_refused():
         did.group_time_att(_tiny(), "unit", "year", "y", "first", control="nevre")
     with pytest.raises(ValueError, match="not 'nevre'"):
         did.callaway_santanna(_tiny(), "unit", "year", "y", "first", control="nevre", draws=2)
+
+
+def _staggered_for_peer():
+    rng = np.random.default_rng(0)
+    rows = []
+    for u in range(120):
+        g = [2004, 2006, 0][u % 3]
+        alpha = rng.normal(0, 1)
+        for t in range(2000, 2010):
+            effect = 1.0 + 0.3 * (t - g) if g and t >= g else 0.0
+            rows.append({"id": u, "year": t, "g": g,
+                         "y": alpha + 0.2 * (t - 2000) + rng.normal(0, 0.5) + effect})
+    return pd.DataFrame(rows)
+
+
+@pytest.mark.parametrize("control,peer_control", [("never", "nevertreated"),
+                                                  ("notyet", "notyettreated")])
+def test_group_time_atts_equal_csdid(control, peer_control):
+    import warnings
+
+    from csdid.att_gt import ATTgt
+
+    panel = _staggered_for_peer()
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        peer = ATTgt(yname="y", tname="year", idname="id", gname="g", data=panel,
+                     control_group=[peer_control]).fit(est_method="reg",
+                                                       base_period="universal", bstrap=False)
+    theirs = pd.DataFrame({k: peer.results[k] for k in ("group", "year", "att")})
+    theirs = theirs[theirs["year"] != theirs["group"] - 1]      # the base cell, 0 by definition
+    ours = did.group_time_att(panel.assign(first=panel["g"].replace(0, np.nan)), "id", "year",
+                              "y", "first", control=control)
+    both = theirs.merge(ours, left_on=["group", "year"], right_on=["cohort", "year"])
+    assert len(both) == len(theirs) == len(ours) == 18          # pre-trends included
+    assert both["att_x"].to_numpy() == pytest.approx(both["att_y"].to_numpy(), abs=1e-10)
+    if control == "never":
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            overall = peer.aggte(typec="simple").atte["overall_att"]
+        found = did.callaway_santanna(panel.assign(first=panel["g"].replace(0, np.nan)), "id",
+                                      "year", "y", "first", control=control, draws=2)
+        assert found.overall.estimate == pytest.approx(overall, abs=1e-10)
