@@ -84,5 +84,6 @@ def test_cli_choices_mirror_the_services():
 
     for choice, allowed in ((common.RegionMethod, fr.METHODS), (common.Control, did.CONTROLS),
                             (common.Ranking, RANKINGS), (common.Orientation, ORIENTATIONS),
-                            (common.UKReference, UK_REFERENCES)):
+                            (common.UKReference, UK_REFERENCES),
+                            (common.SmallSample, did.SMALL_SAMPLE)):
         assert tuple(c.value for c in choice) == tuple(allowed), choice.__name__

@@ -148,3 +148,22 @@ def test_group_time_atts_equal_csdid(control, peer_control):
         found = did.callaway_santanna(panel.assign(first=panel["g"].replace(0, np.nan)), "id",
                                       "year", "y", "first", control=control, draws=2)
         assert found.overall.estimate == pytest.approx(overall, abs=1e-10)
+
+
+@pytest.mark.parametrize("small_sample,fixef_k", [("full", "full"),
+                                                  ("nonnested", "nonnested")])
+def test_twfe_estimate_and_clustered_se_equal_pyfixest(small_sample, fixef_k):
+    import warnings
+
+    import pyfixest as pf
+
+    panel = _panel([2006, None, 2008], lambda e: 2.0, units_per=15, noise=0.7)
+    ours = did.twfe(panel, "unit", "year", "y", "d", small_sample=small_sample)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        fit = pf.feols("y ~ d | unit + year", data=panel, vcov={"CRV1": "unit"},
+                       ssc=pf.ssc(fixef_k=fixef_k))
+    assert ours.estimate == pytest.approx(fit.coef()["d"], abs=1e-10)
+    assert ours.std_error == pytest.approx(fit.se()["d"], rel=1e-9)
+    with pytest.raises(ValueError, match="small_sample must be one of"):
+        did.twfe(panel, "unit", "year", "y", "d", small_sample="fixest")

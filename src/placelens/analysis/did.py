@@ -79,21 +79,39 @@ def _clustered_ols(y: np.ndarray, x: np.ndarray, clusters: np.ndarray,
     return beta, np.sqrt(np.diag(covariance))
 
 
-def twfe(panel: pd.DataFrame, unit: str, time: str, outcome: str, treated: str) -> Estimate:
-    """y_it = a_i + b_t + δ D_it + e_it; ``treated`` is the 0/1 column D_it."""
+#: Small-sample corrections of the clustered standard error: how many absorbed fixed effects
+#: count in K of (G / (G − 1)) (n − 1) / (n − K). ``full``: every unit and time effect (less
+#: one), as Stata's areg; ``nonnested``: unit effects are nested in the unit clusters and do
+#: not count, the default of pyfixest (``fixef_k="nonnested"``) and of R fixest
+#: (``fixef.K = "nested"``), which gives smaller standard errors.
+SMALL_SAMPLE = ("full", "nonnested")
+
+
+def _absorbed(units: np.ndarray, times: np.ndarray, small_sample: str) -> int:
+    check_choice("small_sample", small_sample, SMALL_SAMPLE)
+    n_units, n_times = units.max() + 1, times.max() + 1
+    return n_units + n_times - 1 if small_sample == "full" else n_times
+
+
+def twfe(panel: pd.DataFrame, unit: str, time: str, outcome: str, treated: str,
+         small_sample: str = "full") -> Estimate:
+    """y_it = a_i + b_t + δ D_it + e_it; ``treated`` is the 0/1 column D_it. Standard errors
+    are clustered by unit with the small-sample correction ``small_sample`` (see
+    :data:`SMALL_SAMPLE`)."""
     _check(panel, [unit, time, outcome, treated])
     units, _ = pd.factorize(panel[unit])
     times, _ = pd.factorize(panel[time])
     data = _demean(np.column_stack([panel[outcome], panel[treated]]), units, times)
     beta, se = _clustered_ols(data[:, 0], data[:, 1:2], units,
-                              absorbed=units.max() + times.max() + 1)
+                              absorbed=_absorbed(units, times, small_sample))
     return Estimate(float(beta[0]), float(se[0]), "two-way fixed effects")
 
 
 def event_study(panel: pd.DataFrame, unit: str, time: str, outcome: str, first_treated: str,
-                leads: int = 3, lags: int = 3) -> pd.DataFrame:
+                leads: int = 3, lags: int = 3, small_sample: str = "full") -> pd.DataFrame:
     """TWFE with dummies for years relative to first treatment (−1 omitted; ends binned);
-    ``first_treated`` is the first treated year, NaN for never-treated units."""
+    ``first_treated`` is the first treated year, NaN for never-treated units; clustered
+    standard errors as in :func:`twfe`."""
     _check(panel, [unit, time, outcome, first_treated])
     relative = (panel[time] - panel[first_treated]).clip(-leads, lags)
     events = [e for e in range(-leads, lags + 1) if e != -1]
@@ -102,7 +120,7 @@ def event_study(panel: pd.DataFrame, unit: str, time: str, outcome: str, first_t
     times, _ = pd.factorize(panel[time])
     data = _demean(np.column_stack([panel[outcome], dummies]), units, times)
     beta, se = _clustered_ols(data[:, 0], data[:, 1:], units,
-                              absorbed=units.max() + times.max() + 1)
+                              absorbed=_absorbed(units, times, small_sample))
     return pd.DataFrame({"estimate": beta, "std_error": se}, index=pd.Index(
         events, name="years_since_treatment"))
 

@@ -88,3 +88,8 @@ class UKReference(StrEnum):
     published = "published"
     lad_sum = "lad_sum"
 
+
+class SmallSample(StrEnum):
+    full = "full"
+    nonnested = "nonnested"
+

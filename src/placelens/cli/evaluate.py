@@ -9,6 +9,7 @@ import typer
 
 from placelens.cli.common import (
     Control,
+    SmallSample,
     WarehouseOption,
     console,
     fail,
@@ -92,6 +93,10 @@ def evaluate_did(
                                                "(blank = never treated).")] = "first_treated",
     control: Annotated[Control, typer.Option(help="never-treated or not-yet-treated "
                                              "controls.")] = Control.never,
+    small_sample: Annotated[SmallSample, typer.Option(
+        help="Clustered-SE correction: full (every fixed effect counts, as Stata areg) or "
+        "nonnested (unit effects nested in clusters do not count, as fixest/pyfixest).")
+    ] = SmallSample.full,
     intervention: Annotated[str, typer.Option()] = "Intervention",
     out: Annotated[Path, typer.Option(help="Output folder.")] = Path("out/evaluations"),
     warehouse: WarehouseOption = None,
@@ -112,7 +117,7 @@ def evaluate_did(
             data, codes, names = _adoption_panel(treated, outcome, first_treated, warehouse)
         panel, unit, time = data.frame, data.unit, data.time
         panel["treated_now"] = (panel[time] >= panel[first_treated]).astype(int)
-        simple = did.twfe(panel, unit, time, outcome, "treated_now")
+        simple = did.twfe(panel, unit, time, outcome, "treated_now", small_sample.value)
         staggered = did.callaway_santanna(panel, unit, time, outcome, first_treated,
                                           control.value)
         robust, dynamic = staggered.overall, staggered.event_study
