@@ -87,3 +87,14 @@ def test_cli_choices_mirror_the_services():
                             (common.UKReference, UK_REFERENCES),
                             (common.SmallSample, did.SMALL_SAMPLE)):
         assert tuple(c.value for c in choice) == tuple(allowed), choice.__name__
+
+
+def test_cached_tables_cannot_be_changed_through_what_callers_get(observatory):
+    first = observatory.indicators.table("gva_per_hour_gbp")
+    first.loc[first.index[0], "value"] = -1.0
+    first["value"] = 0.0
+    again = observatory.indicators.table("gva_per_hour_gbp")
+    assert (again["value"] > 0).all()
+    lq = observatory.economy.lad_gva_totals("2023")
+    lq.iloc[0] = -5.0
+    assert (observatory.economy.lad_gva_totals("2023") > 0).all()
