@@ -62,34 +62,9 @@ OutOption = Annotated[Path | None, typer.Option(help="Write to .csv, .parquet or
 # Choices of string options, as Enums so that typer lists them in --help and refuses anything
 # else naming the allowed values. They mirror the services' tuples (a test checks) without
 # importing the analysis stack at start-up.
-class RegionMethod(StrEnum):
-    ttwa = "ttwa"
-    leiden = "leiden"
-
-
-class Control(StrEnum):
-    never = "never"
-    notyet = "notyet"
-
-
-class Ranking(StrEnum):
-    feasibility = "feasibility"
-    density = "density"
-    cog = "cog"
-    rca = "rca"
-
-
-class Orientation(StrEnum):
-    productivity = "productivity"
-    diversity = "diversity"
-
-
-class UKReference(StrEnum):
-    published = "published"
-    lad_sum = "lad_sum"
-
-
-class SmallSample(StrEnum):
-    full = "full"
-    nonnested = "nonnested"
-
+RegionMethod = StrEnum("RegionMethod", ["ttwa", "leiden"])
+Control = StrEnum("Control", ["never", "notyet"])
+Ranking = StrEnum("Ranking", ["feasibility", "density", "cog", "rca"])
+Orientation = StrEnum("Orientation", ["productivity", "diversity"])
+UKReference = StrEnum("UKReference", ["published", "lad_sum"])
+SmallSample = StrEnum("SmallSample", ["full", "nonnested"])
