@@ -70,8 +70,17 @@ def test_modules_and_functions_stay_small():
         assert text.count("\n") <= 400, f"{path.name}: {text.count(chr(10))} lines"
         for node in ast.walk(ast.parse(text)):
             if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef):
-                length = node.end_lineno - node.lineno + 1
+                length = node.end_lineno - node.lineno + 1 - _docstring_lines(node)
                 assert length <= 60, f"{path.name}:{node.lineno} {node.name} has {length} lines"
+
+
+def _docstring_lines(node: ast.FunctionDef | ast.AsyncFunctionDef) -> int:
+    """Lines of the function's docstring (documentation is not code to keep short)."""
+    first = node.body[0]
+    if isinstance(first, ast.Expr) and isinstance(first.value, ast.Constant) and \
+            isinstance(first.value.value, str):
+        return first.end_lineno - first.lineno + 1
+    return 0
 
 
 def test_cli_choices_mirror_the_services():

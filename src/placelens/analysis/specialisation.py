@@ -32,7 +32,24 @@ def _checked(x: pd.DataFrame, name: str = "x", missing: str = "exclude") -> pd.D
 
 def shares(x: pd.DataFrame, missing: str = "exclude",
            totals: pd.Series | None = None) -> pd.DataFrame:
-    """s_ri = x_ri / sum_i x_ri (or x_ri / totals_r): each activity's share of the area."""
+    """Each activity's share of its area, s_ri = x_ri / X_r.
+
+    Parameters
+    ----------
+    x
+        Areas × activities of an additive, non-negative quantity (NaN = suppressed).
+    missing
+        ``"exclude"`` (suppressed cells left out, results NaN where they are needed) or
+        ``"zero"``.
+    totals
+        Each area's published all-activity total, the denominator of its shares when cells
+        are suppressed; default: the sum of the area's cells.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Areas × activities of shares (NaN where the cell or the area total is missing).
+    """
     values = _checked(x, missing=missing)
     denominator = values.sum(axis=1, min_count=1) if totals is None else \
         totals.reindex(values.index).astype("float64")
@@ -41,9 +58,28 @@ def shares(x: pd.DataFrame, missing: str = "exclude",
 
 def national_shares(x: pd.DataFrame, reference: pd.Series | None = None,
                     missing: str = "exclude", totals: pd.Series | None = None) -> pd.Series:
-    """s_i = sum_r x_ri / sum_ri x_ri (or / sum_r totals_r), or the shares of ``reference``
-    totals by activity (use it when ``x`` holds only some of the nation's areas; a
-    ``reference`` with a ``"__total__"`` entry uses it as the national denominator)."""
+    """The reference shares s_i of each activity: column sums of ``x`` over their total, or
+    the shares of ``reference``.
+
+    Parameters
+    ----------
+    x
+        Areas × activities of an additive, non-negative quantity (NaN = suppressed).
+    reference
+        National totals by activity (with an optional ``"__total__"``), when ``x`` holds
+        only some of the nation's areas; default: the column sums of ``x``.
+    missing
+        ``"exclude"`` (suppressed cells left out, results NaN where they are needed) or
+        ``"zero"``.
+    totals
+        Each area's published all-activity total, the denominator of its shares when cells
+        are suppressed; default: the sum of the area's cells.
+
+    Returns
+    -------
+    pandas.Series
+        One share per activity of ``x``.
+    """
     if reference is not None:
         reference = reference.astype("float64")
         denominator = reference.get("__total__", reference.drop("__total__", errors="ignore")
@@ -57,21 +93,87 @@ def national_shares(x: pd.DataFrame, reference: pd.Series | None = None,
 def location_quotients(x: pd.DataFrame, reference: pd.Series | None = None,
                        missing: str = "exclude", totals: pd.Series | None = None
                        ) -> pd.DataFrame:
-    """LQ_ri = s_ri / s_i (also called RCA). NaN where the cell is missing or s_i = 0."""
+    """Location quotients LQ_ri = s_ri / s_i (also called RCA): above 1, the area is
+    relatively specialised in the activity.
+
+    Parameters
+    ----------
+    x
+        Areas × activities of an additive, non-negative quantity (NaN = suppressed).
+    reference
+        National totals by activity (with an optional ``"__total__"``), when ``x`` holds
+        only some of the nation's areas; default: the column sums of ``x``.
+    missing
+        ``"exclude"`` (suppressed cells left out, results NaN where they are needed) or
+        ``"zero"``.
+    totals
+        Each area's published all-activity total, the denominator of its shares when cells
+        are suppressed; default: the sum of the area's cells.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Areas × activities; NaN where the cell is missing or the activity is absent from the
+        reference.
+
+    References
+    ----------
+    Balassa (1965), "Trade liberalisation and revealed comparative advantage".
+    """
     national = national_shares(x, reference, missing, totals)
     return shares(x, missing, totals).div(national.where(national > 0), axis=1)
 
 
 def krugman_index(x: pd.DataFrame, reference: pd.Series | None = None,
                   missing: str = "exclude") -> pd.Series:
-    """K_r = sum_i |s_ri - s_i|: 0 for the national structure, up to 2 for a disjoint one."""
+    """Krugman dissimilarity K_r = Σ_i |s_ri − s_i|: 0 for the reference structure, up to 2
+    for an area with no activity in common with it.
+
+    Parameters
+    ----------
+    x
+        Areas × activities of an additive, non-negative quantity (NaN = suppressed).
+    reference
+        National totals by activity (with an optional ``"__total__"``), when ``x`` holds
+        only some of the nation's areas; default: the column sums of ``x``.
+    missing
+        ``"exclude"`` (suppressed cells left out, results NaN where they are needed) or
+        ``"zero"``.
+
+    Returns
+    -------
+    pandas.Series
+        ``krugman`` per area (NaN where any cell is missing).
+
+    References
+    ----------
+    Krugman (1991), *Geography and Trade*.
+    """
     diff = shares(x, missing).sub(national_shares(x, reference, missing), axis=1).abs()
     return diff.sum(axis=1, skipna=False).rename("krugman")
 
 
 def hachman_index(x: pd.DataFrame, reference: pd.Series | None = None,
                   missing: str = "exclude") -> pd.Series:
-    """HI_r = 1 / sum_i LQ_ri s_ri: 1 for the national structure, towards 0 when specialised."""
+    """Hachman index HI_r = 1 / Σ_i LQ_ri s_ri: 1 for the reference structure, towards 0 when
+    the area concentrates in activities that are rare in the reference.
+
+    Parameters
+    ----------
+    x
+        Areas × activities of an additive, non-negative quantity (NaN = suppressed).
+    reference
+        National totals by activity (with an optional ``"__total__"``), when ``x`` holds
+        only some of the nation's areas; default: the column sums of ``x``.
+    missing
+        ``"exclude"`` (suppressed cells left out, results NaN where they are needed) or
+        ``"zero"``.
+
+    Returns
+    -------
+    pandas.Series
+        ``hachman`` per area (NaN where any cell is missing).
+    """
     share = shares(x, missing)
     weighted = location_quotients(x, reference, missing) * share
     weighted = weighted.mask(share == 0, 0.0)  # activities absent nationally contribute 0
@@ -86,16 +188,48 @@ def _entropy_terms(p: pd.DataFrame, log) -> pd.DataFrame:
 
 
 def shannon_diversity(x: pd.DataFrame, missing: str = "exclude") -> pd.Series:
-    """H_r = -sum_i s_ri ln s_ri (natural log)."""
+    """Shannon diversity H_r = −Σ_i s_ri ln s_ri (0 ln 0 = 0).
+
+    Parameters
+    ----------
+    x
+        Areas × activities of an additive, non-negative quantity (NaN = suppressed).
+    missing
+        ``"exclude"`` (suppressed cells left out, results NaN where they are needed) or
+        ``"zero"``.
+
+    Returns
+    -------
+    pandas.Series
+        ``shannon`` per area in nats (NaN where any cell is missing).
+    """
     return _entropy_terms(shares(x, missing), np.log).sum(axis=1, skipna=False).rename("shannon")
 
 
 def variety(x: pd.DataFrame, groups: Mapping[str, str], missing: str = "exclude") -> pd.DataFrame:
-    """Unrelated and related variety (Frenken, van Oort & Verburg 2007), in bits.
+    """Unrelated and related variety, in bits: UV = Σ_g P_g log₂(1/P_g) between groups and
+    RV = Σ_g P_g H_g within them, H_g = Σ_(i∈g) (p_i/P_g) log₂(P_g/p_i); UV + RV is the total
+    entropy.
 
-    ``groups`` maps each activity (column) to its group, e.g. SIC 4-digit class → 2-digit
-    division. UV = sum_g P_g log2(1/P_g); RV = sum_g P_g H_g with
-    H_g = sum_{i in g} (p_i/P_g) log2(P_g/p_i). Their sum is the total entropy in bits.
+    Parameters
+    ----------
+    x
+        Areas × activities of an additive, non-negative quantity (NaN = suppressed).
+    groups
+        Activity (column) → group, e.g. SIC class → division, or industry → section.
+    missing
+        ``"exclude"`` (suppressed cells left out, results NaN where they are needed) or
+        ``"zero"``.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Per area: ``unrelated_variety``, ``related_variety`` and ``entropy_bits``.
+
+    References
+    ----------
+    Frenken, van Oort & Verburg (2007), "Related variety, unrelated variety and regional
+    economic growth", *Regional Studies* 41(5).
     """
     unknown = [c for c in x.columns if c not in groups]
     if unknown:
@@ -115,12 +249,28 @@ def variety(x: pd.DataFrame, groups: Mapping[str, str], missing: str = "exclude"
 
 
 def shift_share(start: pd.DataFrame, end: pd.DataFrame, missing: str = "exclude") -> pd.DataFrame:
-    """Three-part shift-share of the change from ``start`` to ``end`` (same areas × activities).
+    """Three-part shift-share of the change from ``start`` to ``end``.
 
-    national = e0 g_N; industry_mix = e0 (g_i - g_N); local = change - national - industry_mix,
-    which equals e0 (g_ri - g_i) wherever e0 > 0 and keeps the identity exact for activities
-    that start from zero. Growth rates use only cells observed in both periods.
-    Returns one row per area × activity with start, end, change and the three parts.
+    national = e0 g_N; industry_mix = e0 (g_i − g_N); local = change − national −
+    industry_mix, which equals e0 (g_ri − g_i) where e0 > 0 and keeps the identity exact for
+    activities that start from zero. Growth rates use only cells observed in both periods.
+
+    Parameters
+    ----------
+    start, end
+        Areas × activities in the two years (aligned on both axes if they differ).
+    missing
+        ``"exclude"`` (suppressed cells left out, results NaN where they are needed) or
+        ``"zero"``.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per area × activity: start, end, change, national, industry_mix, local.
+
+    References
+    ----------
+    Dunn (1960), "A statistical and analytical technique for regional analysis".
     """
     if not start.index.equals(end.index) or not start.columns.equals(end.columns):
         start, end = start.align(end, join="outer")
@@ -145,15 +295,43 @@ def shift_share(start: pd.DataFrame, end: pd.DataFrame, missing: str = "exclude"
 
 
 def shift_share_by_area(parts: pd.DataFrame) -> pd.DataFrame:
-    """Sum shift-share parts (from :func:`shift_share`) to one row per area."""
+    """Shift-share parts summed to one row per area.
+
+    Parameters
+    ----------
+    parts
+        The long table of :func:`shift_share`.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Per area: start, end, change, national, industry_mix and local.
+    """
     columns = ["start", "end", "change", "national", "industry_mix", "local"]
     return parts.groupby("area")[columns].sum(min_count=1)
 
 
 def specialisation_summary(x: pd.DataFrame, reference: pd.Series | None = None,
                            missing: str = "exclude") -> pd.DataFrame:
-    """Per-area structure indicators: total, Krugman, Hachman, Shannon and the number of
-    activities with LQ >= 1."""
+    """Structure indicators per area: total, Krugman, Hachman, Shannon and the number of
+    activities with LQ ≥ 1.
+
+    Parameters
+    ----------
+    x
+        Areas × activities of an additive, non-negative quantity (NaN = suppressed).
+    reference
+        National totals by activity (with an optional ``"__total__"``), when ``x`` holds
+        only some of the nation's areas; default: the column sums of ``x``.
+    missing
+        ``"exclude"`` (suppressed cells left out, results NaN where they are needed) or
+        ``"zero"``.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Per area: total, krugman, hachman, shannon, specialisations.
+    """
     lq = location_quotients(x, reference, missing)
     return pd.DataFrame({
         "total": _checked(x, missing=missing).sum(axis=1, min_count=1),
