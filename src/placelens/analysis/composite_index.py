@@ -50,8 +50,21 @@ class IndexResult:
 
 
 def treat_outliers(values: pd.Series, sd: float | None = 2.0) -> tuple[pd.Series, int, int]:
-    """Replace values beyond mean ± ``sd`` standard deviations by the most extreme value that
-    is not beyond them. Returns the treated values and how many were replaced low and high."""
+    """Replace values beyond mean ± ``sd`` standard deviations by the most extreme value
+    inside that band, so one extreme place does not compress everyone else.
+
+    Parameters
+    ----------
+    values
+        One indicator over every place and year.
+    sd
+        Width of the band in standard deviations; None leaves the values as they are.
+
+    Returns
+    -------
+    tuple
+        The treated values, and how many were replaced low and high.
+    """
     if sd is None or values.count() < 3:
         return values, 0, 0
     mean, std = values.mean(), values.std()
@@ -64,8 +77,21 @@ def treat_outliers(values: pd.Series, sd: float | None = 2.0) -> tuple[pd.Series
 
 def transform_skewed(values: pd.Series, threshold: float | None = 1.0
                      ) -> tuple[pd.Series, float, bool]:
-    """Square-root an indicator whose (sample) skewness exceeds ``threshold``; values are
-    shifted to start at 0 first if any is negative."""
+    """Square-root an indicator whose sample skewness exceeds ``threshold`` (after shifting
+    it to start at 0 if any value is negative).
+
+    Parameters
+    ----------
+    values
+        One indicator over every place and year.
+    threshold
+        Skewness above which the square root is taken; None never transforms.
+
+    Returns
+    -------
+    tuple
+        The (possibly transformed) values, their skewness and whether they were rooted.
+    """
     skewness = float(values.skew()) if values.count() >= 3 else 0.0
     if threshold is None or not skewness > threshold:
         return values, skewness, False
@@ -74,7 +100,20 @@ def transform_skewed(values: pd.Series, threshold: float | None = 1.0
 
 
 def normalise(values: pd.Series, method: str = "minmax") -> pd.Series:
-    """Min–max to 0–1 over every place and year, or a z-score (for robustness checks)."""
+    """Min–max to 0–1 over every place and year, or a z-score (a robustness alternative).
+
+    Parameters
+    ----------
+    values
+        One treated indicator.
+    method
+        ``"minmax"`` or ``"zscore"``.
+
+    Returns
+    -------
+    pandas.Series
+        Normalised values (NaN when the indicator does not vary).
+    """
     if method == "minmax":
         span = values.max() - values.min()
         return (values - values.min()) / span if span > 0 else values * np.nan
@@ -87,7 +126,22 @@ def normalise(values: pd.Series, method: str = "minmax") -> pd.Series:
 def normalised_indicators(panel: pd.DataFrame, polarity: dict[str, int] | None = None,
                           options: IndexOptions = IndexOptions()
                           ) -> tuple[pd.DataFrame, list[Treatment]]:
-    """(area, period) × indicator table of treated, normalised values (higher = better)."""
+    """Treated, normalised indicators, higher always better.
+
+    Parameters
+    ----------
+    panel
+        Long panel with columns area, period, indicator, value (one value per triple).
+    polarity
+        Indicator → +1 (higher is better, the default) or −1.
+    options
+        Outlier rule, skewness threshold, normalisation and minimum coverage.
+
+    Returns
+    -------
+    tuple
+        (area, period) × indicator scores, and what was done to each indicator.
+    """
     required = {"area", "period", "indicator", "value"}
     if not required <= set(panel.columns):
         raise ValueError(f"panel needs columns {sorted(required)}, has {list(panel.columns)}")
@@ -116,8 +170,30 @@ def normalised_indicators(panel: pd.DataFrame, polarity: dict[str, int] | None =
 def composite_index(panel: pd.DataFrame, polarity: dict[str, int] | None = None,
                     options: IndexOptions = IndexOptions(),
                     weights: dict[str, float] | None = None) -> IndexResult:
-    """The index for every area and period: the (weighted) mean of available normalised
-    indicators, with the number of indicators and whether coverage is sufficient."""
+    """The composite index of every area and period: the (weighted) mean of its available
+    normalised indicators, with how many it has and whether that reaches the minimum coverage.
+
+    Parameters
+    ----------
+    panel
+        Long panel with columns area, period, indicator, value (one value per triple).
+    polarity
+        Indicator → +1 (higher is better, the default) or −1.
+    options
+        Outlier rule, skewness threshold, normalisation and minimum coverage.
+    weights
+        Indicator → weight (1 by default).
+
+    Returns
+    -------
+    IndexResult
+        Scores (area, period, index, indicators, coverage, sufficient), the normalised
+        table and the treatments.
+
+    References
+    ----------
+    European Commission, *Regional Innovation Scoreboard* methodology report (2021, 2023).
+    """
     normalised, treatments = normalised_indicators(panel, polarity, options)
     w = pd.Series(weights or {}, dtype="float64").reindex(normalised.columns).fillna(1.0)
     available = normalised.notna()
@@ -132,8 +208,21 @@ def composite_index(panel: pd.DataFrame, polarity: dict[str, int] | None = None,
 
 
 def performance_groups(index: pd.Series, national: float | None = None) -> pd.DataFrame:
-    """Index relative to the national average (= 100; the mean over places unless given)
-    and the RIS group: leader > 125, strong 100–125, moderate 70–100, emerging < 70."""
+    """The index relative to the national average (= 100) and its RIS group: leader above
+    125, strong above 100, moderate above 70, emerging at 70 or below.
+
+    Parameters
+    ----------
+    index
+        Index of the ranked areas.
+    national
+        The average to compare with; default the mean of ``index``.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Per area: relative and group.
+    """
     national = float(index.mean()) if national is None else national
     relative = index / national * 100
     labels = pd.Series("emerging", index=index.index)
@@ -185,9 +274,22 @@ def like_for_like_change(normalised: pd.DataFrame, base_period: str, latest_peri
 
 
 def between_group_share(values: pd.Series, groups: pd.Series) -> float:
-    """Share of the variance of ``values`` that lies between ``groups`` (1 − within-group
-    sum of squares / total sum of squares): 1 means every group is uniform, so the values
-    say nothing about areas inside a group that the group does not."""
+    """Share of the variance of ``values`` lying between ``groups``: 1 − within-group sum
+    of squares / total sum of squares.
+
+    Parameters
+    ----------
+    values
+        A value per area.
+    groups
+        The group of each area (e.g. its NUTS3 region).
+
+    Returns
+    -------
+    float
+        1 when every group is uniform (the values say nothing within a group), NaN when
+        the values do not vary.
+    """
     frame = pd.DataFrame({"value": values, "group": groups}).dropna()
     total = ((frame["value"] - frame["value"].mean()) ** 2).sum()
     within = ((frame["value"] - frame.groupby("group")["value"].transform("mean")) ** 2).sum()
@@ -196,8 +298,23 @@ def between_group_share(values: pd.Series, groups: pd.Series) -> float:
 
 def perturbed_panel(panel: pd.DataFrame, standard_errors: pd.Series,
                     rng: np.random.Generator) -> pd.DataFrame:
-    """The panel with normal sampling noise added (``standard_errors`` aligned with the
-    panel's rows, NaN = no sampling error); values that cannot be negative stay at least 0."""
+    """The panel with normal sampling noise added; indicators that cannot be negative stay at
+    least 0.
+
+    Parameters
+    ----------
+    panel
+        Long panel (area, period, indicator, value).
+    standard_errors
+        One standard error per panel row, in the indicator's units (NaN = none).
+    rng
+        The random generator (seeded by the caller).
+
+    Returns
+    -------
+    pandas.DataFrame
+        A copy of the panel with perturbed values.
+    """
     noise = rng.standard_normal(len(panel)) * standard_errors.fillna(0.0).to_numpy()
     values = panel["value"].to_numpy(dtype="float64") + noise
     non_negative = panel.groupby("indicator")["value"].transform("min").to_numpy() >= 0
@@ -212,11 +329,38 @@ def rank_intervals(panel: pd.DataFrame, period: str, polarity: dict[str, int] | 
 
     Each draw picks an outlier rule (2 SD, 3 SD or none), a normalisation (min–max or
     z-score), random weights (each uniform between 0.5 and 1.5) and leaves out one indicator
-    or none (each of the n + 1 choices equally likely); with ``standard_errors`` (one per
-    panel row, in the indicator's units) it also picks one of ``replicates`` copies of the
-    data with sampling noise added. It ranks the places with sufficient coverage (1 = best).
-    Returns the rank with the default choices and the 5th, 50th and 95th percentile ranks
-    over the draws."""
+    or none (each of the n + 1 choices equally likely); with ``standard_errors`` it also picks
+    one of ``replicates`` copies of the data with sampling noise added. Places with sufficient
+    coverage are ranked in every draw (1 = best).
+
+    Parameters
+    ----------
+    panel
+        Long panel (area, period, indicator, value).
+    period
+        The period ranked.
+    polarity
+        Indicator → +1 or −1.
+    draws, seed
+        Number of draws and the seed of the random generator.
+    options
+        The default choices (and the minimum coverage).
+    standard_errors
+        One standard error per panel row, in the indicator's units (NaN = none).
+    replicates
+        Noisy copies of the data the draws choose from.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Per ranked area: rank with the default choices, and the 5th, 50th and 95th
+        percentile ranks over the draws.
+
+    References
+    ----------
+    Saisana, Saltelli & Tarantola (2005), "Uncertainty and sensitivity analysis techniques as
+    tools for the quality assessment of composite indicators", *JRSS A* 168(2).
+    """
     rng = np.random.default_rng(seed)
     panels = [panel]
     if standard_errors is not None:
