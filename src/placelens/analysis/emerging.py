@@ -25,8 +25,23 @@ from placelens.analysis.backtest import auc
 
 def magnitude_and_growth(panel: pd.DataFrame, t0: str, t1: str, window: int = 3
                          ) -> pd.DataFrame:
-    """``panel``: rows = areas (or activities), columns = periods in order. Returns magnitude
-    and growth (%) for each row; growth is NaN where the starting average is not positive."""
+    """Magnitude (mean over t0..t1) and growth (% change of the moving average from the one
+    ending at t0 to the one ending at t1) of each row.
+
+    Parameters
+    ----------
+    panel
+        Rows = areas (or activities), columns = periods in order.
+    t0, t1
+        First and last period, in order; ``window − 1`` periods must precede t0.
+    window
+        Length of the moving average.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Per row: magnitude and growth (NaN where the starting average is not positive).
+    """
     periods = [str(p) for p in panel.columns]
     frame = panel.set_axis(periods, axis=1)
     if t0 not in periods or t1 not in periods or periods.index(t0) >= periods.index(t1):
@@ -43,8 +58,21 @@ def magnitude_and_growth(panel: pd.DataFrame, t0: str, t1: str, window: int = 3
 
 
 def classify(table: pd.DataFrame, growth_quantile: float = 0.75) -> pd.Series:
-    """emerging (fast growth from below-median magnitude), leading (fast growth, large),
-    established (large, slower), other."""
+    """Emerging (fast growth from below-median size), leading (fast growth, large),
+    established (large, slower) or other.
+
+    Parameters
+    ----------
+    table
+        Magnitude and growth per row (:func:`magnitude_and_growth`).
+    growth_quantile
+        Growth at or above this quantile counts as fast.
+
+    Returns
+    -------
+    pandas.Series
+        The class of each row (NaN where growth is missing).
+    """
     fast = table["growth"] >= table["growth"].quantile(growth_quantile)
     large = table["magnitude"] >= table["magnitude"].median()
     labels = np.select([fast & ~large, fast & large, ~fast & large],
@@ -138,7 +166,20 @@ def growth_backtest(panel: pd.DataFrame, windows: list[tuple[str, str, str]],
 
 def verdict(backtest: pd.DataFrame, margin: float = 0.02) -> tuple[bool, str]:
     """Is the growth signal reliable? Only if its mean AUC over the windows beats the best
-    naive baseline's mean AUC by ``margin`` and it beats chance (0.5) in every window."""
+    naive baseline's by ``margin`` and it beats chance (0.5) in every window.
+
+    Parameters
+    ----------
+    backtest
+        The table of :func:`growth_backtest`.
+    margin
+        How much the signal's mean AUC must exceed the best baseline's.
+
+    Returns
+    -------
+    tuple
+        Whether the labels may be shown, and a sentence with the figures.
+    """
     means = backtest.groupby("predictor")["auc"].mean()
     signal = backtest.loc[backtest["predictor"] == SIGNAL, "auc"]
     best = means.reindex(list(BASELINES)).idxmax()
@@ -153,8 +194,23 @@ def verdict(backtest: pd.DataFrame, margin: float = 0.02) -> tuple[bool, str]:
 
 def label(table: pd.DataFrame, reliable: bool, large_enough: pd.Series | None = None
           ) -> pd.Series:
-    """The class of each row when the signal is reliable, :data:`NO_SIGNAL` otherwise;
-    rows failing ``large_enough`` are :data:`TOO_SMALL` either way."""
+    """The class of each row when the signal is reliable, :data:`NO_SIGNAL` otherwise; rows
+    failing ``large_enough`` are :data:`TOO_SMALL` either way.
+
+    Parameters
+    ----------
+    table
+        Magnitude and growth per row.
+    reliable
+        The verdict of the back-test.
+    large_enough
+        Optional boolean per row (e.g. at least 1% of the place's GVA).
+
+    Returns
+    -------
+    pandas.Series
+        The label shown for each row.
+    """
     classes = classify(table) if reliable else pd.Series(NO_SIGNAL, index=table.index).where(
         table["growth"].notna())
     if large_enough is not None:
@@ -164,8 +220,22 @@ def label(table: pd.DataFrame, reliable: bool, large_enough: pd.Series | None = 
 
 def rolling_windows(periods: list[str], span: int = 5, window: int = 3
                     ) -> list[tuple[str, str, str]]:
-    """Every (t0, t0 + span, t0 + 2·span) whose moving averages fit inside ``periods``
-    (consecutive years)."""
+    """Every (t0, t0 + span, t0 + 2·span) whose moving averages fit inside ``periods``.
+
+    Parameters
+    ----------
+    periods
+        Consecutive years, as text.
+    span
+        Years between the three points.
+    window
+        Length of the moving average (t0 needs ``window − 1`` earlier years).
+
+    Returns
+    -------
+    list
+        (t0, t1, t2) triples as text, earliest first.
+    """
     years = sorted(int(p) for p in periods)
     first = years[0] + window - 1
     return [(str(t), str(t + span), str(t + 2 * span)) for t in range(first, years[-1] + 1)

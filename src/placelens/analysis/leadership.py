@@ -86,11 +86,21 @@ class SizeModel:
 
 
 def activity(memberships: pd.DataFrame) -> pd.DataFrame:
-    """Per (area, period) inputs of the style from project memberships.
+    """Inputs of the style per area and period from project memberships.
 
-    ``memberships``: period, project_id, org_id, area_code (NaN: not placed), is_lead and
-    funder_only (the organisation's only role in the project is funder). Returns projects
-    (with at least one local non-funder organisation), actors and deciders."""
+    Parameters
+    ----------
+    memberships
+        period, project_id, org_id, area_code (NaN: not placed), is_lead and funder_only
+        (the organisation's only role in the project is funder).
+
+    Returns
+    -------
+    pandas.DataFrame
+        area_code, period, projects (with a local non-funder organisation), actors (distinct
+        such organisations) and deciders (effective number of local lead organisations, 0
+        when none leads).
+    """
     local = memberships[memberships["area_code"].notna() & ~memberships["funder_only"]]
     keys = ["area_code", "period"]
     grouped = local.groupby(keys)
@@ -113,7 +123,18 @@ def _active(table: pd.DataFrame) -> pd.Series:
 
 def fit_size_model(reference: pd.DataFrame) -> SizeModel:
     """OLS of log(actors) and log(1 + deciders) on log(projects) per period, over the
-    reference places with enough activity for a style."""
+    reference places with enough activity for a style.
+
+    Parameters
+    ----------
+    reference
+        projects, actors and deciders per area and period (:func:`activity`).
+
+    Returns
+    -------
+    SizeModel
+        Intercept and slope per period for each dimension.
+    """
     fits: dict[str, dict[str, dict[str, float]]] = {"actors": {}, "deciders": {}}
     for period, rows in reference[_active(reference)].groupby("period"):
         size = np.log(rows["projects"].to_numpy(dtype=float))
@@ -125,12 +146,25 @@ def fit_size_model(reference: pd.DataFrame) -> SizeModel:
 
 
 def leadership_styles(table: pd.DataFrame, model: SizeModel | None = None) -> pd.DataFrame:
-    """Style of each place in each period.
+    """Style of each place in each period against the size model.
 
-    ``table``: one row per (area_code, period) with projects, actors and deciders (see
-    :func:`activity`). ``model``: the size model (default: fitted on ``table`` itself).
-    Returns the inputs, the residuals of actors and deciders on size, and the style
-    (:data:`NO_ACTIVITY` below the minimum activity)."""
+    Parameters
+    ----------
+    table
+        projects, actors and deciders per area_code and period (:func:`activity`).
+    model
+        The size model; default fitted on ``table`` itself.
+
+    Returns
+    -------
+    pandas.DataFrame
+        The inputs, the residuals of actors and deciders on size (positive = "many") and the
+        style (:data:`NO_ACTIVITY` below the minimum activity).
+
+    References
+    ----------
+    NESTA (2008), *Making innovative places*.
+    """
     model = fit_size_model(table) if model is None else model
     out = table[["area_code", "period", "projects", "actors", "deciders"]].copy()
     out["actors_residual"] = np.nan
@@ -149,11 +183,27 @@ def leadership_styles(table: pd.DataFrame, model: SizeModel | None = None) -> pd
 def bootstrap_stability(memberships: pd.DataFrame, period: str, model: SizeModel,
                         style: str, draws: int = 200, seed: int = 0) -> float:
     """Share of bootstrap resamples of one place's projects (in one period) that give
-    ``style``. ``memberships``: that place's local, non-funder memberships (project_id,
-    org_id, is_lead). Each resample draws as many projects as the place has, with
-    replacement; actors, deciders (lead roles counted with their multiplicity) and distinct
-    projects are recomputed and labelled with the fitted size model (resamples below the
-    minimum activity count as a different style)."""
+    ``style``: each resample draws as many projects as the place has, with replacement, and
+    recomputes actors, deciders and distinct projects under the fitted model.
+
+    Parameters
+    ----------
+    memberships
+        The place's local, non-funder memberships (project_id, org_id, is_lead).
+    period
+        The period, to pick the model's fit.
+    model
+        The size model.
+    style
+        The style to look for (NaN is returned for the no-activity text).
+    draws, seed
+        Number of resamples and the seed.
+
+    Returns
+    -------
+    float
+        Share of resamples giving ``style``.
+    """
     if style not in DESCRIPTIONS:
         return float("nan")
     projects = pd.Index(memberships["project_id"].unique())
@@ -186,7 +236,20 @@ def bootstrap_stability(memberships: pd.DataFrame, period: str, model: SizeModel
 
 def finding(style: str, stability: float) -> str:
     """The label shown: the style when stable, :data:`BORDERLINE` when it flips in more than
-    1 − :data:`STABLE_SHARE` of resamples, the no-activity text otherwise."""
+    1 − :data:`STABLE_SHARE` of resamples, the no-activity text otherwise.
+
+    Parameters
+    ----------
+    style
+        The style of the full sample.
+    stability
+        Its share of agreeing resamples.
+
+    Returns
+    -------
+    str
+        What the profile and CLI show.
+    """
     if style not in DESCRIPTIONS:
         return style
     return style if stability >= STABLE_SHARE else BORDERLINE
