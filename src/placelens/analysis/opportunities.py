@@ -17,8 +17,18 @@ BACKTESTED = {"feasibility": "density+rca", "density": "density", "rca": "rca"}
 
 
 def best_ranking(aucs: dict[str, float]) -> str:
-    """The ranking whose back-test predictor has the highest AUC (``aucs``: predictor →
-    AUC, as in :class:`placelens.analysis.backtest.BacktestResult`)."""
+    """The ranking whose back-test predictor has the highest AUC.
+
+    Parameters
+    ----------
+    aucs
+        Predictor → AUC, as in :class:`placelens.analysis.backtest.BacktestResult`.
+
+    Returns
+    -------
+    str
+        One of :data:`BACKTESTED`'s rankings.
+    """
     scored = {ranking: aucs[predictor] for ranking, predictor in BACKTESTED.items()
               if predictor in aucs}
     if not scored:
@@ -30,14 +40,36 @@ def opportunities(result: ComplexityResult, area: str, names: dict[str, str] | N
                   by: str = "feasibility", top: int = 10, related: int = 3,
                   label: str | None = None, exclude: set[str] | frozenset[str] = frozenset()
                   ) -> pd.DataFrame:
-    """The ``top`` activities with M = 0 for ``area``, best first, each with a plain-language
-    reason naming the ``related`` activities the area already has that are closest to it.
+    """The ``top`` activities absent from ``area`` (M = 0), best first, each with a sentence
+    naming the ``related`` activities it already has that are closest to it.
 
-    ``by``: ``feasibility`` (default: the mean percentile rank of density and current RCA
-    among the area's missing activities — in UK back-tests this predicts gaining RCA >= 1 far
-    better than density alone, which favours rare activities), ``density``, ``cog``
-    (complexity outlook gain) or ``rca`` (closeness to specialisation alone). ``label`` names
-    the area in the reasons; activities in ``exclude`` (e.g. non-tradable ones) are left out.
+    Parameters
+    ----------
+    result
+        Complexity of the matrix the area belongs to.
+    area
+        The area (row of ``result``).
+    names
+        Activity code → name, for the sentences.
+    by
+        ``feasibility`` (mean percentile rank of density and current RCA), ``density``,
+        ``cog`` (complexity outlook gain) or ``rca`` (closeness to specialisation).
+    top, related
+        How many activities, and how many related ones per sentence.
+    label
+        Name of the area in the sentences.
+    exclude
+        Activities left out (e.g. those serving local demand).
+
+    Returns
+    -------
+    pandas.DataFrame
+        Per activity: name, rca, density, cog, pci, density_percentile and why.
+
+    References
+    ----------
+    Hidalgo, Klinger, Barabási & Hausmann (2007), "The product space conditions the
+    development of nations", *Science* 317.
     """
     if by not in RANKINGS:
         raise ValueError(f"by must be one of {RANKINGS}, not {by!r}")

@@ -74,9 +74,22 @@ class TypeRules:
 
 def knowledge_intensive_specialisation(lq: pd.DataFrame, share: pd.DataFrame,
                                        min_share: float = 0.01) -> pd.DataFrame:
-    """Per area, the largest location quotient among :data:`KNOWLEDGE_INTENSIVE_TRADABLE`
-    industries that hold at least ``min_share`` of its GVA, and which industry it is (NaN
-    where every such industry is suppressed or too small)."""
+    """The largest location quotient among :data:`KNOWLEDGE_INTENSIVE_TRADABLE` industries
+    that hold at least ``min_share`` of the area's GVA, and which industry it is.
+
+    Parameters
+    ----------
+    lq, share
+        Areas × industries: location quotients and shares of the area's GVA.
+    min_share
+        Smallest share an industry needs to count (tiny shares give noisy LQs).
+
+    Returns
+    -------
+    pandas.DataFrame
+        Per area: ki_lq and ki_industry (NaN where every such industry is suppressed or too
+        small).
+    """
     columns = [c for c in KNOWLEDGE_INTENSIVE_TRADABLE if c in lq.columns]
     eligible = lq[columns].where(share[columns] >= min_share)
     values = eligible.to_numpy(dtype=float)
@@ -89,12 +102,24 @@ def knowledge_intensive_specialisation(lq: pd.DataFrame, share: pd.DataFrame,
 
 def collaboration_excess(link_weight: pd.Series, region_share: pd.Series,
                          region_of: pd.Series) -> pd.DataFrame:
-    """Local collaboration against a null model that removes the size effect.
+    """Local collaboration against a null model that removes the size effect: partners
+    drawn in proportion to every district's link weight keep W_region / W_total of a
+    district's links in its region.
 
-    Under the null, each link of a district goes to a partner drawn in proportion to every
-    district's total link weight, so the expected share staying in its region is the region's
-    share of all link weight, W_region / W_total. ``excess`` = observed share ÷ expected share
-    (1 = as local as size alone predicts). NaN where a district has no links or no region.
+    Parameters
+    ----------
+    link_weight
+        Each district's total funded R&D link weight.
+    region_share
+        Share of that weight staying in its region (observed).
+    region_of
+        District → region (e.g. travel-to-work area).
+
+    Returns
+    -------
+    pandas.DataFrame
+        Per district: expected_region_share and collaboration_excess (observed ÷ expected;
+        1 = as local as size alone predicts; NaN without links or region).
     """
     weight = link_weight.fillna(0.0)
     region_weight = weight.groupby(region_of).transform("sum").reindex(weight.index)
@@ -105,10 +130,26 @@ def collaboration_excess(link_weight: pd.Series, region_share: pd.Series,
 
 
 def classify(signals: pd.DataFrame, rules: TypeRules = TypeRules()) -> TypeAssignment:
-    """Type and reasons per area. ``signals`` needs :data:`SIGNALS` (population, density in
-    people per hectare, filled jobs, rural_share 0–1 and ki_lq) and may carry ki_industry,
-    collaboration_excess, rd_organisations (active in funded R&D; the excess counts only
-    with at least ``rules.links_min_organisations``) and rd_region_link_share."""
+    """Type and reason of each area under the rules.
+
+    Parameters
+    ----------
+    signals
+        Per area: population, density (people per hectare), jobs, rural_share (0–1), ki_lq,
+        and optionally ki_industry, collaboration_excess, rd_organisations and
+        rd_region_link_share (reported in the reason).
+    rules
+        Thresholds; quantiles are over the areas given.
+
+    Returns
+    -------
+    TypeAssignment
+        Type and reason per area, and the thresholds the rules resolved to.
+
+    References
+    ----------
+    NESTA (2008), *Making innovative places*.
+    """
     missing = [c for c in SIGNALS if c not in signals.columns]
     if missing:
         raise ValueError(f"signals lack columns {missing}")
@@ -169,8 +210,23 @@ def _reason(row: pd.Series, thresholds: dict, rules: TypeRules, kind: str) -> st
 
 def threshold_stability(signals: pd.DataFrame, rules: TypeRules = TypeRules(),
                         change: float = 0.1) -> pd.Series:
-    """Share of rule variants that give each area the same type as ``rules``: every threshold
-    (quantile or fixed value) moved down and up by ``change`` (relative) one at a time."""
+    """Share of rule variants giving each area the type the rules give it: every
+    threshold moved down and up by ``change`` (relative), one at a time.
+
+    Parameters
+    ----------
+    signals
+        As for :func:`classify`.
+    rules
+        The rules varied.
+    change
+        Relative change of each threshold.
+
+    Returns
+    -------
+    pandas.Series
+        ``type_stability`` per area (1 = the same type under every variant).
+    """
     base = classify(signals, rules).table["type"]
     agree, variants = pd.Series(0.0, index=signals.index), 0
     for name, value in vars(rules).items():
@@ -189,9 +245,25 @@ def threshold_stability(signals: pd.DataFrame, rules: TypeRules = TypeRules(),
 def typology(signals: pd.DataFrame, groups: int = 4, seed: int = 0, restarts: int = 20,
              columns: tuple[str, ...] = ("population", "density", "jobs", "rural_share")
              ) -> Typology:
-    """k-means on z-scored signals (log population, log density and log jobs), best of
-    ``restarts`` seeded runs: each area's group and every group's mean signals, so the groups
-    can be named."""
+    """Data-driven groups: k-means on z-scored signals (population, density and jobs in
+    logs), best of ``restarts`` seeded runs, numbered by mean population (1 = largest).
+
+    Parameters
+    ----------
+    signals
+        Per area, the ``columns`` (rows with a missing signal get no group).
+    groups
+        Number of groups.
+    seed, restarts
+        Seed of the random generator and number of k-means runs.
+    columns
+        Signals to cluster on.
+
+    Returns
+    -------
+    Typology
+        Group per area, each group's mean signals and the inertia of the best run.
+    """
     data = signals[list(columns)].dropna()
     features = data.copy()
     for column in ("population", "density", "jobs"):
