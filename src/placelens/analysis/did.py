@@ -95,9 +95,25 @@ def _absorbed(units: np.ndarray, times: np.ndarray, small_sample: str) -> int:
 
 def twfe(panel: pd.DataFrame, unit: str, time: str, outcome: str, treated: str,
          small_sample: str = "full") -> Estimate:
-    """y_it = a_i + b_t + δ D_it + e_it; ``treated`` is the 0/1 column D_it. Standard errors
-    are clustered by unit with the small-sample correction ``small_sample`` (see
-    :data:`SMALL_SAMPLE`)."""
+    """Two-way fixed effects, y_it = a_i + b_t + δ D_it + e_it, by two-way demeaning, with
+    standard errors clustered by unit.
+
+    Parameters
+    ----------
+    panel
+        Long panel, one row per unit and period.
+    unit, time, outcome
+        Column names.
+    treated
+        The 0/1 treatment column D_it.
+    small_sample
+        Small-sample correction of the clustered standard error (:data:`SMALL_SAMPLE`).
+
+    Returns
+    -------
+    Estimate
+        δ, its standard error and the method.
+    """
     _check(panel, [unit, time, outcome, treated])
     units, _ = pd.factorize(panel[unit])
     times, _ = pd.factorize(panel[time])
@@ -109,9 +125,26 @@ def twfe(panel: pd.DataFrame, unit: str, time: str, outcome: str, treated: str,
 
 def event_study(panel: pd.DataFrame, unit: str, time: str, outcome: str, first_treated: str,
                 leads: int = 3, lags: int = 3, small_sample: str = "full") -> pd.DataFrame:
-    """TWFE with dummies for years relative to first treatment (−1 omitted; ends binned);
-    ``first_treated`` is the first treated year, NaN for never-treated units; clustered
-    standard errors as in :func:`twfe`."""
+    """TWFE with dummies for years relative to first treatment (−1 omitted; ends binned).
+
+    Parameters
+    ----------
+    panel
+        Long panel, one row per unit and period.
+    unit, time, outcome
+        Column names.
+    first_treated
+        First treated year (NaN for never-treated units).
+    leads, lags
+        Years before and after treatment with their own dummy (the ends are binned).
+    small_sample
+        As for :func:`twfe`.
+
+    Returns
+    -------
+    pandas.DataFrame
+        estimate and std_error by years since treatment.
+    """
     _check(panel, [unit, time, outcome, first_treated])
     relative = (panel[time] - panel[first_treated]).clip(-leads, lags)
     events = [e for e in range(-leads, lags + 1) if e != -1]
@@ -130,10 +163,31 @@ CONTROLS = ("never", "notyet")
 
 def group_time_att(panel: pd.DataFrame, unit: str, time: str, outcome: str,
                    first_treated: str, control: str = "never") -> pd.DataFrame:
-    """ATT(g, t) for every cohort g and year t, with the cohort's size. ``control``:
-    'never' (never-treated units) or 'notyet' (units not yet treated by t nor by the base
-    year, and never the cohort itself: before its own treatment a cohort is not yet treated,
-    but comparing it with itself would pull its pre-trends towards zero)."""
+    """ATT(g, t) for every cohort g and year t, against the universal base year g − 1.
+
+    Parameters
+    ----------
+    panel
+        Long panel, one row per unit and period.
+    unit, time, outcome
+        Column names.
+    first_treated
+        First treated year (NaN for never-treated units).
+    control
+        ``never`` (never-treated units) or ``notyet`` (units not yet treated by t nor by the
+        base year, never the cohort itself: comparing a cohort with itself would pull its
+        pre-trends towards zero).
+
+    Returns
+    -------
+    pandas.DataFrame
+        cohort, year, size (units in the cohort) and att.
+
+    References
+    ----------
+    Callaway & Sant'Anna (2021), "Difference-in-differences with multiple time periods",
+    *Journal of Econometrics* 225(2).
+    """
     check_choice("control", control, CONTROLS)
     _check(panel, [unit, time, outcome, first_treated])
     wide = panel.pivot(index=unit, columns=time, values=outcome)
@@ -165,8 +219,26 @@ def callaway_santanna(panel: pd.DataFrame, unit: str, time: str, outcome: str,
                       first_treated: str, control: str = "never", draws: int = 200,
                       seed: int = 0) -> StaggeredEstimate:
     """Overall ATT (post-treatment ATT(g, t) averaged with cohort-size weights) and the event
-    study by years since treatment, with bootstrap standard errors over units. ``control``:
-    see :func:`group_time_att`."""
+    study by years since treatment, with bootstrap standard errors over units.
+
+    Parameters
+    ----------
+    panel
+        Long panel, one row per unit and period.
+    unit, time, outcome
+        Column names.
+    first_treated
+        First treated year (NaN for never-treated units).
+    control
+        See :func:`group_time_att`.
+    draws, seed
+        Bootstrap resamples of units and the seed.
+
+    Returns
+    -------
+    StaggeredEstimate
+        The overall estimate and the event study.
+    """
     check_choice("control", control, CONTROLS)
     def aggregate(frame: pd.DataFrame) -> tuple[float, pd.Series]:
         cells = group_time_att(frame, unit, time, outcome, first_treated, control)
@@ -207,12 +279,22 @@ def callaway_santanna(panel: pd.DataFrame, unit: str, time: str, outcome: str,
 
 
 def evidence_grade(event_study: pd.DataFrame, z: float = 1.96) -> tuple[int, str]:
-    """Maryland Scientific Methods Scale level placelens gives a difference-in-differences.
+    """Maryland Scientific Methods Scale level of a difference-in-differences: 3 when every
+    pre-treatment event-study estimate (−2 and earlier; −1 is the base) lies within ``z``
+    standard errors of zero, 2 when trends were not parallel or cannot be tested.
 
-    Level 3 (before/after against a comparison group) needs the parallel-trends assumption
-    to survive the event study: every pre-treatment estimate (years since treatment −2 and
-    earlier; −1 is the base) within ``z`` standard errors of zero. A pre-trend, or no
-    pre-treatment year to test, gives level 2."""
+    Parameters
+    ----------
+    event_study
+        estimate and std_error by years since treatment.
+    z
+        Critical value.
+
+    Returns
+    -------
+    tuple
+        The level and the reason in words.
+    """
     before = event_study[event_study.index < -1].dropna()
     if before.empty:
         return 2, ("Level 2: comparison against controls, but no pre-treatment year is left "

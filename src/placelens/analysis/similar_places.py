@@ -10,8 +10,19 @@ import pandas as pd
 
 
 def standardise(context: pd.DataFrame) -> pd.DataFrame:
-    """z-scores per variable (population SD); a constant variable carries no information and
-    raises an error naming it."""
+    """z-scores per variable (population standard deviation); a constant variable carries no
+    information and raises an error naming it.
+
+    Parameters
+    ----------
+    context
+        Areas × context variables (NaN = not published).
+
+    Returns
+    -------
+    pandas.DataFrame
+        The z-scored variables.
+    """
     std = context.std(ddof=0)
     constant = list(std[std == 0].index)
     if constant:
@@ -24,8 +35,22 @@ def distances(context: pd.DataFrame, weights: dict[str, float] | None = None,
     """Weighted Euclidean distances between every pair of places on z-scored variables.
 
     Missing values are left out pair by pair and the sum rescaled to the full weight, so a
-    place with a gap is not made to look closer; pairs sharing fewer than ``min_variables``
-    of the weight get NaN."""
+    place with a gap is not made to look closer.
+
+    Parameters
+    ----------
+    context
+        Areas × context variables (NaN = not published).
+    weights
+        Variable → weight (1 by default).
+    min_variables
+        Share of the total weight a pair must share to get a distance.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Areas × areas (NaN on the diagonal and for pairs sharing too little).
+    """
     z = standardise(context)
     w = pd.Series(weights or {}, dtype="float64").reindex(z.columns).fillna(1.0).to_numpy()
     values = z.to_numpy()
@@ -46,8 +71,31 @@ def distances(context: pd.DataFrame, weights: dict[str, float] | None = None,
 def nearest_neighbours(context: pd.DataFrame, k: int = 10,
                        weights: dict[str, float] | None = None, areas: list[str] | None = None,
                        drivers: int = 3) -> pd.DataFrame:
-    """The ``k`` nearest places to each of ``areas`` (default all), with distance, rank, and
-    the ``drivers`` variables on which the pair is closest and furthest apart."""
+    """The ``k`` nearest places to each of ``areas``, with the variables that make each pair
+    close and far.
+
+    Parameters
+    ----------
+    context
+        Areas × context variables (NaN = not published).
+    k
+        Neighbours per area.
+    weights
+        Variable → weight (1 by default).
+    areas
+        Areas to find neighbours for (default all).
+    drivers
+        Variables listed as closest and furthest per pair.
+
+    Returns
+    -------
+    pandas.DataFrame
+        area, rank, neighbour, distance, closest_on, furthest_on.
+
+    References
+    ----------
+    CIPFA Nearest Neighbours model; ONS area classifications.
+    """
     d = distances(context, weights)
     z = standardise(context)
     rows = []
