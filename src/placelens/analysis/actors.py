@@ -82,6 +82,18 @@ def classify_organisations(names: pd.Series, leads: pd.Series | None = None) -> 
     organisations may, so they are research organisations unless a health or emergency
     service rule says public body (NHS trusts can lead grants). Names no rule matches are
     assumed to be businesses (the largest group of unlabelled partners) and say so.
+
+    Parameters
+    ----------
+    names
+        Organisation names.
+    leads
+        Whether each organisation leads a research council grant.
+
+    Returns
+    -------
+    pandas.DataFrame
+        actor_type and type_rule (the rule that set it), per name.
     """
     names = names.fillna("").astype(str)
     kind = pd.Series(None, index=names.index, dtype=object)
@@ -102,7 +114,20 @@ def classify_organisations(names: pd.Series, leads: pd.Series | None = None) -> 
 
 def classification_scores(labels: pd.Series, predicted: pd.Series) -> pd.DataFrame:
     """Precision, recall, F1 and support per type (and their macro average) of predicted
-    types against hand labels."""
+    types against hand labels.
+
+    Parameters
+    ----------
+    labels
+        Hand-labelled types.
+    predicted
+        Predicted types (same index).
+
+    Returns
+    -------
+    pandas.DataFrame
+        precision, recall, f1 and support per type, with their macro average.
+    """
     rows = []
     for type_ in ACTOR_TYPES:
         true_positive = int(((predicted == type_) & (labels == type_)).sum())

@@ -22,7 +22,24 @@ from placelens.analysis.complexity import complexity
 
 
 def auc(scores: np.ndarray, outcomes: np.ndarray) -> float:
-    """Area under the ROC curve by the rank-sum (Mann–Whitney) formula."""
+    """Area under the ROC curve by the rank-sum (Mann–Whitney) formula.
+
+    Parameters
+    ----------
+    scores
+        Predictor values (higher = more likely).
+    outcomes
+        0/1 (or boolean) outcomes.
+
+    Returns
+    -------
+    float
+        AUC (ties count half); NaN when one class is empty.
+
+    References
+    ----------
+    Hanley & McNeil (1982), "The meaning and use of the area under a ROC curve", *Radiology* 143.
+    """
     outcomes = outcomes.astype(bool)
     positives, negatives = outcomes.sum(), (~outcomes).sum()
     if positives == 0 or negatives == 0:
@@ -58,7 +75,19 @@ class BacktestResult:
 
 
 def cases(x_start: pd.DataFrame, x_end: pd.DataFrame) -> pd.DataFrame:
-    """Area × activity pairs without RCA >= 1 at the start, with density, size and outcome."""
+    """Area × activity pairs without RCA >= 1 at the start, with density, size and outcome.
+
+    Parameters
+    ----------
+    x_start, x_end
+        Areas × activities at the start and the end of a window.
+
+    Returns
+    -------
+    pandas.DataFrame
+        area, activity, density, size, rca and gained (RCA ≥ 1 at the end) for every pair
+        without RCA ≥ 1 at the start.
+    """
     areas = x_start.index.intersection(x_end.index)
     activities = x_start.columns.intersection(x_end.columns)
     start = complexity(x_start.loc[areas, activities])
@@ -76,7 +105,22 @@ def cases(x_start: pd.DataFrame, x_end: pd.DataFrame) -> pd.DataFrame:
 def backtest(panel: dict[str, pd.DataFrame], windows: list[tuple[str, str]],
              draws: int = 1000, seed: int = 0) -> BacktestResult:
     """Pool the test cases of every (start, end) window of ``panel`` and measure the AUC of
-    density and of size, with area-cluster bootstrap intervals (``draws`` resamples)."""
+    density and of size, with area-cluster bootstrap intervals (``draws`` resamples).
+
+    Parameters
+    ----------
+    panel
+        Period → areas × activities matrix.
+    windows
+        (start, end) period pairs to pool.
+    draws, seed
+        Bootstrap resamples of whole areas and the seed.
+
+    Returns
+    -------
+    BacktestResult
+        Cases, gains, each predictor's AUC with its 95% interval, and the pooled cases.
+    """
     if not windows:
         raise ValueError("backtest needs at least one (start, end) window")
     missing = [p for window in windows for p in window if p not in panel]
@@ -109,7 +153,22 @@ def cluster_bootstrap_auc(scores: np.ndarray, outcomes: np.ndarray, groups: np.n
     With C[a, b] the number of (positive in group a, negative in group b) pairs ranked
     correctly (ties half), a resample drawing group g w_g times has
     AUC = w'Cw / ((w·p)(w·n)), p and n counting positives and negatives per group; so every
-    draw costs a matrix product instead of a re-ranking."""
+    draw costs a matrix product instead of a re-ranking.
+
+    Parameters
+    ----------
+    scores, outcomes
+        Predictor values and 0/1 outcomes.
+    groups
+        Cluster (area) number of each case, 0 … G − 1.
+    weights
+        Draws × G: how many times each cluster is drawn.
+
+    Returns
+    -------
+    numpy.ndarray
+        The AUC of every draw.
+    """
     k = groups.max() + 1
     positive = outcomes.astype(bool)
     pos_scores, pos_groups = scores[positive], groups[positive]

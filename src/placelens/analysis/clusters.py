@@ -39,19 +39,61 @@ SEGMENT_SECTORS = {"manufacture": "Manufacturing", "services": "Services",
 
 def segment_label(code: str) -> str:
     """A readable name for a Nesta segment identifier: ``services_real_state`` → "Services:
-    real estate", ``manufacture_pharmaceuticals`` → "Manufacturing: pharmaceuticals"."""
+    real estate", ``manufacture_pharmaceuticals`` → "Manufacturing: pharmaceuticals".
+
+    Parameters
+    ----------
+    code
+        A Nesta segment identifier.
+
+    Returns
+    -------
+    str
+        The readable name.
+    """
     sector, _, rest = code.partition("_")
     words = SEGMENT_WORDS.get(rest, rest.replace("_", " "))
     return f"{SEGMENT_SECTORS.get(sector, sector.capitalize())}: {words}" if rest else code
 
 
 def is_tradable(segment: str, local: frozenset[str] = LOCAL_SEGMENTS) -> bool:
-    """Traded (serves markets beyond the region) unless the segment serves local demand."""
+    """Traded (serves markets beyond the region) unless the segment serves local demand.
+
+    Parameters
+    ----------
+    segment
+        A Nesta segment identifier.
+    local
+        Segments that serve local demand.
+
+    Returns
+    -------
+    bool
+        Whether the segment is traded.
+
+    References
+    ----------
+    Delgado, Porter & Stern (2016), "Defining clusters of related industries", *Journal of
+    Economic Geography* 16(1).
+    """
     return segment not in local
 
 
 def to_clusters(x: pd.DataFrame, mapping: Mapping[str, str]) -> pd.DataFrame:
-    """Sum activity columns into clusters; activities without a cluster raise an error."""
+    """Sum activity columns into clusters; activities without a cluster raise an error.
+
+    Parameters
+    ----------
+    x
+        Areas × activities of a non-negative quantity.
+    mapping
+        Activity → cluster.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Areas × clusters.
+    """
     missing = [c for c in x.columns if c not in mapping]
     if missing:
         raise ValueError(f"no cluster for activities {missing[:5]} ({len(missing)} in all)")
@@ -67,7 +109,26 @@ def strong_clusters(employment: pd.DataFrame, establishments: pd.DataFrame,
     ``size_quantile``, and employment of at least ``min_employment`` (a cluster of a few dozen
     jobs can pass the relative tests in a cluster that is small everywhere, but is not a
     cluster a region can build on). One row per area × cluster with the measures and each
-    test."""
+    test.
+
+    Parameters
+    ----------
+    employment, establishments
+        Areas × clusters of jobs and of establishments.
+    lq_quantile, size_quantile
+        Quantiles the LQ must reach and the sizes exceed.
+    min_employment
+        Smallest number of jobs of a strong cluster.
+
+    Returns
+    -------
+    pandas.DataFrame
+        area, cluster, employment, establishments, lq, each test and strong.
+
+    References
+    ----------
+    Delgado, Porter & Stern (2016); US Cluster Mapping Project.
+    """
     lq = location_quotients(employment, missing="zero")
     establishments = establishments.reindex(index=employment.index, columns=employment.columns)
     rows = []
@@ -93,7 +154,20 @@ def strong_clusters(employment: pd.DataFrame, establishments: pd.DataFrame,
 
 def traded_share_in_strong_clusters(table: pd.DataFrame,
                                     local: frozenset[str] = LOCAL_SEGMENTS) -> pd.Series:
-    """Per area: employment in strong traded clusters ÷ employment in all traded clusters."""
+    """Per area: employment in strong traded clusters ÷ employment in all traded clusters.
+
+    Parameters
+    ----------
+    table
+        The table of :func:`strong_clusters`.
+    local
+        Segments that serve local demand (not traded).
+
+    Returns
+    -------
+    pandas.Series
+        Share per area.
+    """
     traded = table[~table["cluster"].isin(local)]
     strong = traded[traded["strong"]].groupby("area")["employment"].sum()
     total = traded.groupby("area")["employment"].sum()
@@ -109,6 +183,18 @@ def quadrants(rca: pd.DataFrame, density: pd.DataFrame, near: float = 0.75) -> p
     but relative density < 1 (specialised yet weakly embedded); opportunity: RCA < 1 and
     relative density >= 1; weakness: both low. ``possible_entrant`` marks opportunities with
     RCA already at ``near`` or more.
+
+    Parameters
+    ----------
+    rca, density
+        Areas × activities of RCA and density.
+    near
+        RCA from which an opportunity is a possible entrant.
+
+    Returns
+    -------
+    pandas.DataFrame
+        area, activity, rca, relative_density, quadrant and possible_entrant.
     """
     relative = density / density.mean(axis=0)
     long = pd.DataFrame({"rca": rca.stack(), "relative_density": relative.stack()})

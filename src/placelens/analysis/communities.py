@@ -26,7 +26,29 @@ def leiden_ensemble(n: int, sources: np.ndarray, targets: np.ndarray, weights: n
                     resolution: float = 1.0, runs: int = 10, seed: int = 0) -> Communities:
     """Leiden maximising modularity with a resolution (igraph's C implementation, run until
     stable) on the graph with ``n`` nodes and the given weighted edges, over seeds ``seed`` …
-    ``seed + runs - 1``. The caller's random state is left untouched."""
+    ``seed + runs - 1``. The caller's random state is left untouched.
+
+    Parameters
+    ----------
+    n
+        Number of nodes.
+    sources, targets, weights
+        Edges as node numbers and their weights.
+    resolution
+        Modularity resolution (higher = more, smaller communities).
+    runs, seed
+        Number of seeded runs and the first seed.
+
+    Returns
+    -------
+    Communities
+        The partition with the best quality (0 = largest community), each node's stability
+        (mean Jaccard overlap of its community with the other runs) and the quality.
+
+    References
+    ----------
+    Traag, Waltman & van Eck (2019), "From Louvain to Leiden", *Scientific Reports* 9.
+    """
     import igraph
 
     graph = igraph.Graph(n=n, edges=np.column_stack([sources, targets]).tolist(),

@@ -85,7 +85,22 @@ def _values(x: pd.DataFrame) -> np.ndarray:
 
 
 def rca(x: pd.DataFrame) -> pd.DataFrame:
-    """Balassa revealed comparative advantage (= location quotient); missing cells count 0."""
+    """Balassa revealed comparative advantage (= location quotient); missing cells count 0.
+
+    Parameters
+    ----------
+    x
+        Areas × activities of a non-negative quantity.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Areas × activities of RCA.
+
+    References
+    ----------
+    Balassa (1965), "Trade liberalisation and revealed comparative advantage".
+    """
     return pd.DataFrame(_rca_array(_values(x)), index=x.index, columns=x.columns)
 
 
@@ -104,13 +119,39 @@ def _population(x: pd.DataFrame, population: pd.Series) -> np.ndarray:
 
 
 def rpop(x: pd.DataFrame, population: pd.Series) -> pd.DataFrame:
-    """RPOP_ri = (x_ri / pop_r) / (sum_r x_ri / sum_r pop_r): presence per head."""
+    """RPOP_ri = (x_ri / pop_r) / (sum_r x_ri / sum_r pop_r): presence per head.
+
+    Parameters
+    ----------
+    x
+        Areas × activities of a non-negative quantity.
+    population
+        Population of each area (index = the areas of ``x``).
+
+    Returns
+    -------
+    pandas.DataFrame
+        Areas × activities of RPOP.
+    """
     return pd.DataFrame(_rpop_array(_values(x), _population(x, population)), index=x.index,
                         columns=x.columns)
 
 
 def presence(values: pd.DataFrame, threshold: float = 1.0) -> pd.DataFrame:
-    """M = 1 where the RCA (or RPOP) is at least ``threshold``, else 0."""
+    """M = 1 where the RCA (or RPOP) is at least ``threshold``, else 0.
+
+    Parameters
+    ----------
+    values
+        Areas × activities of RCA or RPOP.
+    threshold
+        Presence cut-off (1 by convention).
+
+    Returns
+    -------
+    pandas.DataFrame
+        The 0/1 presence matrix M.
+    """
     return (values >= threshold).astype("float64")
 
 
@@ -134,7 +175,20 @@ def panel_from_long(long: pd.DataFrame, period: str, area: str, activity: str, v
                     ) -> dict:
     """``{period: areas × activities matrix}`` from long rows (duplicates summed, absent cells
     0), every period on the same sorted areas and activities; one factorisation for the whole
-    panel, so it is much faster than a pivot per period."""
+    panel, so it is much faster than a pivot per period.
+
+    Parameters
+    ----------
+    long
+        Long rows of one quantity.
+    period, area, activity, value
+        Column names in ``long``.
+
+    Returns
+    -------
+    dict
+        Period → areas × activities matrix, all on the same axes.
+    """
     periods, period_labels = _sorted_factorize(long[period])
     areas, area_labels = _sorted_factorize(long[area])
     activities, activity_labels = _sorted_factorize(long[activity])
@@ -217,6 +271,32 @@ def complexity(x: pd.DataFrame, presence_test: str = "rca", threshold: float = 1
     countries) or a Series such as GVA per hour, which suits UK sub-national data, where the
     diversity convention puts London at the bottom. ``start`` is an optional starting vector
     for the eigensolver (:func:`complexity_panel` passes the previous period's).
+
+    Parameters
+    ----------
+    x
+        Areas × activities of a non-negative quantity.
+    presence_test
+        ``rca``, ``rpop`` or ``manual``.
+    threshold
+        Presence cut-off.
+    population
+        Needed for ``rpop``.
+    orient_by
+        ``diversity`` or a Series the ECI should correlate positively with.
+    start
+        Optional starting vector for the eigensolver.
+
+    Returns
+    -------
+    ComplexityResult
+        ECI, PCI, proximity, density, COI, COG, the presence matrix and what was dropped.
+
+    References
+    ----------
+    Hidalgo & Hausmann (2009), "The building blocks of economic complexity", *PNAS* 106(26).
+    Hidalgo, Klinger, Barabási & Hausmann (2007), "The product space conditions the
+    development of nations", *Science* 317.
     """
     values = _values(x)
     activity_shares = values.sum(axis=0) / values.sum()
@@ -328,7 +408,22 @@ def project(result: ComplexityResult, rows: pd.DataFrame, threshold: float = 1.0
     national shares, so the new areas do not change the ranking they are placed in.
 
     ECI is the mean PCI of the activities where the area's RCA >= ``threshold`` (on the same
-    standardised scale as the fitted ECI). See :class:`Projection`."""
+    standardised scale as the fitted ECI). See :class:`Projection`.
+
+    Parameters
+    ----------
+    result
+        A fitted :class:`ComplexityResult`.
+    rows
+        Areas × activities of the new areas (any columns; missing ones count 0).
+    threshold
+        Presence cut-off.
+
+    Returns
+    -------
+    Projection
+        ECI and diversity per new area, and its RCA, presence, density and COG.
+    """
     activities = result.pci.index
     values = rows.reindex(columns=activities).astype("float64").fillna(0.0).clip(lower=0)
     shares = values.div(values.sum(axis=1), axis=0)
@@ -350,7 +445,20 @@ def project(result: ComplexityResult, rows: pd.DataFrame, threshold: float = 1.0
 
 def complexity_panel(panel: dict[str, pd.DataFrame], **options) -> dict[str, ComplexityResult]:
     """:func:`complexity` for several periods (``{period: matrix}``) with the same options; each
-    period's eigensolve starts from the previous period's eigenvector."""
+    period's eigensolve starts from the previous period's eigenvector.
+
+    Parameters
+    ----------
+    panel
+        Period → areas × activities matrix.
+    **options
+        Passed to :func:`complexity`.
+
+    Returns
+    -------
+    dict
+        Period → :class:`ComplexityResult`.
+    """
     results: dict[str, ComplexityResult] = {}
     previous = None
     for period, x in sorted(panel.items()):
