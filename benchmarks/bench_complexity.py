@@ -23,7 +23,7 @@ import numpy as np
 import pandas as pd
 from ecomplexity import ecomplexity
 
-from placelens.analysis.complexity import complexity_panel, panel_from_long
+from placelens.analysis.complexity_panels import complexity_panel, panel_from_long
 
 COLUMNS = ["eci", "pci", "density", "coi", "cog"]
 

@@ -8,6 +8,8 @@ import pandas as pd
 import pytest
 
 from placelens.analysis import complexity as cx
+from placelens.analysis.complexity_panels import panel_from_long
+from placelens.analysis.projection import project
 
 # A nested presence matrix solved by hand (see docs/methods/complexity.md):
 # M = [[1,1,1],[1,1,0],[1,0,0]]; diversity (3,2,1); ubiquity (3,2,1).
@@ -93,7 +95,7 @@ def test_empty_rows_and_columns_are_dropped_and_listed():
 def test_panel_from_long_sums_duplicates_and_fills_zero():
     long = pd.DataFrame({"t": [1, 1, 1, 2], "a": ["x", "x", "y", "x"],
                          "p": ["i", "i", "j", "j"], "v": [1.0, 2.0, 5.0, 4.0]})
-    panel = cx.panel_from_long(long, "t", "a", "p", "v")
+    panel = panel_from_long(long, "t", "a", "p", "v")
     assert panel[1].loc["x", "i"] == 3.0 and panel[1].loc["x", "j"] == 0.0
     assert panel[2].loc["y", "j"] == 0.0 and panel[2].loc["x", "j"] == 4.0
 
@@ -146,7 +148,7 @@ def test_lanczos_and_dense_paths_agree(monkeypatch):
 def test_projection_of_an_existing_area_reproduces_its_values():
     x = _random_matrix(50, 30, seed=7)
     result = cx.complexity(x)
-    projected = cx.project(result, x.loc[["r003", "r010"]])
+    projected = project(result, x.loc[["r003", "r010"]])
     assert projected.scores["eci"].to_numpy() == pytest.approx(
         result.eci[["r003", "r010"]].to_numpy())
     assert projected.density.to_numpy() == pytest.approx(
@@ -164,7 +166,7 @@ def test_panel_from_long_matches_a_pivot_for_every_text_storage(dtype):
                          "v": rng.random(400)})
     long = pd.concat([long.iloc[:200], long.iloc[200:]])  # two blocks of rows
     long["a"], long["p"] = long["a"].astype(dtype), long["p"].astype(dtype)
-    panel = cx.panel_from_long(long, "t", "a", "p", "v")
+    panel = panel_from_long(long, "t", "a", "p", "v")
     for period, matrix in panel.items():
         expected = long[long["t"] == period].pivot_table(index="a", columns="p", values="v",
                                                          aggfunc="sum", fill_value=0.0)

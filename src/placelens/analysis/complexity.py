@@ -21,7 +21,6 @@ from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
-import pyarrow.compute as pc
 import scipy.linalg
 import scipy.sparse
 import scipy.sparse.linalg
@@ -155,53 +154,6 @@ def presence(values: pd.DataFrame, threshold: float = 1.0) -> pd.DataFrame:
     return (values >= threshold).astype("float64")
 
 
-def _sorted_factorize(values: pd.Series) -> tuple[np.ndarray, pd.Index]:
-    """Codes and sorted labels. Arrow-backed text columns are dictionary-encoded by Arrow
-    (about twice as fast as hashing in pandas); only the few labels are then sorted."""
-    arrow = getattr(values.array, "__arrow_array__", None)
-    if arrow is not None and not values.isna().any():
-        encoded = pc.dictionary_encode(arrow()).combine_chunks()
-        codes = encoded.indices.to_numpy(zero_copy_only=False).astype(np.intp)
-        labels = pd.Index(encoded.dictionary.to_pylist())
-    else:
-        codes, labels = pd.factorize(values)
-    order = np.argsort(np.asarray(labels), kind="stable")
-    rank = np.empty_like(order)
-    rank[order] = np.arange(len(order))
-    return rank[codes], labels.take(order)
-
-
-def panel_from_long(long: pd.DataFrame, period: str, area: str, activity: str, value: str
-                    ) -> dict:
-    """``{period: areas × activities matrix}`` from long rows (duplicates summed, absent cells
-    0), every period on the same sorted areas and activities; one factorisation for the whole
-    panel, so it is much faster than a pivot per period.
-
-    Parameters
-    ----------
-    long
-        Long rows of one quantity.
-    period, area, activity, value
-        Column names in ``long``.
-
-    Returns
-    -------
-    dict
-        Period → areas × activities matrix, all on the same axes.
-    """
-    periods, period_labels = _sorted_factorize(long[period])
-    areas, area_labels = _sorted_factorize(long[area])
-    activities, activity_labels = _sorted_factorize(long[activity])
-    shape = (len(period_labels), len(area_labels), len(activity_labels))
-    flat = (periods * shape[1] + areas) * shape[2] + activities
-    cube = np.bincount(flat, weights=long[value].to_numpy(dtype="float64", na_value=0.0),
-                       minlength=int(np.prod(shape))).reshape(shape)
-    index = pd.Index(area_labels, name=area)
-    columns = pd.Index(activity_labels, name=activity)
-    return {label: pd.DataFrame(cube[number], index=index, columns=columns, copy=False)
-            for number, label in enumerate(period_labels)}
-
-
 def _second_eigenvector(a: np.ndarray | scipy.sparse.spmatrix, leading: np.ndarray,
                         in_activity_space: bool, start: np.ndarray | None = None
                         ) -> tuple[np.ndarray, float]:
@@ -270,7 +222,7 @@ def complexity(x: pd.DataFrame, presence_test: str = "rca", threshold: float = 1
     ``orient_by`` fixes the eigenvector's arbitrary sign: ``"diversity"`` (the convention for
     countries) or a Series such as GVA per hour, which suits UK sub-national data, where the
     diversity convention puts London at the bottom. ``start`` is an optional starting vector
-    for the eigensolver (:func:`complexity_panel` passes the previous period's).
+    for the eigensolver (``complexity_panels.complexity_panel`` passes the previous period's).
 
     Parameters
     ----------
@@ -387,81 +339,3 @@ def _relatedness(m: np.ndarray, k_p: np.ndarray, kp: np.ndarray
     coi_raw = (density * absent) @ kp
     cog_raw = absent * ((phi * (kp / row_sums)[:, None]).sum(axis=0)[None, :] - m_w)
     return phi, density, coi_raw, cog_raw
-
-
-@dataclass(frozen=True)
-class Projection:
-    """Complexity measures of areas placed on a fitted result: ``scores`` (eci, diversity per
-    area) and the area × activity ``rca``, ``presence``, ``density`` and ``cog``."""
-
-    scores: pd.DataFrame
-    rca: pd.DataFrame
-    presence: pd.DataFrame
-    density: pd.DataFrame
-    cog: pd.DataFrame
-
-
-def project(result: ComplexityResult, rows: pd.DataFrame, threshold: float = 1.0
-            ) -> Projection:
-    """ECI, COI-free density and COG for areas *outside* the fitted matrix (e.g. a combined
-    authority or partnership summed from its districts), using the fitted PCI, proximity and
-    national shares, so the new areas do not change the ranking they are placed in.
-
-    ECI is the mean PCI of the activities where the area's RCA >= ``threshold`` (on the same
-    standardised scale as the fitted ECI). See :class:`Projection`.
-
-    Parameters
-    ----------
-    result
-        A fitted :class:`ComplexityResult`.
-    rows
-        Areas × activities of the new areas (any columns; missing ones count 0).
-    threshold
-        Presence cut-off.
-
-    Returns
-    -------
-    Projection
-        ECI and diversity per new area, and its RCA, presence, density and COG.
-    """
-    activities = result.pci.index
-    values = rows.reindex(columns=activities).astype("float64").fillna(0.0).clip(lower=0)
-    shares = values.div(values.sum(axis=1), axis=0)
-    ratio = shares.div(result.activity_shares, axis=1)
-    m = (ratio >= threshold).astype("float64")
-    diversity = m.sum(axis=1)
-    eci = (m @ result.pci) / diversity.where(diversity > 0)
-    phi = result.proximity.to_numpy()
-    row_sums = phi.sum(axis=1)
-    density = pd.DataFrame(m.to_numpy() @ (phi / row_sums[None, :]), index=m.index,
-                           columns=activities)
-    pci_raw = result.pci.to_numpy() * result.eci_raw_std + result.eci_raw_mean
-    gain = (1 - m.to_numpy()) @ (phi * (pci_raw / row_sums)[:, None])
-    cog = pd.DataFrame((1 - m.to_numpy()) * gain / result.eci_raw_std, index=m.index,
-                       columns=activities)
-    return Projection(pd.DataFrame({"eci": eci, "diversity": diversity}), ratio, m, density,
-                      cog)
-
-
-def complexity_panel(panel: dict[str, pd.DataFrame], **options) -> dict[str, ComplexityResult]:
-    """:func:`complexity` for several periods (``{period: matrix}``) with the same options; each
-    period's eigensolve starts from the previous period's eigenvector.
-
-    Parameters
-    ----------
-    panel
-        Period → areas × activities matrix.
-    **options
-        Passed to :func:`complexity`.
-
-    Returns
-    -------
-    dict
-        Period → :class:`ComplexityResult`.
-    """
-    results: dict[str, ComplexityResult] = {}
-    previous = None
-    for period, x in sorted(panel.items()):
-        results[period] = complexity(x, start=previous, **options)
-        previous = results[period].eigenvector
-    return results

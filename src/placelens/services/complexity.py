@@ -8,8 +8,9 @@ import pandas as pd
 
 from placelens.analysis import clusters as cl
 from placelens.analysis.backtest import BacktestResult, backtest
-from placelens.analysis.complexity import ComplexityResult, complexity, project
+from placelens.analysis.complexity import ComplexityResult, complexity
 from placelens.analysis.opportunities import BACKTESTED, best_ranking, opportunities
+from placelens.analysis.projection import project
 from placelens.geography.places import Place
 from placelens.results import plain, records
 from placelens.services.base import Service
