@@ -16,6 +16,7 @@ from pathlib import Path
 import pandas as pd
 
 from placelens.analysis import synthetic_control as sc
+from placelens.analysis import synthetic_control_checks as checks
 from placelens.sources.provenance import datapack_dir
 
 PREDICTORS = [sc.Predictor("lnincome", tuple(range(1980, 1989))),
@@ -56,7 +57,7 @@ def main() -> None:
                                   PREDICTORS)
     fit_seconds = time.perf_counter() - started
     started = time.perf_counter()
-    placebo = sc.placebo_in_space(panel, "state", "year", "cigsale", result, PREDICTORS)
+    placebo = checks.placebo_in_space(panel, "state", "year", "cigsale", result, PREDICTORS)
     placebo_seconds = time.perf_counter() - started
     top = result.weights.sort_values(ascending=False).head(5).round(3)
     print(f"placelens: fit {fit_seconds:.2f} s; in-space placebo ({len(placebo) - 1} refits) "

@@ -4,6 +4,7 @@ import pandas as pd
 import pytest
 
 from placelens.analysis import functional_regions as fr
+from placelens.analysis import partitions
 from placelens.errors import DataFormatError
 
 
@@ -77,10 +78,10 @@ def test_missing_columns_are_named():
 
 def test_adjusted_rand_index_by_hand():
     a = pd.Series([1, 1, 2, 2], index=list("wxyz"))
-    assert fr.adjusted_rand_index(a, a.map({1: "p", 2: "q"})) == pytest.approx(1.0)
+    assert partitions.adjusted_rand_index(a, a.map({1: "p", 2: "q"})) == pytest.approx(1.0)
     # contingency [[1,1],[1,1]]: index 0, expected (2*2)/6 = 2/3, max 2 → ARI = -0.5
     b = pd.Series([1, 2, 1, 2], index=list("wxyz"))
-    assert fr.adjusted_rand_index(a, b) == pytest.approx(-0.5)
+    assert partitions.adjusted_rand_index(a, b) == pytest.approx(-0.5)
 
 
 def test_leiden_finds_the_two_markets_stably():
@@ -95,7 +96,7 @@ def test_leiden_finds_the_two_markets_stably():
 def test_containment_within_a_parent_by_hand():
     table = _table([("a", "a", 60), ("a", "b", 20), ("a", "c", 20), ("b", "b", 100),
                     ("c", "c", 100)])
-    share = fr.containment_within(table, pd.Series({"a": "P", "b": "P", "c": "Q"}))
+    share = partitions.containment_within(table, pd.Series({"a": "P", "b": "P", "c": "Q"}))
     # a's flows out: 100 (60 to itself); in: 60 (itself). Inside P (a, b): out 60 + 20,
     # in 60 → 140 of 160.
     assert share["a"] == pytest.approx(140 / 160)

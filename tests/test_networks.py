@@ -7,6 +7,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from placelens.analysis import network_structure
 from placelens.analysis import networks as nw
 from placelens.analysis.communities import leiden_ensemble
 
@@ -93,7 +94,7 @@ def test_place_metrics_by_hand(network):
 
 
 def test_place_links_aggregate_organisation_links(network):
-    links = nw.place_links(network).set_index(["origin", "destination"])
+    links = network_structure.place_links(network).set_index(["origin", "destination"])
     assert links.loc[("X1", "X1"), "weight"] == pytest.approx(150)
     assert links.loc[("X1", "X2"), "weight"] == pytest.approx(150 + 210)
     assert links.loc[("X1", "X2"), "links"] == 2

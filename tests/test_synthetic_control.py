@@ -5,6 +5,7 @@ import pandas as pd
 import pytest
 
 from placelens.analysis import synthetic_control as sc
+from placelens.analysis import synthetic_control_checks as checks
 
 PROP99 = "synth_control_benchmarks/california_prop99_smoking_adh2010.csv"
 ADH_PREDICTORS = [
@@ -94,7 +95,7 @@ def test_prop99_gaps_match_adh_2010(prop99):
 
 def test_prop99_placebo_p_value_is_one_in_39(prop99):
     panel, result = prop99
-    table = sc.placebo_in_space(panel, "state", "year", "cigsale", result, ADH_PREDICTORS)
+    table = checks.placebo_in_space(panel, "state", "year", "cigsale", result, ADH_PREDICTORS)
     assert len(table) == 39
     assert table.p_value == pytest.approx(1 / 39)
 
@@ -124,9 +125,9 @@ def test_runs_on_the_other_benchmark_panels(datapack, file, unit, outcome, treat
 
 def test_evidence_grade_rules(prop99):
     _, result = prop99
-    assert sc.evidence_grade(result, 1 / 39)[0] == 3
-    assert sc.evidence_grade(result, 0.4)[0] == 2
-    assert sc.evidence_grade(result, None)[0] == 2
+    assert checks.evidence_grade(result, 1 / 39)[0] == 3
+    assert checks.evidence_grade(result, 0.4)[0] == 2
+    assert checks.evidence_grade(result, None)[0] == 2
 
 
 def test_cli_report_and_evidence_record(tmp_path):
@@ -153,10 +154,10 @@ def test_cli_report_and_evidence_record(tmp_path):
 
 def test_robustness_checks_on_prop99(prop99):
     panel, result = prop99
-    table = sc.robustness_table(panel, "state", "year", "cigsale", result, ADH_PREDICTORS)
-    checks = list(table["Check"])
-    assert checks[0] == "Main estimate" and any(c.startswith("In-time") for c in checks)
-    assert {"Leave out Utah", "Leave out Nevada"} <= set(checks)
+    table = checks.robustness_table(panel, "state", "year", "cigsale", result, ADH_PREDICTORS)
+    names = list(table["Check"])
+    assert names[0] == "Main estimate" and any(c.startswith("In-time") for c in names)
+    assert {"Leave out Utah", "Leave out Nevada"} <= set(names)
     in_time = table[table["Check"].str.startswith("In-time")]["Average gap"].astype(float)
     assert abs(in_time.iloc[0]) < 5  # no 'effect' before the real start
 

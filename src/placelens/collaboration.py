@@ -15,6 +15,7 @@ from functools import cache, cached_property
 import pandas as pd
 
 from placelens.analysis import leadership as ls
+from placelens.analysis import network_structure
 from placelens.analysis import networks as nw
 from placelens.analysis.actors import ACTOR_TYPES, classify_organisations
 from placelens.geography.places import Place, PlaceIndex
@@ -226,14 +227,15 @@ class Collaboration:
                     ) -> pd.DataFrame:
         """Communities of all organisations (seeded Leiden ensemble) with their attributes."""
         network = self.network(period or self.periods[-1])
-        return network.organisations.join(nw.communities(network, runs=runs, seed=seed))
+        found = network_structure.communities(network, runs=runs, seed=seed)
+        return network.organisations.join(found)
 
     def place_links(self, period: nw.Period | None = None, area_type: str = "LAD"
                     ) -> pd.DataFrame:
         """Place–place network of areas of ``area_type``."""
         network = self._regrouped(self.network(period or self.periods[-1]),
                                   self._grouping(area_type))
-        return nw.place_links(network)
+        return network_structure.place_links(network)
 
     def partner_places(self, place: Place, period: nw.Period | None = None, top: int = 10
                        ) -> pd.DataFrame:

@@ -56,7 +56,24 @@ def flow_table(frame: pd.DataFrame, origin: str = "origin", destination: str = "
 
     Errors name the row: missing columns, blank codes, negative or non-numeric counts,
     duplicated origin–destination pairs, and destinations that are not units. Residents and
-    jobs default to the row and column sums of the flows."""
+    jobs default to the row and column sums of the flows.
+
+    Parameters
+    ----------
+    frame
+        Rows of flows.
+    origin, destination, count
+        Column names in ``frame``.
+    source
+        Name of the source, for error messages.
+    residents, jobs
+        Optional residents in work and jobs per unit (default: row and column sums).
+
+    Returns
+    -------
+    FlowTable
+        Units, the flow matrix, residents in work and jobs.
+    """
     missing = [c for c in (origin, destination, count) if c not in frame.columns]
     if missing:
         raise DataFormatError(source, f"missing column(s) {missing}; columns are "
@@ -100,7 +117,24 @@ METHODS = ("ttwa", "leiden")
 
 def required_containment(size: float, options: TTWAOptions = TTWAOptions()) -> float:
     """The self-containment an area of ``size`` residents in work needs (the linear
-    trade-off between min_size and target_size)."""
+    trade-off between min_size and target_size).
+
+    Parameters
+    ----------
+    size
+        Residents in work of the area.
+    options
+        The size and self-containment criteria.
+
+    Returns
+    -------
+    float
+        The self-containment it needs.
+
+    References
+    ----------
+    Coombes & Bond (2008), *Travel-to-Work Areas: the 2007 review*, ONS.
+    """
     capped = min(max(size, options.min_size), options.target_size)
     share = (capped - options.min_size) / (options.target_size - options.min_size)
     return options.target_containment - share * (options.target_containment -
@@ -108,7 +142,26 @@ def required_containment(size: float, options: TTWAOptions = TTWAOptions()) -> f
 
 
 def validity(containment: float, size: float, options: TTWAOptions = TTWAOptions()) -> float:
-    """1 or more when valid; below 1, how far short the area is on its weaker criterion."""
+    """1 or more when valid; below 1, how far short the area is on its weaker criterion.
+
+    Parameters
+    ----------
+    containment
+        The area's weaker self-containment (supply or demand side).
+    size
+        Residents in work.
+    options
+        The size and self-containment criteria.
+
+    Returns
+    -------
+    float
+        At least 1 when the area meets the criteria.
+
+    References
+    ----------
+    Coombes & Bond (2008), *Travel-to-Work Areas: the 2007 review*, ONS.
+    """
     return min(containment / required_containment(size, options), size / options.min_size)
 
 
@@ -190,7 +243,24 @@ def ttwa(table: FlowTable, options: TTWAOptions = TTWAOptions()) -> pd.Series:
     """Region of every unit (labelled by the region's largest member by residents in work).
 
     Units with no flows to any other area cannot join one; they stay alone, and their region
-    is reported as not meeting the criteria rather than looping for ever."""
+    is reported as not meeting the criteria rather than looping for ever.
+
+    Parameters
+    ----------
+    table
+        A checked :class:`FlowTable`.
+    options
+        The size and self-containment criteria.
+
+    Returns
+    -------
+    pandas.Series
+        Region of every unit, labelled by its largest member.
+
+    References
+    ----------
+    Coombes & Bond (2008), *Travel-to-Work Areas: the 2007 review*, ONS.
+    """
     areas = _Areas(table)
     stuck: set[int] = set()
     heap = [(validity(areas.containment(a), areas.residents[a], options), a)
@@ -227,7 +297,23 @@ def ttwa(table: FlowTable, options: TTWAOptions = TTWAOptions()) -> pd.Series:
 def region_stats(table: FlowTable, regions: pd.Series, options: TTWAOptions = TTWAOptions()
                  ) -> pd.DataFrame:
     """Per region: members, residents in work, jobs, supply- and demand-side
-    self-containment, the containment it needed, and whether it meets the criteria."""
+    self-containment, the containment it needed, and whether it meets the criteria.
+
+    Parameters
+    ----------
+    table
+        A checked :class:`FlowTable`.
+    regions
+        Region of every unit.
+    options
+        The size and self-containment criteria.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Per region: members, residents_in_work, jobs, supply_containment, demand_containment,
+        required and valid.
+    """
     codes = regions.reindex(table.units)
     labels, index = pd.factorize(codes)
     membership = scipy.sparse.csr_matrix((np.ones(len(labels)), (labels, np.arange(
@@ -253,7 +339,26 @@ def leiden_regions(table: FlowTable, resolution: float = 1.0, runs: int = 20, se
     graph (they would only add to a unit's own degree) but count in the reported
     self-containment. A seeded ensemble of ``runs`` keeps the best partition and gives each
     unit a stability (see :func:`placelens.analysis.communities.leiden_ensemble`). Each
-    region is named after its unit with most residents."""
+    region is named after its unit with most residents.
+
+    Parameters
+    ----------
+    table
+        A checked :class:`FlowTable`.
+    resolution
+        Modularity resolution (higher = more, smaller regions).
+    runs, seed
+        Number of seeded runs and the first seed.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Per unit: region (labelled by its largest member) and stability.
+
+    References
+    ----------
+    Traag, Waltman & van Eck (2019), "From Louvain to Leiden", *Scientific Reports* 9.
+    """
     symmetric = (table.flows + table.flows.T).tocoo()
     keep = symmetric.row < symmetric.col
     found = leiden_ensemble(len(table.units), symmetric.row[keep], symmetric.col[keep],
@@ -264,30 +369,3 @@ def leiden_regions(table: FlowTable, resolution: float = 1.0, runs: int = 20, se
         names[community] = table.units[members[np.argmax(table.residents[members])]]
     return pd.DataFrame({"region": [names[c] for c in found.membership],
                          "stability": found.stability}, index=table.units)
-
-
-def adjusted_rand_index(first: pd.Series, second: pd.Series) -> float:
-    """Agreement of two partitions of the same units, corrected for chance (1 = identical,
-    about 0 = no better than random)."""
-    both = pd.DataFrame({"a": first, "b": second.reindex(first.index)}).dropna()
-    table = pd.crosstab(both["a"], both["b"]).to_numpy()
-    pairs = lambda x: (x * (x - 1) / 2).sum()  # noqa: E731
-    index = pairs(table)
-    rows, columns = pairs(table.sum(axis=1)), pairs(table.sum(axis=0))
-    expected = rows * columns / pairs(np.array([table.sum()]))
-    maximum = (rows + columns) / 2
-    return float((index - expected) / (maximum - expected)) if maximum != expected else 1.0
-
-
-def containment_within(table: FlowTable, groups: pd.Series) -> pd.Series:
-    """Per unit: the share of its residents' commuting (its flows out plus in, self-flows
-    included) that stays inside the group it belongs to (e.g. its combined authority)."""
-    codes = groups.reindex(table.units)
-    flows = table.flows.tocoo()
-    same = codes.to_numpy()[flows.row] == codes.to_numpy()[flows.col]
-    inside = np.bincount(flows.row, weights=flows.data * same, minlength=len(codes)) + \
-        np.bincount(flows.col, weights=flows.data * same, minlength=len(codes))
-    total = np.bincount(flows.row, weights=flows.data, minlength=len(codes)) + \
-        np.bincount(flows.col, weights=flows.data, minlength=len(codes))
-    share = pd.Series(inside / np.where(total > 0, total, np.nan), index=table.units)
-    return share.where(codes.notna())

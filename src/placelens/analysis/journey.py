@@ -66,7 +66,18 @@ class Questionnaire:
 
 
 def load_questionnaire(path: Path | None = None) -> Questionnaire:
-    """The questionnaire in ``path`` (default: the one shipped with placelens), checked."""
+    """The questionnaire in ``path`` (default: the one shipped with placelens), checked.
+
+    Parameters
+    ----------
+    path
+        A questionnaire YAML file; default the packaged one.
+
+    Returns
+    -------
+    Questionnaire
+        Stages, critical moments, questions and risk rules, checked.
+    """
     if path is None:
         text = resources.files("placelens.data").joinpath("journey_questionnaire.yaml") \
             .read_text(encoding="utf-8")
@@ -114,7 +125,22 @@ class JourneyResult:
 def check_answers(questionnaire: Questionnaire, answers: dict, where: str = "answers"
                   ) -> dict[str, int]:
     """Answers as {question id: 1–5}; unknown ids or values off the scale are errors naming
-    the question. Unanswered questions may be left out."""
+    the question. Unanswered questions may be left out.
+
+    Parameters
+    ----------
+    questionnaire
+        The questionnaire answered.
+    answers
+        Question id → answer (1–5).
+    where
+        Where the answers came from, for error messages.
+
+    Returns
+    -------
+    dict
+        The checked answers.
+    """
     known = {q.id for q in questionnaire.questions}
     checked = {}
     for key, value in answers.items():
@@ -133,7 +159,27 @@ def check_answers(questionnaire: Questionnaire, answers: dict, where: str = "ans
 
 def score(questionnaire: Questionnaire, answers: dict[str, int],
           signals: dict[str, float] | None = None) -> JourneyResult:
-    """Place a partnership on the journey from checked answers (see the module docstring)."""
+    """Place a partnership on the journey from checked answers (see the module docstring).
+
+    Parameters
+    ----------
+    questionnaire
+        The questionnaire answered.
+    answers
+        Checked answers (:func:`check_answers`).
+    signals
+        Network signals the risk rules may use (e.g. new_actor_share).
+
+    Returns
+    -------
+    JourneyResult
+        Stage with its fit and confidence, the runner-up, the next critical moment and every
+        risk with its status.
+
+    References
+    ----------
+    NESTA (2008), *Making innovative places*.
+    """
     low, high = min(questionnaire.scale), max(questionnaire.scale)
     rescaled = {q: (a - low) / (high - low) for q, a in answers.items()}
     scores = {}

@@ -22,7 +22,6 @@ import pandas as pd
 import scipy.sparse
 
 from placelens.analysis.actors import ACTOR_TYPES
-from placelens.analysis.communities import leiden_ensemble
 
 
 @dataclass(frozen=True)
@@ -79,7 +78,20 @@ class CollaborationNetwork:
 def value_in_period(projects: pd.DataFrame, period: Period) -> pd.Series:
     """Each project's value pro rata to the days of its duration inside the period (index
     project_id; NaN for projects outside it). Start and end days both count; an end before
-    the start is read as a one-day project."""
+    the start is read as a one-day project.
+
+    Parameters
+    ----------
+    projects
+        project_id, start_date, end_date, value_gbp.
+    period
+        The period.
+
+    Returns
+    -------
+    pandas.Series
+        Value in the period per project (NaN outside it).
+    """
     start = pd.to_datetime(projects["start_date"])
     end = pd.to_datetime(projects["end_date"]).where(lambda e: e >= start, start)
     first, last = pd.Timestamp(period.first, 1, 1), pd.Timestamp(period.last, 12, 31)
@@ -97,6 +109,26 @@ def build_network(projects: pd.DataFrame, participants: pd.DataFrame,
     ``projects``: project_id, start_date, end_date, value_gbp, lead_org_id.
     ``participants``: project_id, org_id, is_lead. ``organisations`` (index org_id): name,
     area_code, actor_type.
+
+    Parameters
+    ----------
+    projects
+        project_id, start_date, end_date, value_gbp, lead_org_id.
+    participants
+        project_id, org_id, is_lead.
+    organisations
+        Index org_id: name, area_code, actor_type.
+    period
+        The period.
+
+    Returns
+    -------
+    CollaborationNetwork
+        Organisations, weighted links and memberships of the period.
+
+    References
+    ----------
+    Newman (2001), "Scientific collaboration networks. II", *Physical Review E* 64.
     """
     values = value_in_period(projects, period).dropna()
     lead_of = projects.set_index("project_id")["lead_org_id"]
@@ -139,7 +171,20 @@ def _organisation_table(members: pd.DataFrame, organisations: pd.DataFrame,
 
 def subnetwork(network: CollaborationNetwork, keep: pd.Series) -> CollaborationNetwork:
     """The network restricted to the organisations where ``keep`` (aligned with
-    ``network.organisations``) is true."""
+    ``network.organisations``) is true.
+
+    Parameters
+    ----------
+    network
+        A :class:`CollaborationNetwork`.
+    keep
+        Boolean per organisation, aligned with ``network.organisations``.
+
+    Returns
+    -------
+    CollaborationNetwork
+        The network of the kept organisations.
+    """
     kept = network.organisations.index[keep.to_numpy()]
     edges = network.edges[network.edges["source"].isin(kept)
                           & network.edges["target"].isin(kept)]
@@ -150,7 +195,22 @@ def subnetwork(network: CollaborationNetwork, keep: pd.Series) -> CollaborationN
 
 def betweenness(network: CollaborationNetwork) -> pd.Series:
     """Brokerage: each organisation's betweenness centrality (shortest paths counted on
-    unweighted links), normalised by (n-1)(n-2)/2 so places and periods compare."""
+    unweighted links), normalised by (n-1)(n-2)/2 so places and periods compare.
+
+    Parameters
+    ----------
+    network
+        A :class:`CollaborationNetwork`.
+
+    Returns
+    -------
+    pandas.Series
+        Normalised betweenness per organisation.
+
+    References
+    ----------
+    Freeman (1977), "A set of measures of centrality based on betweenness", *Sociometry* 40.
+    """
     graph = network.graph()
     n = graph.vcount()
     raw = np.asarray(graph.betweenness(directed=False), dtype=float)
@@ -160,7 +220,18 @@ def betweenness(network: CollaborationNetwork) -> pd.Series:
 
 def herfindahl(shares: np.ndarray) -> float:
     """Σ s² of the shares of a total (NaN when the total is 0): 1 = one holder of everything,
-    1/n = n equal holders."""
+    1/n = n equal holders.
+
+    Parameters
+    ----------
+    shares
+        Amounts held (any scale).
+
+    Returns
+    -------
+    float
+        The Herfindahl index of their shares.
+    """
     shares = np.asarray(shares, dtype=float)
     total = shares.sum()
     return float(((shares / total) ** 2).sum()) if total > 0 else np.nan
@@ -177,6 +248,21 @@ def place_metrics(network: CollaborationNetwork, areas: list[str],
 
     Projects of an area are those with at least one of its organisations; their value is
     counted once per area however many local partners they have.
+
+    Parameters
+    ----------
+    network
+        A :class:`CollaborationNetwork`.
+    areas
+        Area codes to report.
+    region_of
+        Optional area → functional region, for the regional link share.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Per area: actors by type, projects, value, lead organisations, lead HHIs, effective
+        deciders and link shares.
     """
     orgs = network.organisations
     area_of = orgs["area_code"]
@@ -241,40 +327,25 @@ def _link_shares(network: CollaborationNetwork, areas: list[str],
     return out
 
 
-def place_links(network: CollaborationNetwork) -> pd.DataFrame:
-    """Place–place network: summed link weight and number of organisation links between
-    the areas of linked organisations (origin ≤ destination; origin = destination is a
-    within-area link). Organisations without an area are left out."""
-    area_of = network.organisations["area_code"]
-    edges = network.edges.assign(a=area_of.reindex(network.edges["source"]).to_numpy(),
-                                 b=area_of.reindex(network.edges["target"]).to_numpy())
-    edges = edges.dropna(subset=["a", "b"])
-    low = np.minimum(edges["a"].to_numpy(), edges["b"].to_numpy())
-    high = np.maximum(edges["a"].to_numpy(), edges["b"].to_numpy())
-    return (edges.assign(origin=low, destination=high)
-            .groupby(["origin", "destination"], as_index=False)
-            .agg(weight=("weight", "sum"), links=("weight", "size")))
-
-
 def new_actor_share(earlier: CollaborationNetwork, later: CollaborationNetwork,
                     areas: list[str]) -> pd.Series:
     """Per area, the share of its active organisations in ``later`` that were not active in
-    ``earlier`` (NaN where none is active): are newcomers joining?"""
+    ``earlier`` (NaN where none is active): are newcomers joining?
+
+    Parameters
+    ----------
+    earlier, later
+        Networks of two periods.
+    areas
+        Area codes to report.
+
+    Returns
+    -------
+    pandas.Series
+        ``new_actor_share`` per area.
+    """
     orgs = later.organisations.dropna(subset=["area_code"])
     new = ~orgs.index.isin(earlier.organisations.index)
     counts = orgs.groupby("area_code").size().reindex(areas)
     return (pd.Series(new, index=orgs.index).groupby(orgs["area_code"]).sum()
             .reindex(areas) / counts).rename("new_actor_share")
-
-
-def communities(network: CollaborationNetwork, runs: int = 10, seed: int = 0,
-                resolution: float = 1.0) -> pd.DataFrame:
-    """Communities of organisations (seeded Leiden ensemble on link weights): community
-    number (0 = largest) and stability of each organisation."""
-    index = network.organisations.index
-    found = leiden_ensemble(len(index), index.get_indexer(network.edges["source"]),
-                            index.get_indexer(network.edges["target"]),
-                            network.edges["weight"].to_numpy(), resolution=resolution,
-                            runs=runs, seed=seed)
-    return pd.DataFrame({"community": found.membership, "stability": found.stability},
-                        index=index)

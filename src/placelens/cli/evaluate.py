@@ -46,6 +46,7 @@ def evaluate_scm(
     """Synthetic control for one place: report (HTML/PDF) with gap and placebo plots, weights,
     balance, a plain-language summary, its evidence grade, and an evidence record (JSON)."""
     from placelens.analysis import synthetic_control as sc
+    from placelens.analysis import synthetic_control_checks as checks_
     from placelens.report.evaluation import write_scm_report
     from placelens.services import evaluation as ev
 
@@ -65,9 +66,9 @@ def evaluate_scm(
                                                  (pre[0], pre[len(pre) // 2], pre[-1])]]
         result = sc.synthetic_control(panel, unit, time, outcome, treated, start, predictors,
                                       donors or None)
-        placebo_table = sc.placebo_in_space(panel, unit, time, outcome, result, predictors,
-                                            starts=1) if placebo else None
-        checks = sc.robustness_table(panel, unit, time, outcome, result, predictors)
+        placebo_table = checks_.placebo_in_space(panel, unit, time, outcome, result,
+                                                 predictors, starts=1) if placebo else None
+        checks = checks_.robustness_table(panel, unit, time, outcome, result, predictors)
         paths = write_scm_report(result, placebo_table, out, name, label, intervention,
                                  data.source, pdf=not html_only, robustness=checks)
     except (ValueError, PlacelensError, IndexError) as error:

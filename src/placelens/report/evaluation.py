@@ -12,7 +12,8 @@ import pandas as pd
 import placelens
 from placelens.analysis.did import StaggeredEstimate
 from placelens.analysis.did import evidence_grade as did_grade
-from placelens.analysis.synthetic_control import PlaceboTest, SCMResult, evidence_grade
+from placelens.analysis.synthetic_control import SCMResult
+from placelens.analysis.synthetic_control_checks import PlaceboTest, evidence_grade
 from placelens.report import charts
 from placelens.report.tables import as_table, template_environment
 

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 import pandas as pd
 
 from placelens.analysis import functional_regions as fr
+from placelens.analysis import partitions
 from placelens.errors import check_choice
 from placelens.geography.places import Place
 from placelens.results import plain, records
@@ -106,10 +107,10 @@ class RegionsService(Service):
             parents = primary[primary["parent_type"] == parent_type].set_index("child_code")
             out[column] = parents["parent_code"].reindex(out.index)
         authority = out["combined_authority"].fillna(out["city_region"])
-        out["share_within_authority"] = fr.containment_within(table, authority)
-        out["share_within_region"] = fr.containment_within(table, out["region"])
+        out["share_within_authority"] = partitions.containment_within(table, authority)
+        out["share_within_region"] = partitions.containment_within(table, out["region"])
         out.insert(0, "name", out.index.map(self.indicators.area_name))
-        agreement = fr.adjusted_rand_index(out["region"], out["ttwa_2011"])
+        agreement = partitions.adjusted_rand_index(out["region"], out["ttwa_2011"])
         stats = fr.region_stats(table, out["region"], options)
         stats["name"] = [f"{self.indicators.area_name(c)} functional region"
                          for c in stats.index]

@@ -1,0 +1,220 @@
+"""Checks of a synthetic control: the in-space placebo test and its p-value, the in-time
+placebo, leave-one-out refits, and the evidence grade they support
+(docs/methods/evaluation.md)."""
+
+from __future__ import annotations
+
+import warnings
+from dataclasses import dataclass
+
+import pandas as pd
+
+from placelens.analysis.synthetic_control import Predictor, SCMResult, synthetic_control
+
+
+@dataclass(frozen=True)
+class PlaceboTest:
+    """In-space placebo: each unit's pre/post RMSPE and their ratio (``table``, index unit,
+    the treated unit flagged), every unit's gap by year (``gaps``: year × unit) and the
+    treated unit's p-value, the rank of its ratio among all units (treated included)."""
+
+    table: pd.DataFrame
+    gaps: pd.DataFrame
+    p_value: float
+
+    def __len__(self) -> int:
+        return len(self.table)
+
+
+def placebo_in_space(panel: pd.DataFrame, unit: str, time: str, outcome: str,
+                     result: SCMResult, predictors: list[Predictor],
+                     starts: int = 3, seed: int = 0) -> PlaceboTest:
+    """Refit with every donor treated in turn (the real treated unit left out of the pool);
+    see :class:`PlaceboTest`.
+
+    Parameters
+    ----------
+    panel
+        Long panel, one row per unit and year.
+    unit, time, outcome
+        Column names.
+    result
+        The treated unit's fit.
+    predictors
+        Predictors: a variable and the years it is averaged over.
+    starts, seed
+        As for :func:`synthetic_control`.
+
+    Returns
+    -------
+    PlaceboTest
+        Each unit's RMSPEs and ratio, every unit's gaps and the treated unit's p-value.
+
+    References
+    ----------
+    Abadie, Diamond & Hainmueller (2010).
+    """
+    rows = [{"unit": result.treated, "pre_rmspe": result.pre_rmspe,
+             "post_rmspe": result.post_rmspe, "ratio": result.ratio, "treated": True}]
+    gaps = {result.treated: result.gap}
+    pool = list(result.weights.index)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        for donor in pool:
+            fit = synthetic_control(panel, unit, time, outcome, donor, result.treatment_year,
+                                    predictors, [d for d in pool if d != donor],
+                                    starts=starts, seed=seed)
+            rows.append({"unit": donor, "pre_rmspe": fit.pre_rmspe,
+                         "post_rmspe": fit.post_rmspe, "ratio": fit.ratio, "treated": False})
+            gaps[donor] = fit.gap
+    table = pd.DataFrame(rows).set_index("unit")
+    rank = int((table["ratio"] >= result.ratio).sum())
+    return PlaceboTest(table, pd.DataFrame(gaps), rank / len(table))
+
+
+def placebo_in_time(panel: pd.DataFrame, unit: str, time: str, outcome: str,
+                    treated: str, fake_year: int, treatment_year: int,
+                    predictors: list[Predictor], **options) -> SCMResult:
+    """Pretend treatment happened at ``fake_year`` using only years before the real one: a
+    large 'effect' here casts doubt on the real estimate.
+
+    Parameters
+    ----------
+    panel
+        Long panel, one row per unit and year.
+    unit, time, outcome
+        Column names.
+    treated
+        The treated unit.
+    fake_year
+        The pretended first year of treatment.
+    treatment_year
+        The real first year (later years are not used).
+    predictors
+        Predictors: a variable and the years it is averaged over.
+
+    Returns
+    -------
+    SCMResult
+        The fit with the pretended year.
+    """
+    before = panel[panel[time] < treatment_year]
+    return synthetic_control(before, unit, time, outcome, treated, fake_year, predictors,
+                             **options)
+
+
+def leave_one_out(panel: pd.DataFrame, unit: str, time: str, outcome: str,
+                  result: SCMResult, predictors: list[Predictor], **options
+                  ) -> dict[str, SCMResult]:
+    """Refit without each donor that had weight, to show how much the estimate rests on it.
+
+    Parameters
+    ----------
+    panel
+        Long panel, one row per unit and year.
+    unit, time, outcome
+        Column names.
+    result
+        The treated unit's fit.
+    predictors
+        Predictors: a variable and the years it is averaged over.
+
+    Returns
+    -------
+    dict
+        Left-out donor → refit.
+    """
+    pool = list(result.weights.index)
+    out = {}
+    for donor in result.weights[result.weights > 1e-3].index:
+        out[donor] = synthetic_control(panel, unit, time, outcome, result.treated,
+                                       result.treatment_year, predictors,
+                                       [d for d in pool if d != donor], **options)
+    return out
+
+
+def evidence_grade(result: SCMResult, p_value: float | None) -> tuple[int, str]:
+    """Maryland Scientific Methods Scale level placelens gives a synthetic control.
+
+    The scale has no rung for synthetic control. placelens grades it 3 (a before/after
+    comparison against a justified comparison group) when the pre-treatment fit is good (no
+    poor-fit warning) and the in-space placebo p-value is at most 0.10; otherwise 2 (a
+    comparison with controls that may not be credible).
+
+    Parameters
+    ----------
+    result
+        The fit.
+    p_value
+        The in-space placebo p-value (None if not run).
+
+    Returns
+    -------
+    tuple
+        The level and the reason in words.
+
+    References
+    ----------
+    Madaleno & Waights, *Guide to scoring methods using the Maryland Scientific Methods
+    Scale*, What Works Centre for Local Economic Growth.
+    """
+    good_fit = not result.notes
+    if good_fit and p_value is not None and p_value <= 0.10:
+        return 3, ("Level 3: synthetic control with a close pre-treatment fit and an effect "
+                   f"larger than in {1 - p_value:.0%} of placebo units")
+    reasons = []
+    if not good_fit:
+        reasons.append("the pre-treatment fit is poor")
+    if p_value is None:
+        reasons.append("no placebo test was run")
+    elif p_value > 0.10:
+        reasons.append(f"placebo p = {p_value:.2f} does not single the place out")
+    return 2, "Level 2: comparison against controls, but " + " and ".join(reasons)
+
+
+def robustness_table(panel: pd.DataFrame, unit: str, time: str, outcome: str,
+                     result: SCMResult, predictors: list[Predictor], fake_lead: int = 5,
+                     starts: int = 3) -> pd.DataFrame:
+    """The in-time placebo (start ``fake_lead`` years early, where the pre-period allows)
+    and every leave-one-out refit, each with its average gap after its start.
+
+    Parameters
+    ----------
+    panel
+        Long panel, one row per unit and year.
+    unit, time, outcome
+        Column names.
+    result
+        The treated unit's fit.
+    predictors
+        Predictors: a variable and the years it is averaged over.
+    fake_lead
+        Years before the real start for the in-time placebo.
+    starts
+        Starting points of each refit's V search.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per check with its average gap after its start.
+    """
+    rows = [{"Check": "Main estimate", "Start": result.treatment_year,
+             "Average gap": f"{result.average_gap():+.3f}"}]
+    fake = result.treatment_year - fake_lead
+    years = sorted(panel[time].unique())
+    usable = [p for p in predictors if all(y < fake for y in p.years)]
+    if usable and sum(y < fake for y in years) >= 2:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            early = placebo_in_time(panel, unit, time, outcome, result.treated, fake,
+                                    result.treatment_year, usable,
+                                    donors=list(result.weights.index), starts=starts)
+        rows.append({"Check": f"In-time placebo (pretend start {fake})", "Start": fake,
+                     "Average gap": f"{early.average_gap():+.3f}"})
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        for donor, fit in leave_one_out(panel, unit, time, outcome, result, predictors,
+                                        starts=starts).items():
+            rows.append({"Check": f"Leave out {donor}", "Start": result.treatment_year,
+                         "Average gap": f"{fit.average_gap():+.3f}"})
+    return pd.DataFrame(rows)
