@@ -107,3 +107,11 @@ def test_cached_tables_cannot_be_changed_through_what_callers_get(observatory):
     lq = observatory.economy.lad_gva_totals("2023")
     lq.iloc[0] = -5.0
     assert (observatory.economy.lad_gva_totals("2023") > 0).all()
+
+
+def test_public_analysis_functions_have_numpydoc_sections():
+    for path in (PACKAGE / "analysis").glob("*.py"):
+        for node in ast.parse(path.read_text(encoding="utf-8")).body:
+            if isinstance(node, ast.FunctionDef) and not node.name.startswith("_"):
+                doc = ast.get_docstring(node) or ""
+                assert "Parameters\n" in doc and "Returns\n" in doc, f"{path.name}:{node.name}"
