@@ -145,9 +145,15 @@ def test_group_time_atts_equal_csdid(control, peer_control):
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
             overall = peer.aggte(typec="simple").atte["overall_att"]
+            dynamic = peer.aggte(typec="dynamic").atte
         found = did.callaway_santanna(panel.assign(first=panel["g"].replace(0, np.nan)), "id",
                                       "year", "y", "first", control=control, draws=2)
         assert found.overall.estimate == pytest.approx(overall, abs=1e-10)
+        # the event study (universal base, −1 omitted) equals csdid's dynamic aggregation
+        theirs = pd.Series(dynamic["att_egt"], index=dynamic["egt"]).drop(-1)
+        assert list(found.event_study.index) == list(theirs.index)
+        assert found.event_study["estimate"].to_numpy() == pytest.approx(theirs.to_numpy(),
+                                                                         abs=1e-10)
 
 
 @pytest.mark.parametrize("small_sample,fixef_k", [("full", "full"),
