@@ -15,7 +15,7 @@ import pandas as pd
 from placelens.errors import DataFormatError
 from placelens.sources.bundle import SourceTables, indicator_rows
 from placelens.sources.provenance import OGL, SourceInfo
-from placelens.sources.tabular import read_csv, require_values, to_number
+from placelens.sources.tabular import file_row, read_csv, require_values, to_number
 
 FOLDER = "ons_rd_expenditure_itl1"
 CURRENT_FILE = f"{FOLDER}/research-and-development-business.csv"
@@ -37,6 +37,7 @@ GSS_TO_ITL1 = {
     "E12000005": "TLG", "E12000006": "TLH", "E12000007": "TLI", "E12000008": "TLJ",
     "E12000009": "TLK", "W92000004": "TLL", "S92000003": "TLM", "N92000002": "TLN"}
 UK_CODE = "K02000001"
+ENGLAND_CODE = "E92000001"  # published too; the English regions are used instead
 
 
 def load(datapack: Path) -> SourceTables:
@@ -59,7 +60,19 @@ def read_berd(path: Path, indicator: str, code: str, period: str, value: str
     UK (within £10m of rounding)."""
     frame = read_csv(path, required=[code, period, value])
     require_values(frame, code, path, r"[EKNSW]\d{8}")
-    frame = frame[frame[code].isin([*GSS_TO_ITL1, UK_CODE])]
+    unknown = ~frame[code].isin([*GSS_TO_ITL1, UK_CODE, ENGLAND_CODE])
+    if unknown.any():
+        position = int(unknown.to_numpy().argmax())
+        raise DataFormatError(path, f"area {frame[code].iloc[position]!r} is not an ITL1 "
+                              "region, England or the UK", row=file_row(frame, position),
+                              column=code)
+    repeated = frame.duplicated([code, period])
+    if repeated.any():
+        position = int(repeated.to_numpy().argmax())
+        raise DataFormatError(path, f"a second value for {frame[code].iloc[position]} in "
+                              f"{frame[period].iloc[position]}", row=file_row(frame, position),
+                              column=period)
+    frame = frame[frame[code] != ENGLAND_CODE]
     years = frame[period].str.extract(r"^(\d{4})", expand=False)
     if years.isna().any():
         raise DataFormatError(path, "period is not a year", column=period)
@@ -69,6 +82,10 @@ def read_berd(path: Path, indicator: str, code: str, period: str, value: str
         "vintage": "2021", "indicator": indicator, "period": years,
         "value": to_number(frame, value, path), "source_id": SOURCE_ID})
     table.loc[table["area_type"] == "UK", "area_code"] = UK_CODE
+    if (table["value"] < 0).any():
+        position = int((table["value"] < 0).to_numpy().argmax())
+        raise DataFormatError(path, "negative R&D expenditure",
+                              row=file_row(frame, position), column=value)
     sums = table[table["area_type"] == "ITL1"].groupby("period")["value"].sum()
     uk = table[table["area_type"] == "UK"].set_index("period")["value"]
     gap = (sums - uk.reindex(sums.index)).abs()

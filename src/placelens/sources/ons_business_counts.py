@@ -13,6 +13,7 @@ import pandas as pd
 
 from placelens.errors import DataFormatError
 from placelens.sources.bundle import SourceTables
+from placelens.sources.ons_geography import LAD_ITL_FILE
 from placelens.sources.provenance import OGL, SourceInfo
 from placelens.sources.tabular import file_row, read_csv, require_values, to_number
 
@@ -36,15 +37,18 @@ UK_CODE = "K02000001"
 
 def load(datapack: Path) -> SourceTables:
     out = SourceTables(INFO)
-    activity, codes = read_local_units(datapack / LOCAL_UNITS_FILE)
+    lads = set(read_csv(datapack / LAD_ITL_FILE, required=["LAD23CD"])["LAD23CD"])
+    activity, codes = read_local_units(datapack / LOCAL_UNITS_FILE, lads)
     out.add("activity", activity)
     out.add("activity_codes", codes)
     return out
 
 
-def read_local_units(path: Path) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """Local units by district (and the UK) × broad industry group, checked: every row's
-    industries sum to its published total, and the districts sum to the UK."""
+def read_local_units(path: Path, lads: set[str] | None = None
+                     ) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Local units by district (and the UK) × broad industry group, checked: every district
+    is a LAD 2023 code of ``lads`` (when given) and appears once, no count is negative, every
+    row's industries sum to its published total, and the districts sum to the UK."""
     frame = read_csv(path, required=["area_code", "area_name", "area_type", "Total"])
     require_values(frame, "area_code", path)
     industries = [c for c in frame.columns if " : " in c]
@@ -53,7 +57,14 @@ def read_local_units(path: Path) -> tuple[pd.DataFrame, pd.DataFrame]:
                               f"{len(industries)}", row=1)
     keep = frame["area_code"].str.fullmatch(LAD_PATTERN) | (frame["area_code"] == UK_CODE)
     frame = frame[keep]
+    _check_codes(frame, path, lads)
     values = pd.DataFrame({c: to_number(frame, c, path) for c in [*industries, "Total"]})
+    negative = values.lt(0).any(axis=1).to_numpy()
+    if negative.any():
+        position = int(negative.argmax())
+        column = str(values.columns[values.iloc[position].lt(0).to_numpy().argmax()])
+        raise DataFormatError(path, "negative count", row=file_row(frame, position),
+                              column=column)
     mismatch = (values[industries].sum(axis=1) != values["Total"]).to_numpy()
     if mismatch.any():
         position = int(mismatch.argmax())
@@ -76,3 +87,17 @@ def read_local_units(path: Path) -> tuple[pd.DataFrame, pd.DataFrame]:
                           "name": [name for _, name in split], "parent_code": None,
                           "level": None})
     return activity, codes
+
+
+def _check_codes(frame: pd.DataFrame, path: Path, lads: set[str] | None) -> None:
+    """Each district once, and (when ``lads`` is given) a current LAD 2023 code."""
+    problems = frame["area_code"].duplicated().to_numpy()
+    message = "appears twice"
+    if not problems.any() and lads is not None:
+        problems = (~frame["area_code"].isin(lads | {UK_CODE})).to_numpy()
+        message = "is not a LAD 2023 code"
+    if problems.any():
+        position = int(problems.argmax())
+        raise DataFormatError(path, f"area {frame['area_code'].iloc[position]!r} {message}",
+                              row=file_row(frame, position), column="area_code")
+
