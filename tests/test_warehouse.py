@@ -131,3 +131,15 @@ def test_corrupted_gzip_and_bad_cell_are_reported(tmp_path, datapack):
         build_warehouse(tmp_path / "w.duckdb", mirror2, show_progress=False)
     assert info.value.row == 6 and "lad_filled_jobs" in info.value.file
 
+
+
+def test_two_builds_at_once_leave_one_whole_warehouse(tmp_path, datapack):
+    from concurrent.futures import ThreadPoolExecutor
+
+    path = tmp_path / "concurrent.duckdb"
+    with ThreadPoolExecutor(2) as pool:
+        reports = list(pool.map(lambda _: build_warehouse(path, datapack, show_progress=False),
+                                range(2)))
+    assert reports[0].row_counts == reports[1].row_counts
+    assert Warehouse(path).counts()["observations"] == reports[0].row_counts["observations"]
+    assert not list(tmp_path.glob("*.tmp"))  # no temporary file left behind

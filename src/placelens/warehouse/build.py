@@ -5,6 +5,7 @@ fails to parse stops the build before anything is written, so the old warehouse 
 from __future__ import annotations
 
 import os
+import uuid
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -167,8 +168,9 @@ def _merge_areas(areas: pd.DataFrame) -> pd.DataFrame:
 def _write_atomically(path: Path, tables: dict[str, pd.DataFrame],
                       loaded: list[SourceTables], datapack: Path, started: datetime) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
-    temporary = path.with_name(path.name + ".tmp")
-    temporary.unlink(missing_ok=True)
+    # A name of its own per build, so two builds at once never write into one file; the
+    # rename is atomic, so readers see one whole warehouse or the other.
+    temporary = path.with_name(f"{path.name}.{os.getpid()}.{uuid.uuid4().hex}.tmp")
     try:
         with duckdb.connect(str(temporary)) as con:
             for name, frame in tables.items():
