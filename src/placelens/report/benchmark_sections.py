@@ -47,7 +47,8 @@ def _emerging(obs: Observatory, place: Place) -> dict:
     return {
         "window": f"{EMERGING_WINDOW[0]}–{EMERGING_WINDOW[1]}",
         "growth": "–" if pd.isna(growth["growth"]) else f"{growth['growth']:+.1f}%",
-        "growth_class": growth["class"] if isinstance(growth["class"], str) else "–",
+        "growth_class": {"other": "neither emerging, leading nor established"}.get(
+            growth["class"], growth["class"]) if isinstance(growth["class"], str) else "–",
         "places_verdict": places.verdict, "places_reliable": places.reliable,
         "industries_verdict": industries.verdict,
         "industries_reliable": industries.reliable,
