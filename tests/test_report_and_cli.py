@@ -125,8 +125,11 @@ def test_cli_benchmark_commands(warehouse_path):
     assert "Cardiff (W06000015)" in result.output and "rank" in result.output
     result = run(warehouse_path, "benchmark", "neighbours", "Cornwall", "--k", "3")
     assert result.exit_code == 0 and "Districts most like Cornwall" in result.output
-    result = run(warehouse_path, "benchmark", "index", "--draws", "50")
-    assert result.exit_code == 0 and "too few indicators to rank" in result.output
+    result = run(warehouse_path, "benchmark", "index", "--draws", "50", "--type", "CA")
+    assert result.exit_code == 0 and "11 places of type CA" in result.output
+    result = run(warehouse_path, "benchmark", "explain", "E47000001")
+    assert result.exit_code == 0 and "rank" in result.output and "of 11 combined" in \
+        result.output
 
 
 def test_profile_benchmark_section_for_a_district_and_a_combined_authority(builder,
@@ -141,7 +144,11 @@ def test_profile_benchmark_section_for_a_district_and_a_combined_authority(build
     itl3 = benchmarking(observatory, observatory.place("TLD33"))
     assert itl3["own"] and not itl3["lad"] and itl3["change"] is not None
     ca = benchmarking(observatory, observatory.place("Greater Manchester"))
-    assert not ca["own"] and len(ca["members"]["data"]) == 10
+    assert ca["own"] and ca["combined"] and ca["unit"] == "combined authorities"
+    assert len(ca["members"]["data"]) == 10 and len(ca["neighbours"]["data"]) == 10
+    assert ca["ranked"] == 11
+    uk = benchmarking(observatory, observatory.place("United Kingdom"))
+    assert not uk["own"] and "only 1" in uk["reason"]
 
 
 def test_profile_functional_region_section(builder, observatory, warehouse_path):

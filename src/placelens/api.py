@@ -7,6 +7,7 @@
 >>> obs.economy.location_quotients(bham).head()
 >>> obs.complexity.place_complexity(bham)
 >>> obs.benchmark.innovation_index().tidy().head()
+>>> obs.comparators.neighbours(bham)
 >>> obs.regions.region_of(bham)
 >>> obs.collaboration.leadership(bham)
 
@@ -22,6 +23,7 @@ from pathlib import Path
 from placelens.collaboration import Collaboration
 from placelens.geography.places import Place, PlaceIndex, aggregate
 from placelens.services.benchmark import BenchmarkService
+from placelens.services.comparators import ComparatorService
 from placelens.services.complexity import ComplexityService, Opportunities
 from placelens.services.economy import EconomyService
 from placelens.services.indicators import IndicatorService
@@ -62,6 +64,11 @@ class Observatory:
     def benchmark(self) -> BenchmarkService:
         """Composite index, similar places, place types, emerging places and industries."""
         return BenchmarkService(self.indicators, self.economy, self.collaboration)
+
+    @cached_property
+    def comparators(self) -> ComparatorService:
+        """Statistical and published neighbours, comparator sets, side-by-side comparison."""
+        return ComparatorService(self.indicators, self.economy)
 
     @cached_property
     def regions(self) -> RegionsService:

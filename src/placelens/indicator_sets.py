@@ -14,12 +14,14 @@ them as if it were current."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from importlib import resources
 
 import numpy as np
 import pandas as pd
 import yaml
+
+from placelens.analysis.aggregation import combination_rule, combine_members
 
 SETS_FILE = "benchmark_sets.yaml"
 
@@ -138,6 +140,8 @@ def area_table(indicators, indicator_set: IndicatorSet, area_type: str = "LAD",
     Each value is the one published for the indicator's declared period (or, with ``year``,
     that year's) for the area itself, for the NUTS region holding it, or summed over its
     member districts, per the indicator's level."""
+    if indicator_set.area_type == "LAD" and area_type != "LAD":
+        return combined_table(indicators, indicator_set, area_type, year)
     codes = [p.code for p in indicators.places.of_type(area_type)]
     parent_of = parents_for(indicators, area_type)
     columns, provenance = {}, []
@@ -148,6 +152,49 @@ def area_table(indicators, indicator_set: IndicatorSet, area_type: str = "LAD",
         provenance.append(pd.DataFrame({"area": codes, "indicator": spec.label,
                                         "source_area": sources, "period": periods}))
     return pd.DataFrame(columns, index=pd.Index(codes, name="area")), pd.concat(provenance)
+
+
+def combined_table(indicators, indicator_set: IndicatorSet, area_type: str,
+                   year: str | None = None) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """A district set's values combined onto every place of ``area_type`` (combined
+    authorities, city regions, ITL regions, countries, area sets): totals summed over member
+    districts, everything else weighted by population
+    (:mod:`placelens.analysis.aggregation`); logs taken after combining."""
+    unlogged = replace(indicator_set, indicators=tuple(
+        replace(spec, log=False) for spec in indicator_set.indicators))
+    districts, district_sources = area_table(indicators, unlogged, "LAD", year)
+    places = indicators.places.of_type(area_type)
+    members = {p.code: p.members for p in places}
+    meta = indicators.warehouse.table("indicators").set_index("indicator")["additive"]
+    totals = {spec.label for spec in indicator_set.indicators if spec.level == "LAD"
+              and not spec.per_head and bool(meta.get(spec.ids[0], False))}
+    combined = combine_members(districts, members, _district_population(indicators, year),
+                               totals)
+    provenance = []
+    for spec in indicator_set.indicators:
+        if spec.log:
+            combined[spec.label] = np.log(combined[spec.label].where(combined[spec.label] > 0))
+        periods = district_sources[district_sources["indicator"] == spec.label].set_index(
+            "area")["period"]
+        provenance.append(pd.DataFrame({
+            "area": list(members), "indicator": spec.label,
+            "source_area": [combination_rule(spec.label in totals, len(m))
+                            for m in members.values()],
+            "period": [periods.reindex(list(m)).dropna().iloc[0]
+                       if periods.reindex(list(m)).notna().any() else None
+                       for m in members.values()]}))
+    combined.index.name = "area"
+    return combined.astype("float64"), pd.concat(provenance, ignore_index=True)
+
+
+def _district_population(indicators, year: str | None) -> pd.Series:
+    """District population (GDHI-implied) in ``year``, or the latest year, as weights."""
+    table = indicators.table("population_gdhi_implied")
+    wide = table[table["area_type"] == "LAD"].pivot_table(index="area_code", columns="period",
+                                                          values="value")
+    columns = sorted(wide.columns)
+    chosen = str(year) if year is not None and str(year) in columns else columns[-1]
+    return wide[chosen]
 
 
 def area_panel(indicators, indicator_set: IndicatorSet, area_type: str,

@@ -6,6 +6,7 @@ from __future__ import annotations
 import typer
 
 from placelens.cli.benchmark import benchmark_app
+from placelens.cli.compare import compare
 from placelens.cli.complexity import complexity_app
 from placelens.cli.data import data_app
 from placelens.cli.evaluate import evaluate_app
@@ -23,6 +24,7 @@ app.add_typer(complexity_app, name="complexity")
 app.add_typer(evaluate_app, name="evaluate")
 app.add_typer(regions_app, name="regions")
 app.add_typer(benchmark_app, name="benchmark")
+app.command()(compare)
 app.add_typer(network_app, name="network")
 app.add_typer(journey_app, name="journey")
 

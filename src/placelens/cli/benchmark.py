@@ -10,41 +10,52 @@ import typer
 from rich.console import Console
 
 from placelens.cli.common import (
+    ComparatorMethod,
     OutOption,
     WarehouseOption,
     console,
     fail,
     open_observatory,
+    resolve_place,
     write_table,
 )
 from placelens.defaults import EMERGING_INDICATOR, EMERGING_WINDOW
 from placelens.errors import PlacelensError
+from placelens.geography.places import PEERS
 
 benchmark_app = typer.Typer(help="Composite innovation index and similar places.",
                             no_args_is_help=True)
 
 
-SetOption = Annotated[str, typer.Option("--set", help="Indicator set: lad_innovation, "
-                                        "lad_innovation_local (district figures only) or "
-                                        "itl3_innovation (see data/benchmark_sets.yaml).")]
+SetOption = Annotated[str | None, typer.Option("--set", help="Indicator set: lad_innovation, "
+                                               "lad_innovation_local (district figures only) "
+                                               "or itl3_innovation (see data/benchmark_sets."
+                                               "yaml); default by place type.")]
+TypeOption = Annotated[str, typer.Option("--type", help="Places to rank: LAD, CA, CR, ITL1, "
+                                         "ITL2, ITL3, CTRY, or SET (area sets among "
+                                         "districts). District sets are combined from member "
+                                         "districts for larger places.")]
 
 
 @benchmark_app.command("index")
 def benchmark_index(
-    set_name: SetOption = "lad_innovation",
+    set_name: SetOption = None, area_type: TypeOption = "LAD",
     draws: Annotated[int, typer.Option(help="Robustness draws.")] = 1000,
     out: OutOption = None, warehouse: WarehouseOption = None,
 ) -> None:
-    """The composite innovation index for every area, best first, with rank intervals."""
+    """The composite innovation index for every place of a type, best first, with rank
+    intervals."""
     obs = open_observatory(warehouse)
     try:
-        index = obs.benchmark.innovation_index(set_name, draws=draws)
-    except ValueError as error:
+        set_name = set_name or ("itl3_innovation" if area_type.upper() == "ITL3"
+                                else "lad_innovation")
+        index = obs.benchmark.innovation_index(set_name, draws=draws, area_type=area_type)
+    except (ValueError, PlacelensError) as error:
         fail(error)
     scores = index.table.sort_values("index", ascending=False)
     missing = scores[~scores["sufficient"]]
     if len(missing):
-        console.print(f"[yellow]{len(missing)} districts have too few indicators to rank:[/] "
+        console.print(f"[yellow]{len(missing)} places have too few indicators to rank:[/] "
                       + ", ".join(f"{r['name']} ({c}, {r['indicators']} indicators)"
                                   for c, r in missing.iterrows()))
     if index.between_nuts3_share is not None:
@@ -57,8 +68,8 @@ def benchmark_index(
         console.print("Change: on the indicators each area has in both years (see "
                       "'benchmark explain' for the decomposition).")
         columns += ["change", "indicators_compared"]
-    write_table(scores, out, f"Composite innovation index (RIS method), {set_name}",
-                 columns)
+    write_table(scores, out, f"Composite innovation index (RIS method), {set_name}, "
+                f"{index.table.shape[0]} places of type {area_type.upper()}", columns)
 
 
 @benchmark_app.command("explain")
@@ -67,19 +78,20 @@ def benchmark_explain(place: str, set_name: SetOption = "lad_innovation",
     """Why a place sits where it does in the index: every indicator, its source and score."""
     obs = open_observatory(warehouse)
     try:
-        target = obs.place(place, obs.benchmark.indicator_set(set_name).area_type)
+        target = resolve_place(obs, place)
+        set_name = set_name or obs.benchmark.default_set(target)
         table = obs.benchmark.explain_index(target, set_name)
     except (ValueError, PlacelensError) as error:
         fail(error)
-    scores = obs.benchmark.innovation_index(set_name).table
+    scores = obs.benchmark.innovation_index(set_name, area_type=target.area_type).table
     row = scores.loc[target.code]
     out = Console()
     if row["sufficient"]:
-        unit = "district" if target.area_type == "LAD" else target.area_type
+        unit = PEERS[target.area_type]
         out.print(f"[bold]{target.name} ({target.code})[/]: index {row['index']:.3f} = "
-                  f"{row['relative']:.0f} against the {unit} mean of 100 → "
+                  f"{row['relative']:.0f} against the mean of {unit} (100) → "
                   f"[bold]{row['group']}[/]; rank {row['rank']:.0f} of "
-                  f"{int(scores['sufficient'].sum())} (5–95% under other "
+                  f"{int(scores['sufficient'].sum())} {unit} (5–95% under other "
                   f"choices: {row['rank_p05']:.0f}–{row['rank_p95']:.0f}).")
     else:
         out.print(f"[bold]{target.name}[/] has only {row['indicators']} of "
@@ -94,7 +106,12 @@ def benchmark_explain(place: str, set_name: SetOption = "lad_innovation",
     out.print("The index is the mean of the normalised scores below (0 = lowest, 1 = highest "
               "over all areas and years). Rank interval: other treatments and weights, "
               "leaving out any one indicator, and stated sampling error.")
-    regional = table[table["input"] != "own area"]
+    combined = table[table["input"] == "member districts"]
+    if len(combined):
+        out.print(f"{target.name}'s values combine its {len(target.members)} member "
+                  "districts: totals summed, rates weighted by population (see 'Published "
+                  "for').")
+    regional = table[table["input"].str.startswith("regional")]
     if len(regional):
         out.print(f"{len(regional)} of {len(table)} inputs are regional figures shared by every "
                   "district of the region: " + ", ".join(
@@ -129,7 +146,8 @@ def benchmark_emerging(
                      ] = EMERGING_WINDOW[0],
     end: Annotated[str, typer.Option(help="t1.")] = EMERGING_WINDOW[1],
     place: Annotated[str | None, typer.Option(help="Emerging industries of this place "
-                                              "instead of emerging districts.")] = None,
+                                              "instead of emerging places.")] = None,
+    area_type: TypeOption = "LAD",
     out: OutOption = None, warehouse: WarehouseOption = None,
 ) -> None:
     """Emerging districts (or a place's emerging industries): magnitude and growth of the
@@ -138,16 +156,16 @@ def benchmark_emerging(
     obs = open_observatory(warehouse)
     try:
         if place:
-            result = obs.benchmark.emerging_activities(obs.place(place), start, end)
+            result = obs.benchmark.emerging_activities(resolve_place(obs, place), start, end)
         else:
-            result = obs.benchmark.emerging_places(indicator, start, end)
+            result = obs.benchmark.emerging_places(indicator, start, end, area_type)
     except (ValueError, PlacelensError) as error:
         fail(error)
     write_table(result.backtest.pivot(index="window", columns="predictor", values="auc"),
                 None, "Back-test: AUC for reaching the next window's top half of growth")
     console.print(("[green]" if result.reliable else "[yellow]") + result.verdict + "[/]")
     table = result.table.sort_values("growth", ascending=False)
-    write_table(table, out, f"Emerging {'industries of ' + place if place else 'districts'}, "
+    write_table(table, out, f"Emerging {'industries of ' + place if place else 'places'}, "
                  f"{start}–{end}")
 
 
@@ -185,16 +203,41 @@ def benchmark_validity(warehouse: WarehouseOption = None) -> None:
 
 
 @benchmark_app.command("neighbours")
-def benchmark_neighbours(place: str, k: Annotated[int, typer.Option(help="How many.")] = 10,
-                         area_type: Annotated[str, typer.Option("--type", help="LAD or ITL3."
-                                                                )] = "LAD",
-                         out: OutOption = None, warehouse: WarehouseOption = None) -> None:
-    """The districts (or ITL3 areas) most like this one (z-scored context variables,
-    Euclidean distance), with the variables that make them close and far."""
+def benchmark_neighbours(
+    place: str, k: Annotated[int, typer.Option("--k", "-k", help="How many.")] = 10,
+    method: Annotated[ComparatorMethod, typer.Option(
+        help="statistical (placelens: z-scored context variables) or geographic (ONS "
+        "published: bordering districts, then nearby ones).")] = ComparatorMethod.statistical,
+    variables: Annotated[list[str] | None, typer.Option(
+        "--variable", help="A context variable to match on (repeat; default: rurality, "
+        "density, prosperity, skills and business mix). See 'benchmark variables'.")] = None,
+    out: OutOption = None, warehouse: WarehouseOption = None,
+) -> None:
+    """The places of the same type most like this one, with the variables that make them
+    close and far (or, --method geographic, its published geographic neighbours)."""
     obs = open_observatory(warehouse)
     try:
-        table = obs.benchmark.similar_places(obs.place(place, area_type), k=k)
+        target = resolve_place(obs, place)
+        if method == ComparatorMethod.geographic:
+            table = obs.comparators.geographic_neighbours(target).head(k)
+            write_table(table.set_index("neighbour_code"), out,
+                        f"Published neighbours of {target.name} (ONS)")
+            return
+        table = obs.comparators.neighbours(target, k=k, variables=variables)
     except (ValueError, PlacelensError) as error:
         fail(error)
-    write_table(table.set_index("rank"), out, f"Districts most like {place}",
-                 ["neighbour", "name", "distance", "closest_on", "furthest_on"])
+    write_table(table.set_index("rank"), out,
+                f"{PEERS[target.area_type].capitalize()} most like {target.name}",
+                ["neighbour", "name", "distance", "closest_on", "furthest_on"])
+
+
+@benchmark_app.command("variables")
+def benchmark_variables() -> None:
+    """The context variables statistical neighbours and comparisons can use, with the default
+    weights."""
+    from placelens.services.comparators import CONTEXT_VARIABLES, DEFAULT_WEIGHTS
+
+    for name, description in CONTEXT_VARIABLES.items():
+        weight = DEFAULT_WEIGHTS.get(name)
+        typer.echo(f"{name}\t{description}\t"
+                   f"{'default weight ' + format(weight, '.2f') if weight else 'not in default'}")

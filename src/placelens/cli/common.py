@@ -33,6 +33,21 @@ def open_observatory(warehouse: Path | None):
         fail(error)
 
 
+def resolve_place(obs, query: str, area_type: str | None = None):
+    """The place a user named, printing how the query was understood when it was not a
+    place's own name or code (a retired district, a postcode) or when it names several."""
+    place = obs.place(query, area_type)
+    if place.notice:
+        console.print(f"[yellow]Note:[/] {place.notice}")
+    others = obs.places.other_matches(query, place)
+    if others:
+        listing = "; ".join(f"{o.name} ({o.code}, {o.type_label})" for o in others)
+        console.print(f"[yellow]Note:[/] {query!r} is {place.name} ({place.code}, "
+                      f"{place.type_label}); it also names {listing}. Pass a code or --type "
+                      "to choose.")
+    return place
+
+
 def write_table(table, out: Path | None, title: str, columns: list[str] | None = None) -> None:
     """Write a table to .csv/.parquet/.xlsx, or print it when no file is given."""
     if out is None:
@@ -68,3 +83,4 @@ Ranking = StrEnum("Ranking", ["feasibility", "density", "cog", "rca"])
 Orientation = StrEnum("Orientation", ["productivity", "diversity"])
 UKReference = StrEnum("UKReference", ["published", "lad_sum"])
 SmallSample = StrEnum("SmallSample", ["full", "nonnested"])
+ComparatorMethod = StrEnum("ComparatorMethod", ["statistical", "geographic", "list"])

@@ -16,6 +16,7 @@ from placelens.cli.common import (
     console,
     fail,
     open_observatory,
+    resolve_place,
     write_table,
 )
 from placelens.errors import PlacelensError
@@ -65,8 +66,8 @@ def complexity_opportunities(
     with the back-test of the ranking."""
     obs = open_observatory(warehouse)
     try:
-        result = obs.complexity.opportunities(obs.place(place), by=by and by.value, top=top,
-                                   tradable_only=not all_activities)
+        result = obs.complexity.opportunities(resolve_place(obs, place), by=by and by.value,
+                                              top=top, tradable_only=not all_activities)
     except (ValueError, PlacelensError) as error:
         fail(error)
     console.print(result.summary())
@@ -89,9 +90,11 @@ def complexity_clusters(
 
     obs = open_observatory(warehouse)
     try:
-        region = obs.complexity.nuts2_region(obs.place(place))
+        target = resolve_place(obs, place)
+        region = obs.complexity.nuts2_region(target)
         if region is None:
-            raise PlacelensError(f"{place!r} is not inside one NUTS2 region of the SIC tables")
+            raise PlacelensError(f"{target.name} spans several NUTS2 regions; clusters are "
+                                 "measured for one NUTS2 region of the SIC 4-digit tables")
     except PlacelensError as error:
         fail(error)
     table = obs.complexity.clusters()

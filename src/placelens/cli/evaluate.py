@@ -14,6 +14,7 @@ from placelens.cli.common import (
     console,
     fail,
     open_observatory,
+    resolve_place,
     write_table,
 )
 from placelens.errors import PlacelensError
@@ -55,7 +56,7 @@ def evaluate_scm(
             data, name = ev.csv_panel(panel_file, unit, time, outcome), treated
         else:
             obs = open_observatory(warehouse)
-            place = obs.place(treated, "LAD")
+            place = resolve_place(obs, treated, "LAD")
             data, treated, name = ev.warehouse_panel(obs.indicators, outcome), place.code, \
                 place.name
         panel, unit, time, label = data.frame, data.unit, data.time, data.label
@@ -146,7 +147,7 @@ def _adoption_panel(treated: list[str] | None, outcome: str, first_treated: str,
     starts = {}
     for item in treated:
         name, _, year = item.rpartition(":")
-        starts[obs.place(name, "LAD").code] = float(year)
+        starts[resolve_place(obs, name, "LAD").code] = float(year)
     data = ev.warehouse_panel(obs.indicators, outcome)
     data.frame[first_treated] = data.frame["unit"].map(starts)
     return (data, ", ".join(starts),

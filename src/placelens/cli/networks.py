@@ -12,7 +12,14 @@ import typer
 from rich.console import Console
 from rich.progress import Progress
 
-from placelens.cli.common import WarehouseOption, console, fail, open_observatory, write_table
+from placelens.cli.common import (
+    WarehouseOption,
+    console,
+    fail,
+    open_observatory,
+    resolve_place,
+    write_table,
+)
 from placelens.errors import PlacelensError
 
 network_app = typer.Typer(help="Collaboration networks of funded R&D, brokers and leadership "
@@ -25,7 +32,7 @@ PeriodOption = Annotated[str | None, typer.Option(
 
 def _place(obs, text: str):
     try:
-        return obs.place(text)
+        return resolve_place(obs, text)
     except PlacelensError as error:
         fail(error)
 

@@ -18,6 +18,7 @@ from placelens.cli.common import (
     console,
     fail,
     open_observatory,
+    resolve_place,
 )
 from placelens.errors import PlacelensError
 
@@ -44,7 +45,11 @@ def places_list(area_type: Annotated[str, typer.Option("--type", help="LAD, CA, 
                 warehouse: WarehouseOption = None) -> None:
     """List every place of a type with its code."""
     obs = open_observatory(warehouse)
-    for place in obs.places.of_type(area_type):
+    try:
+        places = obs.places.of_type(area_type)
+    except PlacelensError as error:
+        fail(error)
+    for place in places:
         typer.echo(f"{place.code}\t{place.name}\t{len(place.members)} LADs")
 
 
@@ -65,14 +70,7 @@ def profile(
         if all_places:
             targets = obs.places.of_type(area_type or "LAD")
         elif places:
-            targets = [obs.place(query, area_type) for query in places]
-            for query, place in zip(places, targets, strict=True):
-                others = obs.places.other_matches(query, place)
-                if others:
-                    listing = "; ".join(f"{o.name} ({o.code}, {o.type_label})" for o in others)
-                    console.print(f"[yellow]Note:[/] {query!r} is {place.name} ({place.code}, "
-                                  f"{place.type_label}); it also names {listing}. Pass a code "
-                                  "or --type to choose.")
+            targets = [resolve_place(obs, query, area_type) for query in places]
         else:
             raise PlacelensError("name at least one place, or use --all --type TYPE")
     except PlacelensError as error:

@@ -16,6 +16,7 @@ from placelens.cli.common import (
     console,
     fail,
     open_observatory,
+    resolve_place,
     write_table,
 )
 from placelens.errors import PlacelensError
@@ -127,7 +128,7 @@ def regions_show(place: str, method: Annotated[RegionMethod, typer.Option(
     """The functional region(s) of a place, with how self-contained they are."""
     obs = open_observatory(warehouse)
     try:
-        target = obs.place(place)
+        target = resolve_place(obs, place)
         members = obs.regions.region_of(target, method.value)
     except (ValueError, PlacelensError) as error:
         fail(error)

@@ -4,13 +4,15 @@ measures to it."""
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from collections.abc import Callable
+from dataclasses import dataclass, field, replace
 
 import pandas as pd
 from rapidfuzz import fuzz, process
 
-from placelens.errors import UnknownPlaceError
+from placelens.errors import UnknownPlaceError, check_choice
 from placelens.geography.area_sets import AreaSet, discover_area_sets
+from placelens.geography.retired import RetiredAreas
 
 #: Area types that have LAD members and profiles, in order of preference for equal names.
 PROFILE_TYPES = ["LAD", "CA", "CR", "SET", "ITL3", "ITL2", "ITL1", "CTRY", "UK"]
@@ -18,10 +20,38 @@ ADMINISTRATIVE_TYPES = {"LAD", "CA", "CR", "SET"}
 TYPE_LABELS = {"LAD": "local authority district", "CA": "combined authority",
                "CR": "city region / growth deal", "SET": "area set", "ITL3": "ITL3 region",
                "ITL2": "ITL2 region", "ITL1": "ITL1 region", "CTRY": "country", "UK": "UK"}
+#: How the peers a place of each type is compared with are named in sentences.
+PEERS = {"LAD": "districts", "CA": "combined authorities", "CR": "city regions",
+         "ITL1": "ITL1 regions", "ITL2": "ITL2 regions", "ITL3": "ITL3 areas",
+         "CTRY": "countries", "UK": "countries", "SET": "districts and area sets"}
 VINTAGES = {"LAD": "LAD 2023", "CA": "2023", "CR": "2023", "ITL3": "ITL 2021",
             "ITL2": "ITL 2021", "ITL1": "ITL 2021", "CTRY": "2023", "UK": "2023", "SET": "LAD 2023"}
+_OUTCODE = r"[A-Z]{1,2}\d[A-Z\d]?"
+_FULL_POSTCODE = re.compile(rf"^({_OUTCODE}) ?(\d)([A-Z]{{2}})$")
+_SECTOR = re.compile(rf"^({_OUTCODE}) (\d)$")
 _NAME_SUFFIXES = re.compile(r"(\s+(mayoral\s+)?(combined authority|city region)|\s*\(b\)"
                             r"|,\s*(city|county) of|\s+city)$")
+
+
+def postcode_keys(text: str) -> list[tuple[str, str]]:
+    """Lookup keys of a postcode, finest first: ``"cb2 1tn"`` → postcode ``CB21TN``, sector
+    ``CB2 1``, outcode ``CB2``; a sector (``"CB2 1"``) or an outcode (``"CB2"``) alone gives
+    its own keys. Empty for text that is not a GB postcode or part of one."""
+    upper = re.sub(r"\s+", " ", str(text).strip().upper())
+    full = _FULL_POSTCODE.match(upper)
+    if full:
+        outcode, sector = full.group(1), full.group(2)
+        return [("postcode", f"{outcode}{sector}{full.group(3)}"),
+                ("sector", f"{outcode} {sector}"), ("outcode", outcode)]
+    sector_match = _SECTOR.match(upper)
+    if sector_match:
+        return [("sector", upper), ("outcode", sector_match.group(1))]
+    return [("outcode", upper)] if re.fullmatch(_OUTCODE, upper) else []
+
+
+def check_place_type(area_type: str) -> str:
+    """The upper-case place type, or an error naming the allowed types."""
+    return check_choice("place type", str(area_type).strip().upper(), PROFILE_TYPES)
 
 
 def normalise_name(name: str) -> str:
@@ -42,6 +72,9 @@ class Place:
     members: tuple[str, ...]
     parents: dict[str, str] = field(default_factory=dict, hash=False, compare=False)
     origin: str = ""
+    #: How the query was understood when it was not this place's own name or code (a retired
+    #: district, a postcode): shown to the user beside the result.
+    notice: str = field(default="", compare=False)
 
     @property
     def type_label(self) -> str:
@@ -57,7 +90,11 @@ class PlaceIndex:
     the UK, and area sets from files."""
 
     def __init__(self, areas: pd.DataFrame, hierarchy: pd.DataFrame,
-                 area_sets: list[AreaSet] | None = None):
+                 area_sets: list[AreaSet] | None = None, retired: RetiredAreas | None = None,
+                 postcode_district: Callable[[list[tuple[str, str]]], tuple[str, str] | None]
+                 | None = None):
+        self.retired = retired or RetiredAreas.empty()
+        self._postcode_district = postcode_district
         current = areas[areas["area_type"].isin(PROFILE_TYPES)
                         & ~areas["vintage"].isin(["pre-2023", "2025"])]
         self._lads = sorted(current.loc[current["area_type"] == "LAD", "area_code"])
@@ -91,7 +128,9 @@ class PlaceIndex:
         lads = set(areas.loc[(areas["area_type"] == "LAD") & (areas["vintage"] == "2023"),
                              "area_code"])
         sets = discover_area_sets(lads) if with_area_sets else []
-        return cls(areas, hierarchy, sets)
+        retired = RetiredAreas(areas, warehouse.table("code_changes"))
+
+        return cls(areas, hierarchy, sets, retired, warehouse.postcode_district)
 
     def _place_parents(self, code: str, area_type: str, lads: tuple[str, ...]) -> dict[str, str]:
         """Parents shared by every member LAD (e.g. the ITL1 region of a combined authority)."""
@@ -109,15 +148,20 @@ class PlaceIndex:
         return list(self._lads)
 
     def of_type(self, area_type: str) -> list[Place]:
-        return sorted((p for p in self.places.values() if p.area_type == area_type.upper()),
+        wanted = check_place_type(area_type)
+        return sorted((p for p in self.places.values() if p.area_type == wanted),
                       key=lambda p: p.code)
 
     def get(self, code: str) -> Place:
         return self.places[code]
 
     def resolve(self, query: str, area_type: str | None = None) -> Place:
-        """A place from its code or name; unknown or ambiguous names raise with suggestions."""
-        wanted = area_type.upper() if area_type else None
+        """A place from its code or name (any type, or only ``area_type``), a retired district's
+        code or name (its successor, with a notice), or a postcode (its district, with a
+        notice); unknown or ambiguous names raise with suggestions."""
+        if not isinstance(query, str) or not query.strip():
+            raise UnknownPlaceError(str(query), [])
+        wanted = check_place_type(area_type) if area_type else None
         candidates = [p for p in self.places.values() if wanted in (None, p.area_type)]
         text = query.strip()
         by_code = [p for p in candidates if p.code.upper() == text.upper()]
@@ -127,7 +171,38 @@ class PlaceIndex:
         exact = [p for p in candidates if normalise_name(p.name) == target]
         if exact:
             return min(exact, key=lambda p: self._name_match_rank(p, text))
+        starting = [p for p in candidates if wanted and normalise_name(p.name).startswith(
+            target + " ")]
+        if len(starting) == 1:   # --type ITL3 Cornwall: "Cornwall and Isles of Scilly"
+            return starting[0]
+        if wanted in (None, "LAD"):
+            found = self._successor_or_postcode(text)
+            if found is not None:
+                return found
         raise UnknownPlaceError(query, self.suggest(text, candidates))
+
+    def _successor_or_postcode(self, text: str) -> Place | None:
+        """The LAD 2023 district a retired district or a postcode now belongs to."""
+        successor = self.retired.successor(text, normalise_name)
+        if successor is not None and successor.new_code in self.places:
+            return replace(self.places[successor.new_code], notice=successor.notice(
+                self.places[successor.new_code].name))
+        keys = postcode_keys(text)
+        if self._postcode_district is None or not keys:
+            return None
+        located = self._postcode_district(keys)
+        if located is None:
+            return None
+        lad_code, how = located
+        lad_code = self.retired.current_code(lad_code)
+        if lad_code not in self.places:
+            return None
+        place = self.places[lad_code]
+        what = {"postcode": "Postcode", "sector": "Postcode sector",
+                "outcode": "Postcode district"}[how]
+        where = "is in" if how == "postcode" else "is mostly in"
+        return replace(place, notice=f"{what} {keys[0][1] if how == 'postcode' else text.upper()}"
+                       f" {where} {place.name} ({place.code}).")
 
     def other_matches(self, query: str, chosen: Place) -> list[Place]:
         """Other places whose names match ``query`` as well as ``chosen`` does, so callers can
@@ -151,6 +226,9 @@ class PlaceIndex:
                 ) -> list[str]:
         pool = candidates if candidates is not None else list(self.places.values())
         labels = {f"{p.name} ({p.code}, {p.type_label})": normalise_name(p.name) for p in pool}
+        if any(p.area_type == "LAD" for p in pool):
+            labels.update({label: normalise_name(name) for label, name in
+                           self.retired.labels(self.places).items()})
         matches = process.extract(normalise_name(text), labels, scorer=fuzz.WRatio, limit=limit,
                                   score_cutoff=60)
         return [label for _, _, label in matches]

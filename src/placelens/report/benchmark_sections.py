@@ -10,37 +10,52 @@ import pandas as pd
 from placelens.analysis import emerging as em
 from placelens.api import Observatory
 from placelens.defaults import EMERGING_WINDOW
-from placelens.geography.places import Place
+from placelens.geography.places import PEERS, Place
 from placelens.report import charts
 from placelens.report.tables import as_table
 
+#: Fewest places of a type for an index among them to mean anything.
+MIN_PEERS = 3
+
 
 def benchmarking(obs: Observatory, place: Place) -> dict:
-    """Composite index, its explanation and the most similar areas (districts and ITL3
-    areas); for other places, their member districts' scores."""
-    set_name = {"LAD": "lad_innovation", "ITL3": "itl3_innovation"}.get(place.area_type)
-    if set_name is None:
-        scores = obs.benchmark.innovation_index().table
-        members = scores.reindex(list(place.members)).dropna(subset=["index"])
-        table = pd.DataFrame({"District": members["name"], "Index": members["index"].map(
-            lambda v: f"{v:.3f}"), "Relative (mean = 100)": members["relative"].map(
-            lambda v: f"{v:.0f}"), "Group": members["group"], "Rank": members["rank"].map(
-            lambda v: f"{v:.0f}")}).sort_values("Index", ascending=False)
-        return {"own": False, "members": table.pipe(as_table),
-                "ranked": int(scores["sufficient"].sum())}
-    section = _index_section(obs, place, set_name)
+    """Composite index with its explanation, the most similar places of the same type,
+    growth among the same type, and (for districts) the place type; places made of several
+    districts also list their members' scores and types."""
+    peers = len(obs.places.of_type(place.area_type))
+    if place.area_type == "UK" or peers < MIN_PEERS:
+        return {"own": False, "reason": f"The index ranks places among others of their type; "
+                f"there are only {peers} of type {place.type_label}."}
+    section = _index_section(obs, place, obs.benchmark.default_set(place))
     if place.is_lad:
         kind = obs.benchmark.place_types().table.loc[place.code]
         section.update(type=kind["type"], type_reason=kind["reason"],
                        type_stability=f"{kind['type_stability']:.0%}")
-        section.update(_emerging(obs, place))
+    else:
+        section.update(_members(obs, place))
+    section.update(_emerging(obs, place))
     return section
+
+
+def _members(obs: Observatory, place: Place) -> dict:
+    """Member districts' index scores and place types (types are defined for districts)."""
+    scores = obs.benchmark.innovation_index().table
+    members = scores.reindex(list(place.members)).dropna(subset=["index"])
+    types = obs.benchmark.place_types().table.reindex(list(place.members))["type"]
+    table = pd.DataFrame({
+        "District": members["name"], "Index": members["index"].map(lambda v: f"{v:.3f}"),
+        "Relative (mean = 100)": members["relative"].map(lambda v: f"{v:.0f}"),
+        "Group": members["group"], "Rank": members["rank"].map(lambda v: f"{v:.0f}"),
+        "Place type": types.reindex(members.index)}).sort_values("Index", ascending=False)
+    counts = types.value_counts()
+    return {"members": table.pipe(as_table), "districts_ranked": int(scores["sufficient"].sum()),
+            "member_types": ", ".join(f"{n} {kind}" for kind, n in counts.items())}
 
 
 def _emerging(obs: Observatory, place: Place) -> dict:
     """The district's growth and its industries' growth with the back-tests that decide
     whether the emerging labels are shown."""
-    places = obs.benchmark.emerging_places()
+    places = obs.benchmark.emerging_places(area_type=place.area_type)
     growth = places.table.loc[place.code]
     industries = obs.benchmark.emerging_activities(place)
     fastest = industries.table[industries.table["class"] != em.TOO_SMALL].head(5)
@@ -59,15 +74,17 @@ def _emerging(obs: Observatory, place: Place) -> dict:
             "Growth of 3-year average": fastest["growth"].map(lambda v: f"{v:+.1f}%"),
             "Share of GVA": fastest["share_of_gva"].map(lambda v: f"{v:.1%}"),
             "Class": fastest["class"]}).pipe(as_table),
-        "growth_backtest": _backtest_table(places.backtest, industries.backtest)}
+        "growth_backtest": _backtest_table(places.backtest, industries.backtest,
+                                           PEERS[place.area_type])}
 
 
 def _index_section(obs: Observatory, place: Place, set_name: str) -> dict:
-    index = obs.benchmark.innovation_index(set_name)
+    index = obs.benchmark.innovation_index(set_name, area_type=place.area_type)
     scores = index.table
     row = scores.loc[place.code]
-    unit = "districts" if place.is_lad else "ITL3 areas"
+    unit = PEERS[place.area_type]
     section = {"own": True, "lad": place.is_lad, "unit": unit,
+               "combined": not place.is_lad and set_name.startswith("lad_"),
                "ranked": int(scores["sufficient"].sum()),
                "sufficient": bool(row["sufficient"]), "indicators": int(row["indicators"]),
                "set": index.indicator_set.description, "period": index.period,
@@ -78,7 +95,7 @@ def _index_section(obs: Observatory, place: Place, set_name: str) -> dict:
                "between_share": None if index.between_nuts3_share is None else
                f"{index.between_nuts3_share:.0%}"}
     explanation = obs.benchmark.explain_index(place, set_name)
-    regional = explanation[explanation["input"] != "own area"]
+    regional = explanation[explanation["input"].str.startswith("regional")]
     section["regional"] = len(regional)
     section["regional_names"] = ", ".join(regional.index)
     section["explain"] = pd.DataFrame({
@@ -95,7 +112,7 @@ def _index_section(obs: Observatory, place: Place, set_name: str) -> dict:
         section.update(index=f"{row['index']:.3f}", relative=f"{row['relative']:.0f}",
                        group=row["group"], rank=f"{row['rank']:.0f}",
                        low=f"{row['rank_p05']:.0f}", high=f"{row['rank_p95']:.0f}")
-    neighbours = obs.benchmark.similar_places(place)
+    neighbours = obs.comparators.neighbours(place)
     compare = scores.reindex([place.code, *neighbours["neighbour"]])
     chart_data = pd.DataFrame({"label": compare["name"].str.slice(0, 40),
                                "index": compare["index"]}).dropna()
@@ -133,11 +150,11 @@ def _versus_neighbours(place: Place, neighbours: list[str], normalised: pd.DataF
     return pd.DataFrame(rows)
 
 
-def _backtest_table(places: pd.DataFrame, industries: pd.DataFrame) -> dict:
-    """Mean AUC (range over windows) of each predictor in the growth back-tests of
-    districts and of district industries."""
+def _backtest_table(places: pd.DataFrame, industries: pd.DataFrame, unit: str) -> dict:
+    """Mean AUC (range over windows) of each predictor in the growth back-tests of places
+    of the type and of district industries."""
     rows = []
-    for subject, backtest in (("Districts (real GVA)", places),
+    for subject, backtest in ((f"{unit.capitalize()} (real GVA)", places),
                               ("Industries of districts (≥ 1% of GVA)", industries)):
         for predictor, aucs in backtest.groupby("predictor", sort=False)["auc"]:
             rows.append({"Back-test of": subject, "Predictor": predictor,

@@ -13,9 +13,10 @@ from placelens.analysis import emerging as em
 from placelens.analysis import place_types as pt
 from placelens.analysis import similar_places as sp
 from placelens.analysis import specialisation as spec
+from placelens.analysis.aggregation import combine_members
 from placelens.collaboration import Collaboration
 from placelens.defaults import EMERGING_INDICATOR, EMERGING_MEASURE, EMERGING_WINDOW
-from placelens.geography.places import Place
+from placelens.geography.places import Place, check_place_type
 from placelens.indicator_sets import (
     IndicatorSet,
     area_panel,
@@ -104,18 +105,42 @@ class BenchmarkService(Service):
             raise ValueError(f"unknown indicator set {name!r}; choose one of {sorted(sets)}")
         return sets[name]
 
-    def indicator_set_table(self, name: str) -> tuple[pd.DataFrame, pd.DataFrame]:
+    def default_set(self, place: Place) -> str:
+        """The index set for a place's type: ITL3 areas have their own; every other type uses
+        the district set, combined onto the place's peers."""
+        return "itl3_innovation" if place.area_type == "ITL3" else "lad_innovation"
+
+    def peer_type(self, set_name: str, area_type: str | None) -> str:
+        """The type of place a set is computed for: its own, or (for district sets) any
+        larger type, whose values are combined from member districts."""
+        own = self.indicator_set(set_name).area_type
+        wanted = own if area_type is None else check_place_type(area_type)
+        if wanted != own and own != "LAD":
+            raise ValueError(f"the {set_name} set is published for {own} areas only; "
+                             f"choose a district set (lad_…) for {wanted} areas")
+        return wanted
+
+    def indicator_set_table(self, name: str, area_type: str | None = None
+                            ) -> tuple[pd.DataFrame, pd.DataFrame]:
         """Area × indicator table of a named set (each indicator's declared period, or the
-        set's last year) and where each value came from."""
+        set's last year) for its own type or, for district sets, combined onto ``area_type``,
+        and where each value came from. Area sets are scored among districts: their table
+        holds every district and every area set."""
         spec_ = self.indicator_set(name)
-        key = ("set", name)
+        wanted = self.peer_type(name, area_type)
+        key = ("set", name, wanted)
         if key not in self._cache:
             year = spec_.years[-1] if spec_.years else None
-            self._cache[key] = area_table(self.indicators, spec_, spec_.area_type, year)
+            found = area_table(self.indicators, spec_, wanted, year)
+            if wanted == "SET":
+                districts = area_table(self.indicators, spec_, "LAD", year)
+                found = (pd.concat([districts[0], found[0]]),
+                         pd.concat([districts[1], found[1]], ignore_index=True))
+            self._cache[key] = found
         return self._cache[key]
 
     def innovation_index(self, set_name: str = "lad_innovation", draws: int = 1000,
-                         seed: int = 0) -> IndexScores:
+                         seed: int = 0, area_type: str | None = None) -> IndexScores:
         """The composite innovation index for every area of the set's type: index (0–1),
         relative to the mean (= 100), group, rank and its 5–95% interval under alternative
         choices, and how many indicators each area has. Areas below the set's minimum
@@ -124,9 +149,12 @@ class BenchmarkService(Service):
         it) sampling error. Sets with ``years`` are normalised over all those years (RIS) and
         scored on the latest; ``change`` is the index change since the first year on the
         indicators the area has in both (``indicators_compared``, at least the set's minimum
-        coverage; and one ``contribution: …`` column per indicator). See
+        coverage; and one ``contribution: …`` column per indicator). With ``area_type`` a
+        district set is combined onto that type (see :meth:`indicator_set_table`) and its
+        places are ranked among their peers of the same type; area sets among districts. See
         :class:`IndexScores` for what comes with the table."""
-        key = ("index", set_name, draws, seed)
+        wanted = self.peer_type(set_name, area_type)
+        key = ("index", set_name, draws, seed, wanted)
         if key in self._cache:
             return self._cache[key]
         spec_ = self.indicator_set(set_name)
@@ -134,7 +162,7 @@ class BenchmarkService(Service):
             panel = area_panel(self.indicators, spec_, spec_.area_type, list(spec_.years))
             period = spec_.years[-1]
         else:
-            table, _ = self.indicator_set_table(set_name)
+            table, _ = self.indicator_set_table(set_name, wanted)
             panel = table.stack().rename("value").reset_index()
             panel.columns = ["area", "indicator", "value"]
             panel.insert(1, "period", "latest")
@@ -156,7 +184,7 @@ class BenchmarkService(Service):
             scores = scores.join(change)
         scores.insert(0, "name", [self.places.get(c).name for c in scores.index])
         between = None
-        if spec_.area_type == "LAD":
+        if wanted == "LAD":
             nuts3 = pd.Series({p.code: p.parents.get("NUTS3") for p in
                                self.places.of_type("LAD")})
             between = ci.between_group_share(ranked["index"], nuts3.reindex(ranked.index))
@@ -165,18 +193,17 @@ class BenchmarkService(Service):
         self._cache[key] = found
         return found
 
-    def explain_index(self, place: Place, set_name: str = "lad_innovation") -> pd.DataFrame:
-        """Why a place sits where it does: per indicator its value and unit, where and when
-        that value was published (and whether it is a regional input copied to every
-        district of the region), how it was treated, its normalised score (0–1) and the
-        median score."""
+    def explain_index(self, place: Place, set_name: str | None = None) -> pd.DataFrame:
+        """Why a place sits where it does among its peers of the same type: per indicator its
+        value and unit, where and when that value was published (a regional input copied to
+        every district of the region, or a combination of member districts), how it was
+        treated, its normalised score (0–1) and the median score."""
+        set_name = set_name or self.default_set(place)
         spec_ = self.indicator_set(set_name)
-        if place.area_type != spec_.area_type:
-            raise ValueError(f"the {set_name} index is computed for {spec_.area_type} areas; "
-                             f"{place.name} is a {place.type_label}")
-        index = self.innovation_index(set_name)
+        self.peer_type(set_name, place.area_type)
+        index = self.innovation_index(set_name, area_type=place.area_type)
         normalised = index.normalised
-        table, provenance = self.indicator_set_table(set_name)
+        table, provenance = self.indicator_set_table(set_name, place.area_type)
         treatments = {t.indicator: t for t in index.treatments}
         specs = {s.label: s for s in spec_.indicators}
         mine = provenance[provenance["area"] == place.code].set_index("indicator")
@@ -191,9 +218,11 @@ class BenchmarkService(Service):
             if t.polarity < 0:
                 notes.append("lower is better")
             source = mine.loc[indicator]
+            combined = str(source["source_area"]).startswith(("sum of", "population-weighted"))
             rows.append({"indicator": indicator, "value": table.loc[place.code, indicator],
                          "unit": specs[indicator].unit,
-                         "input": (f"regional ({specs[indicator].level})"
+                         "input": ("member districts" if combined else
+                                   f"regional ({specs[indicator].level})"
                                    if specs[indicator].regional else "own area"),
                          "published_for": source["source_area"], "period": source["period"],
                          "score": normalised.loc[place.code, indicator],
@@ -257,14 +286,16 @@ class BenchmarkService(Service):
         return self._cache[key]
 
     def emerging_places(self, indicator: str = EMERGING_INDICATOR,
-                        start: str = EMERGING_WINDOW[0], end: str = EMERGING_WINDOW[1]
-                        ) -> em.EmergingResult:
-        """Magnitude and growth of the 3-year average for every district, with the back-test
-        of growth against naive baselines over every earlier pair of 5-year windows; the
-        emerging / leading / established classes only where growth beats the baselines
-        (otherwise "no reliable signal"). Default series: real GVA (chained volume, 2022
-        prices, unsmoothed)."""
-        key = ("emerging_places", indicator, start, end)
+                        start: str = EMERGING_WINDOW[0], end: str = EMERGING_WINDOW[1],
+                        area_type: str = "LAD") -> em.EmergingResult:
+        """Magnitude and growth of the 3-year average for every place of the type, with the
+        back-test of growth against naive baselines over every earlier pair of 5-year
+        windows; the emerging / leading / established classes only where growth beats the
+        baselines (otherwise "no reliable signal"). Default series: real GVA (chained volume,
+        2022 prices, unsmoothed). Larger places sum their districts' values (totals) or
+        weight them by population (rates)."""
+        area_type = check_place_type(area_type)
+        key = ("emerging_places", indicator, start, end, area_type)
         if key in self._cache:
             return self._cache[key]
         table = self.indicators.table(indicator)
@@ -272,6 +303,8 @@ class BenchmarkService(Service):
         if table.empty:
             raise ValueError(f"indicator {indicator!r} has no district values")
         panel = table.pivot_table(index="area_code", columns="period", values="value")
+        if area_type != "LAD":
+            panel = self._combined_panel(panel, indicator, area_type)
         panel = panel[sorted(panel.columns)]
         out = em.magnitude_and_growth(panel, start, end)
         windows = em.rolling_windows([p for p in panel.columns if p <= end])
@@ -283,6 +316,20 @@ class BenchmarkService(Service):
         result = em.EmergingResult(out, backtest, reliable, words)
         self._cache[key] = result
         return result
+
+    def _combined_panel(self, panel: pd.DataFrame, indicator: str, area_type: str
+                        ) -> pd.DataFrame:
+        """A district × period panel combined onto every place of the type."""
+        places = self.places.of_type(area_type)
+        members = {p.code: p.members for p in places}
+        population = self.indicators.table("population_gdhi_implied")
+        population = population[population["area_type"] == "LAD"].sort_values("period") \
+            .drop_duplicates("area_code", keep="last").set_index("area_code")["value"]
+        totals = set(panel.columns) if self.indicators.is_additive(indicator) else set()
+        combined = combine_members(panel, members, population, totals)
+        if area_type == "SET":
+            combined = pd.concat([panel, combined])
+        return combined.dropna(how="all")
 
     def emerging_activities(self, place: Place, start: str = EMERGING_WINDOW[0],
                             end: str = EMERGING_WINDOW[1], min_share: float = 0.01
@@ -326,18 +373,13 @@ class BenchmarkService(Service):
 
     def similar_places(self, place: Place, k: int = 10, set_name: str | None = None
                        ) -> pd.DataFrame:
-        """The k areas most like this one (districts, or ITL3 areas) on the set's context
-        variables; the default set follows the place's type."""
-        set_name = set_name or {"LAD": "lad_economic", "ITL3": "itl3_economic"}.get(
-            place.area_type, "")
-        if not set_name:
-            raise ValueError("similar places are computed between local authority districts "
-                             f"or between ITL3 areas; {place.name} is a {place.type_label}")
-        table, _ = self.indicator_set_table(set_name)
+        """The k places of the same type most like this one on a named neighbours set
+        (``lad_economic``, CIPFA-style, or ``itl3_economic``); district sets are combined
+        onto larger places. The default comparators, which match rurality and business mix
+        rather than size, are :meth:`ComparatorService.neighbours`."""
+        set_name = set_name or ("itl3_economic" if place.area_type == "ITL3"
+                                else "lad_economic")
+        table, _ = self.indicator_set_table(set_name, place.area_type)
         found = sp.nearest_neighbours(table, k=k, areas=[place.code])
         found.insert(2, "name", [self.places.get(c).name for c in found["neighbour"]])
         return found
-
-    def all_neighbours(self, k: int = 10, set_name: str = "lad_economic") -> pd.DataFrame:
-        table, _ = self.indicator_set_table(set_name)
-        return sp.nearest_neighbours(table, k=k)

@@ -36,8 +36,12 @@ class IndicatorService(Service):
         published = self.table(indicator)
         own = published[published["area_code"] == place.code]
         if len(own):
+            derived = own["derived_from"]
+            method = ("derived from predecessors: " + derived).where(derived.notna(),
+                                                                       "published")
             return pd.DataFrame({"period": own["period"].to_numpy(),
-                                 "value": own["value"].to_numpy(), "method": "published"})
+                                 "value": own["value"].to_numpy(),
+                                 "method": method.to_numpy()})
         if indicator == "population":
             series = self.series(place, POPULATION_FALLBACK) if place.is_lad else \
                 self._member_sum(place, POPULATION_FALLBACK)
@@ -49,11 +53,11 @@ class IndicatorService(Service):
             ratio = (top * multiplier / bottom).dropna()
             return pd.DataFrame({"period": ratio.index, "value": ratio.to_numpy(),
                                  "method": "derived (ratio of sums)"})
-        if self._is_additive(indicator) and not place.is_lad:
+        if self.is_additive(indicator) and not place.is_lad:
             return self._member_sum(place, indicator)
         return pd.DataFrame(columns=["period", "value", "method"])
 
-    def _is_additive(self, indicator: str) -> bool:
+    def is_additive(self, indicator: str) -> bool:
         meta = self.warehouse.table("indicators").set_index("indicator")
         return bool(indicator in meta.index and meta.loc[indicator, "additive"])
 

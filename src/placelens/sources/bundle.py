@@ -4,9 +4,12 @@ Column contracts (the warehouse creates its tables from these):
 
 * ``areas``: area_code, area_type, vintage, name, name_welsh
 * ``hierarchy``: child_code, child_type, parent_code, parent_type, vintage, primary_parent
-* ``code_changes``: old_code, new_code, area_type, year
+* ``code_changes``: old_code, new_code, area_type, year, date (the old area's last day or the
+  change's start, ISO), population_2020 (of the old area: the weight for combining ratios)
 * ``indicators``: indicator, title, unit, additive, polarity, source_id, notes
-* ``observations``: area_code, area_type, vintage, indicator, period, value, source_id
+* ``observations``: area_code, area_type, vintage, indicator, period, value, source_id,
+  derived_from (empty for published values; for values combined from predecessor areas,
+  how: see :mod:`placelens.warehouse.successors`)
 * ``activity``: area_code, area_type, vintage, classification, activity_code, period, measure,
   value, source_id   (value NaN = suppressed/absent in the published table)
 * ``activity_codes``: classification, activity_code, name, parent_code, level
@@ -19,6 +22,10 @@ Column contracts (the warehouse creates its tables from these):
 * ``rd_organisations``: org_id, name, postcode, region, country, area_code, area_type, vintage,
   match_method, source_id (area_code NULL when the organisation could not be placed;
   match_method says how it was placed or why not)
+* ``postcodes``: key (compact postcode ``B11AY``, sector ``B1 1`` or outcode ``B1``), kind,
+  lad_code (the district of the lookup's vintage), source_id
+* ``neighbours``: area_code, neighbour_code, kind ("shares a boundary" or "nearby"), rank
+  (within kind), source_id: published geographic neighbours of districts
 """
 
 from __future__ import annotations
@@ -33,10 +40,10 @@ TABLE_COLUMNS: dict[str, list[str]] = {
     "areas": ["area_code", "area_type", "vintage", "name", "name_welsh"],
     "hierarchy": ["child_code", "child_type", "parent_code", "parent_type", "vintage",
                   "primary_parent"],
-    "code_changes": ["old_code", "new_code", "area_type", "year"],
+    "code_changes": ["old_code", "new_code", "area_type", "year", "date", "population_2020"],
     "indicators": ["indicator", "title", "unit", "additive", "polarity", "source_id", "notes"],
     "observations": ["area_code", "area_type", "vintage", "indicator", "period", "value",
-                     "source_id"],
+                     "source_id", "derived_from"],
     "activity": ["area_code", "area_type", "vintage", "classification", "activity_code", "period",
                  "measure", "value", "source_id"],
     "activity_codes": ["classification", "activity_code", "name", "parent_code", "level"],
@@ -48,7 +55,14 @@ TABLE_COLUMNS: dict[str, list[str]] = {
     "rd_participants": ["project_id", "org_id", "roles", "is_lead", "source_id"],
     "rd_organisations": ["org_id", "name", "postcode", "region", "country", "area_code",
                          "area_type", "vintage", "match_method", "source_id"],
+    "postcodes": ["key", "kind", "lad_code", "source_id"],
+    "neighbours": ["area_code", "neighbour_code", "kind", "rank", "source_id"],
 }
+
+
+#: Columns a fragment may leave out (they are then empty): only derived steps fill them.
+OPTIONAL_COLUMNS: dict[str, set[str]] = {"observations": {"derived_from"},
+                                         "code_changes": {"date", "population_2020"}}
 
 
 @dataclass
@@ -61,10 +75,12 @@ class SourceTables:
     def add(self, name: str, frame: pd.DataFrame) -> None:
         """Append a fragment, checking it has exactly the contracted columns."""
         expected = TABLE_COLUMNS[name]
-        missing = [c for c in expected if c not in frame.columns]
+        optional = OPTIONAL_COLUMNS.get(name, set())
+        missing = [c for c in expected if c not in frame.columns and c not in optional]
         if missing:
             raise ValueError(f"{name} fragment lacks columns {missing}")
-        self.tables.setdefault(name, []).append(frame[expected].reset_index(drop=True))
+        frame = frame.reindex(columns=expected)
+        self.tables.setdefault(name, []).append(frame.reset_index(drop=True))
 
 
 def indicator_rows(source_id: str, rows: list[tuple]) -> pd.DataFrame:

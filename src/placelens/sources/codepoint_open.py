@@ -18,6 +18,7 @@ import duckdb
 import pandas as pd
 
 from placelens.errors import DataFormatError
+from placelens.sources.bundle import SourceTables
 from placelens.sources.http import Fetch, fetch_url
 from placelens.sources.provenance import OGL, SourceInfo
 from placelens.sources.tabular import read_csv, require_values, to_number
@@ -38,6 +39,39 @@ INFO = SourceInfo(
     "LAD October 2025 (Boundary-Line)",
     "Great Britain only: Northern Ireland (BT) postcodes are not covered. Live postcodes only; "
     "terminated postcodes fall back to their sector, then their outcode.")
+
+def load(datapack: Path) -> SourceTables:
+    """The ``postcodes`` table: every live GB postcode (compact, ``B11AY``), postcode sector
+    (``B1 1``) and outcode (``B1``) with its district, so that places can be found by
+    postcode."""
+    path = datapack / POSTCODE_FILE
+    if not path.exists():
+        raise DataFormatError(path, "file not found (check PLACELENS_DATAPACK)")
+    con = duckdb.connect()
+    try:
+        exact = con.execute(
+            "SELECT DISTINCT replace(postcode, ' ', '') AS key, lad_code FROM read_csv(?, "
+            "header=true, all_varchar=true, strict_mode=true) WHERE coalesce(lad_code, '') <> ''",
+            [str(path)]).df()
+    except (duckdb.Error, EOFError, OSError) as exc:
+        raise DataFormatError(path, f"cannot be read as the Code-Point Open lookup ({exc})") \
+            from exc
+    finally:
+        con.close()
+    duplicated = exact["key"].duplicated(keep=False)
+    if duplicated.any():
+        raise DataFormatError(path, f"postcode {exact.loc[duplicated, 'key'].iloc[0]!r} is "
+                              "given two different districts", column="postcode")
+    parts = [exact.assign(kind="postcode")]
+    for kind, name, share in (("sector", SECTOR_FILE, "share_of_sector"),
+                              ("outcode", OUTCODE_FILE, "share_of_outcode")):
+        best = _area_lookup(datapack / name, kind, share)
+        parts.append(pd.DataFrame({"key": list(best), "lad_code": list(best.values()),
+                                   "kind": kind}))
+    out = SourceTables([INFO])
+    out.add("postcodes", pd.concat(parts, ignore_index=True).assign(source_id=SOURCE_ID))
+    return out
+
 
 #: How a postcode was placed, best first.
 MATCH_METHODS = ("postcode", "sector", "outcode")

@@ -12,12 +12,13 @@ from placelens.sources import ons_geoportal
 from placelens.sources.bundle import SourceTables
 from placelens.sources.http import Fetch, fetch_url
 from placelens.sources.provenance import OGL, SourceInfo
-from placelens.sources.tabular import read_csv, require_values
+from placelens.sources.tabular import read_csv, require_values, to_number
 
 LAD_ITL_FILE = "lookups/ons_lad23_lau1_itl3_itl2_itl1_jan2021_lookup_uk.csv"
 CITY_REGION_FILE = "ons_subregional_productivity/cityregion_lad23_lookup.csv"
 LAD_HISTORY_FILE = "lookups/drkane_lad_all_codes_2011_onwards_to_active.csv"
 LAD_NUTS_FILE = "lookups/ons_lad18_lau1_nuts3_nuts2_nuts1_jan2018_lookup_uk.csv"
+COUNCILS_FILE = "lookups/mysociety_uk_local_authorities_current.csv"
 GSS_CODE = r"[EWSNK]\d{8}"
 
 COUNTRIES = {"E": ("E92000001", "England", "TLB"), "W": ("W92000004", "Wales", "TLL"),
@@ -48,6 +49,12 @@ INFO = [
                "Portal)", "January 2018", OGL, "Source: Office for National Statistics licensed "
                "under the Open Government Licence v.3.0", "https://geoportal.statistics.gov.uk/",
                LAD_NUTS_FILE, "LAD 2018; NUTS 2016"),
+    SourceInfo("mysociety_councils", "UK local authorities, past and current: end dates and "
+               "mid-2020 populations of abolished councils", "mySociety "
+               "(uk_local_authority_names_and_codes)", "2025-07-10", "CC-BY-4.0",
+               "Contains data from mySociety (CC BY 4.0), itself from ONS mid-2020 population "
+               "estimates", "https://github.com/mysociety/uk_local_authority_names_and_codes",
+               COUNCILS_FILE, "council codes 1974 to current"),
 ]
 
 
@@ -93,7 +100,8 @@ def load(datapack: Path) -> SourceTables:
     out.add("areas", pd.concat(areas, ignore_index=True))
     out.add("hierarchy", pd.concat(hierarchy, ignore_index=True))
     changes, retired = _code_changes(read_lad_history(datapack / LAD_HISTORY_FILE),
-                                     set(lad_itl["LAD23CD"]))
+                                     set(lad_itl["LAD23CD"]),
+                                     read_council_dates(datapack / COUNCILS_FILE))
     out.add("code_changes", changes)
     out.add("areas", retired)
     nuts_areas, nuts_hierarchy = _nuts_2016(datapack / LAD_NUTS_FILE, changes)
@@ -216,14 +224,31 @@ def lad23_code_map(history: pd.DataFrame, lad23_codes: set[str]) -> dict[str, st
     return mapping
 
 
-def _code_changes(history: pd.DataFrame, lad23_codes: set[str]) -> tuple[pd.DataFrame,
-                                                                         pd.DataFrame]:
-    """Code changes into LAD 2023 codes, and the retired codes as areas of vintage pre-2023."""
+def read_council_dates(path: Path) -> pd.DataFrame:
+    """End date and mid-2020 population of every council with a GSS code (mySociety), indexed
+    by code: when a predecessor was abolished, and its weight when a ratio published for
+    predecessors is combined onto their successor."""
+    frame = read_csv(path, required=["gss-code", "end-date", "pop-2020"])
+    frame = frame[frame["gss-code"].str.fullmatch(GSS_CODE, na=False)]
+    frame = frame.drop_duplicates("gss-code").set_index("gss-code")
+    population = to_number(frame, "pop-2020", path)
+    return pd.DataFrame({"date": frame["end-date"].where(frame["end-date"] != ""),
+                         "population_2020": population})
+
+
+def _code_changes(history: pd.DataFrame, lad23_codes: set[str], councils: pd.DataFrame
+                  ) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Code changes into LAD 2023 codes (with the date the old council ended and its mid-2020
+    population, where mySociety records them), and the retired codes as areas of vintage
+    pre-2023."""
     mapping = lad23_code_map(history, lad23_codes)
     retired = history[~history["LADCD"].isin(lad23_codes)].drop_duplicates("LADCD")
+    dates = retired["LADCD"].map(councils["date"])
     changes = pd.DataFrame({"old_code": retired["LADCD"],
                             "new_code": retired["LADCD"].map(mapping), "area_type": "LAD",
-                            "year": None})
+                            "year": dates.str[:4], "date": dates,
+                            "population_2020": retired["LADCD"].map(
+                                councils["population_2020"])})
     areas = pd.DataFrame({"area_code": retired["LADCD"], "area_type": "LAD",
                           "vintage": "pre-2023", "name": retired["LADNM"], "name_welsh": None})
     return changes.dropna(subset=["new_code"]), areas

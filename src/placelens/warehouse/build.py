@@ -21,12 +21,14 @@ from placelens.sources import (
     bres,
     census2011_workplace,
     census2021_commuting,
+    codepoint_open,
     mysociety_rural_urban,
     nesta_indicators,
     ons_area_measurements,
     ons_berd,
     ons_business_counts,
     ons_geography,
+    ons_lad_neighbours,
     ons_regional_accounts,
     ons_regional_population,
     ons_subnational_indicators,
@@ -36,13 +38,15 @@ from placelens.sources import (
 )
 from placelens.sources.bundle import TABLE_COLUMNS, SourceTables
 from placelens.warehouse.paths import default_warehouse_path
+from placelens.warehouse.successors import combine_predecessors
 
 #: Source modules in build order (geography first, so later sources can be checked against it).
 SOURCE_MODULES: list[ModuleType] = [
     ons_geography, boundaries, ons_regional_accounts, ons_subregional_productivity,
     ons_regional_population, bres, census2011_workplace, ons_subnational_indicators,
     nesta_indicators, ons_area_measurements, mysociety_rural_urban, census2021_commuting,
-    ons_ttwa2011, ukri_gtr, ons_business_counts, ons_berd,
+    ons_ttwa2011, ukri_gtr, ons_business_counts, ons_berd, codepoint_open,
+    ons_lad_neighbours,
 ]
 SORT_KEYS = {
     "areas": ["area_type", "area_code", "vintage"],
@@ -58,6 +62,8 @@ SORT_KEYS = {
     "rd_projects": ["project_id"],
     "rd_participants": ["project_id", "org_id"],
     "rd_organisations": ["org_id"],
+    "postcodes": ["kind", "key"],
+    "neighbours": ["area_code", "kind", "rank"],
 }
 
 
@@ -110,6 +116,7 @@ def _assemble(loaded: list[SourceTables]) -> tuple[dict[str, pd.DataFrame], list
         tables[name] = frame
     notes = _drop_extra_regio(tables)
     _mark_retired_lad_codes(tables)
+    notes += _add_successor_values(tables)
     tables["areas"] = _merge_areas(tables["areas"])
     known = set(zip(tables["areas"]["area_code"], tables["areas"]["area_type"], strict=True))
     referenced = pd.concat([tables[t][["area_code", "area_type", "vintage"]]
@@ -156,6 +163,20 @@ def _mark_retired_lad_codes(tables: dict[str, pd.DataFrame]) -> None:
         frame = tables[name]
         old = (frame["area_type"] == "LAD") & frame["area_code"].isin(retired)
         frame.loc[old, "vintage"] = "pre-2023"
+
+
+def _add_successor_values(tables: dict[str, pd.DataFrame]) -> list[str]:
+    """District values for the 2023 unitaries (and other successors) combined from their
+    predecessors where no release publishes them (:mod:`placelens.warehouse.successors`)."""
+    indicators = tables["indicators"].drop_duplicates("indicator")
+    additive = dict(zip(indicators["indicator"], indicators["additive"].fillna(False),
+                        strict=True))
+    derived = combine_predecessors(tables["observations"], tables["code_changes"], additive)
+    if derived.empty:
+        return []
+    tables["observations"] = pd.concat([tables["observations"], derived], ignore_index=True)
+    return [f"{len(derived)} district values derived from predecessor districts for "
+            f"{derived['area_code'].nunique()} successors (marked in derived_from)."]
 
 
 def _merge_areas(areas: pd.DataFrame) -> pd.DataFrame:

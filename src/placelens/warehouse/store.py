@@ -35,6 +35,15 @@ class Warehouse:
             self._cache[name] = self.query(f"SELECT * FROM {name}")
         return self._cache[name]
 
+    def postcode_district(self, keys: list[tuple[str, str]]) -> tuple[str, str] | None:
+        """(district code, kind) of the first (kind, key) found in the postcode lookup."""
+        for kind, key in keys:
+            rows = self.query("SELECT lad_code FROM postcodes WHERE kind = ? AND key = ?",
+                              [kind, key])
+            if len(rows):
+                return str(rows["lad_code"].iloc[0]), kind
+        return None
+
     def observations(self, indicator: str | list[str], area_codes: list[str] | None = None,
                      area_type: str | None = None) -> pd.DataFrame:
         """Indicator values (long form) for some or all areas."""
