@@ -106,12 +106,12 @@ def benchmark_explain(place: str, set_name: SetOption = "lad_innovation",
     out.print("The index is the mean of the normalised scores below (0 = lowest, 1 = highest "
               "over all areas and years). Rank interval: other treatments and weights, "
               "leaving out any one indicator, and stated sampling error.")
-    combined = table[table["input"] == "member districts"]
+    combined = table[table["input"].str.startswith("member districts")]
     if len(combined):
         out.print(f"{target.name}'s values combine its {len(target.members)} member "
                   "districts: totals summed, rates weighted by population (see 'Published "
                   "for').")
-    regional = table[table["input"].str.startswith("regional")]
+    regional = table[table["input"].str.contains("regional")]
     if len(regional):
         out.print(f"{len(regional)} of {len(table)} inputs are regional figures shared by every "
                   "district of the region: " + ", ".join(

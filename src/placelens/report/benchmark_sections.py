@@ -95,7 +95,7 @@ def _index_section(obs: Observatory, place: Place, set_name: str) -> dict:
                "between_share": None if index.between_nuts3_share is None else
                f"{index.between_nuts3_share:.0%}"}
     explanation = obs.benchmark.explain_index(place, set_name)
-    regional = explanation[explanation["input"].str.startswith("regional")]
+    regional = explanation[explanation["input"].str.contains("regional")]
     section["regional"] = len(regional)
     section["regional_names"] = ", ".join(regional.index)
     section["explain"] = pd.DataFrame({

@@ -30,6 +30,16 @@ from placelens.services.economy import EconomyService
 from placelens.services.indicators import IndicatorService
 
 
+def _input_kind(combined: bool, spec) -> str:
+    """Where an index input comes from: the area's own figure, a regional figure copied to
+    every district of the region, or member districts' figures combined (and regional
+    ones among them said so)."""
+    regional = f"regional ({spec.level})" if spec.regional else ""
+    if combined:
+        return "member districts" + (f", {regional}" if regional else "")
+    return regional or "own area"
+
+
 @dataclass(frozen=True)
 class IndexScores:
     """The composite index of every area of a set's type (``table``: name, index, indicators,
@@ -221,9 +231,7 @@ class BenchmarkService(Service):
             combined = str(source["source_area"]).startswith(("sum of", "population-weighted"))
             rows.append({"indicator": indicator, "value": table.loc[place.code, indicator],
                          "unit": specs[indicator].unit,
-                         "input": ("member districts" if combined else
-                                   f"regional ({specs[indicator].level})"
-                                   if specs[indicator].regional else "own area"),
+                         "input": _input_kind(combined, specs[indicator]),
                          "published_for": source["source_area"], "period": source["period"],
                          "score": normalised.loc[place.code, indicator],
                          "uk_median_score": normalised[indicator].median(),

@@ -46,13 +46,13 @@ CONTEXT_VARIABLES = {
     "population": "residents (log)", "jobs": "filled jobs (log)",
     "GVA per hour": "GVA per hour worked, £", "GDHI per head": "household income per head, £",
     "employment rate": "employment rate 16-64, %", "NVQ3+": "NVQ3+ qualifications 16-64, %",
-    **{f"units: {group}": f"% of business local units in {group} (IDBR 2024)"
+    **{f"business mix: {group}": f"% of business local units in {group} (IDBR 2024)"
        for group in INDUSTRY_GROUPS.values()}}
 #: The default: rurality and density count double, the 17 industry shares together as much as
 #: three variables, so neither size nor any single sector dominates.
 DEFAULT_WEIGHTS = {"rural share": 2.0, "density": 2.0, "GVA per hour": 1.0,
                    "GDHI per head": 1.0, "employment rate": 1.0, "NVQ3+": 1.0,
-                   **{f"units: {group}": 3 / len(INDUSTRY_GROUPS)
+                   **{f"business mix: {group}": 3 / len(INDUSTRY_GROUPS)
                       for group in INDUSTRY_GROUPS.values()}}
 COMPARATOR_METHODS = ("statistical", "geographic", "list")
 _RATES = {"rural share": ["ruc_share_rural", "ruc_share_highly_rural"],
@@ -109,7 +109,7 @@ class ComparatorService(Service):
             units = self.warehouse.activity_matrix(BUSINESS_CLASSIFICATION, BUSINESS_MEASURE,
                                                    "LAD", BUSINESS_PERIOD)
             for code, group in INDUSTRY_GROUPS.items():
-                parts[f"units: {group}"] = units[code].reindex(codes).astype("float64")
+                parts[f"business mix: {group}"] = units[code].reindex(codes).astype("float64")
             self._cache[key] = pd.DataFrame(parts, index=pd.Index(codes, name="area_code"))
         return self._cache[key]
 
@@ -127,11 +127,11 @@ class ComparatorService(Service):
             parts = self.district_parts()
             if area_type != "LAD":
                 places = self.places.of_type(area_type)
-                totals = set(_TOTALS) | {c for c in parts if c.startswith("units: ")}
+                totals = set(_TOTALS) | {c for c in parts if c.startswith("business mix: ")}
                 combined = combine_members(parts, {p.code: p.members for p in places},
                                            parts["population"], totals)
                 parts = pd.concat([parts, combined]) if area_type == "SET" else combined
-            units = parts.filter(like="units: ")
+            units = parts.filter(like="business mix: ")
             table = pd.DataFrame({
                 "rural share": 100 * parts["rural share"],
                 "density": np.log(parts["population"] / parts["land"]),
