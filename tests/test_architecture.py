@@ -88,14 +88,18 @@ def test_cli_choices_mirror_the_services():
     from placelens.analysis import functional_regions as fr
     from placelens.analysis.opportunities import RANKINGS
     from placelens.cli import common
+    from placelens.services.comparators import COMPARATOR_METHODS
     from placelens.services.complexity import ORIENTATIONS
     from placelens.services.economy import UK_REFERENCES
+    from placelens.services.regions import LEVELS
 
     for choice, allowed in ((common.RegionMethod, fr.METHODS), (common.Control, did.CONTROLS),
                             (common.Ranking, RANKINGS), (common.Orientation, ORIENTATIONS),
                             (common.UKReference, UK_REFERENCES),
-                            (common.SmallSample, did.SMALL_SAMPLE)):
+                            (common.SmallSample, did.SMALL_SAMPLE),
+                            (common.ComparatorMethod, COMPARATOR_METHODS)):
         assert tuple(c.value for c in choice) == tuple(allowed), choice.__name__
+    assert tuple(c.value.upper() for c in common.RegionLevel) == tuple(LEVELS)
 
 
 def test_cached_tables_cannot_be_changed_through_what_callers_get(observatory):

@@ -1,7 +1,9 @@
 """Travel To Work Areas on hand-made flow tables where the right answer is known."""
 
+import numpy as np
 import pandas as pd
 import pytest
+import scipy.sparse
 
 from placelens.analysis import functional_regions as fr
 from placelens.analysis import partitions
@@ -104,13 +106,13 @@ def test_containment_within_a_parent_by_hand():
 
 def test_real_lad_regions_meet_the_criteria_and_are_deterministic(observatory):
     found = observatory.regions.functional_regions()
-    first, stats = found.districts, found.stats
+    first, stats = found.units, found.stats
     assert stats["valid"].all() and len(first) == 318  # England and Wales districts
     table = observatory.regions.commuting_table()
     assert fr.ttwa(table).equals(fr.ttwa(table))  # deterministic
     assert 0.3 < found.ari_vs_ttwa_2011 < 1
     payload = found.to_dict()
-    assert len(payload["regions"]) == len(stats) and len(payload["districts"]) == 318
+    assert len(payload["regions"]) == len(stats) and len(payload["units"]) == 318
     assert "meet the criteria" in found.summary()
     manchester = first.loc["E08000003", "region"]
     assert first.loc["E08000006", "region"] == manchester  # Salford works in Manchester
@@ -153,3 +155,78 @@ def test_unknown_method_is_refused_for_own_flows(tmp_path):
                                       "--method", "anything"], env={"COLUMNS": "200"})
     assert result.exit_code == 2
     assert "'anything' is not one of 'ttwa', 'leiden'" in " ".join(result.output.split())
+
+
+def test_main_centre_is_the_member_with_most_jobs():
+    table = fr.FlowTable(pd.Index(["suburb", "centre", "town"]),
+                         scipy.sparse.csr_matrix(np.eye(3)), np.array([900.0, 100.0, 50.0]),
+                         np.array([100.0, 800.0, 800.0]))
+    assert fr.main_centre(table, np.array([0, 1])) == 1        # not the largest by residents
+    assert fr.main_centre(table, np.array([2, 1])) == 1        # a tie goes to the lower unit
+
+
+def test_district_shares_by_hand():
+    from placelens.services.regions import district_shares
+
+    table = fr.FlowTable(pd.Index(["m1", "m2", "m3", "m4"]), scipy.sparse.csr_matrix((4, 4)),
+                         np.array([60.0, 40.0, 95.0, 5.0]), np.zeros(4))
+    units = pd.DataFrame({"district": ["A", "A", "B", "B"], "region": ["r", "s", "s", "s"]},
+                         index=table.units)
+    shares = district_shares(table, units)
+    assert shares.loc["A", "main_region"] == "r" and shares.loc["A", "main_share"] == 0.6
+    assert shares.loc["A", "split"] and shares.loc["A", "regions"] == 2
+    assert shares.loc["B", "main_share"] == 1.0 and not shares.loc["B", "split"]
+
+
+def test_msoa_regions_meet_the_criteria_recomputed_from_the_raw_flows(observatory):
+    """Every region's size and self-containment recomputed from the warehouse rows, without
+    the flow table or region_stats: 0 violations."""
+    found = observatory.regions.functional_regions(level="MSOA")
+    region = found.units["region"]
+    assert len(region) == 7_264 and found.stats["valid"].all()
+    rows = observatory.warehouse.query(
+        "SELECT origin_code, destination_code, value FROM flows WHERE source_id = "
+        "'census2021_odwp01ew_msoa' AND measure <> 'works_at_home'")
+    rows["home"] = rows["origin_code"].map(region)
+    rows["work"] = rows["destination_code"].map(region)      # NaN outside England and Wales
+    residents = rows.groupby("home")["value"].sum()
+    jobs = rows.dropna(subset=["work"]).groupby("work")["value"].sum()
+    inside = rows[rows["home"] == rows["work"]].groupby("home")["value"].sum()
+    contained = pd.concat([inside / residents, inside / jobs], axis=1).min(axis=1)
+    needed = residents.map(fr.required_containment)
+    violations = (contained < needed - 1e-9) | (residents < fr.TTWAOptions().min_size)
+    assert int(violations.sum()) == 0 and len(residents) == len(found.stats)
+
+
+def test_msoa_regions_are_named_after_where_people_work(observatory):
+    found = observatory.regions.functional_regions(level="MSOA")
+    names = found.stats["name"]
+    assert names.is_unique and not names.str.contains("Croydon").any()
+    london = found.units.loc["E02000001", "region_name"]            # the City of London
+    assert london in {"Westminster", "City of London", "Tower Hamlets", "Camden"}
+    # small areas let regions cut through districts: Cornwall is no longer one region
+    cornwall = found.units[found.units["district"] == "E06000052"]
+    assert cornwall["region"].nunique() >= 2
+    split = found.districts_split
+    assert split.loc["E06000052", "split"] and split["main_share"].between(0, 1).all()
+    # agreement with the 2011 TTWAs on the same small areas (docs/methods/functional_regions.md)
+    assert found.ari_vs_ttwa_2011 == pytest.approx(0.641, abs=0.01)
+
+
+def test_msoa_flows_cut_short_or_duplicated_are_refused(tmp_path, datapack):
+    import gzip
+
+    from placelens.errors import DataFormatError
+    from placelens.sources import census2021_commuting_msoa as msoa
+
+    source = datapack / msoa.OD_FILE
+    with gzip.open(source, "rt") as handle:
+        head = [next(handle) for _ in range(2_001)]
+    cut = tmp_path / "cut.csv"
+    cut.write_text("".join(head))
+    with pytest.raises(DataFormatError, match="cut short"):
+        msoa.read_flows(cut, {line.split(",")[0] for line in head[1:]})
+    duplicated = tmp_path / "duplicated.csv"
+    duplicated.write_text("".join(head + head[1:2]))
+    with pytest.raises(DataFormatError, match="row 2002.*flow appears twice"):
+        msoa.read_flows(duplicated, {line.split(",")[0] for line in head[1:]})

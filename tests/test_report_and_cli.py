@@ -147,6 +147,9 @@ def test_profile_benchmark_section_for_a_district_and_a_combined_authority(build
     assert ca["own"] and ca["combined"] and ca["unit"] == "combined authorities"
     assert len(ca["members"]["data"]) == 10 and len(ca["neighbours"]["data"]) == 10
     assert ca["ranked"] == 11
+    side = ca["side_by_side"]["data"]
+    assert side[0][0] == "▶ Greater Manchester Combined Authority" and len(side) == 12
+    assert side[-1][0] == "median of comparators"
     uk = benchmarking(observatory, observatory.place("United Kingdom"))
     assert not uk["own"] and "only 1" in uk["reason"]
 

@@ -17,6 +17,7 @@ dissolve once), and memory O(m).
 from __future__ import annotations
 
 import heapq
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
@@ -239,8 +240,10 @@ class _Areas:
         return int(areas[np.flatnonzero(score == score.max())[0]])
 
 
-def ttwa(table: FlowTable, options: TTWAOptions = TTWAOptions()) -> pd.Series:
-    """Region of every unit (labelled by the region's largest member by residents in work).
+def ttwa(table: FlowTable, options: TTWAOptions = TTWAOptions(),
+         progress: Callable[[int], None] | None = None) -> pd.Series:
+    """Region of every unit, labelled by its main employment centre (the member with most
+    jobs).
 
     Units with no flows to any other area cannot join one; they stay alone, and their region
     is reported as not meeting the criteria rather than looping for ever.
@@ -251,11 +254,13 @@ def ttwa(table: FlowTable, options: TTWAOptions = TTWAOptions()) -> pd.Series:
         A checked :class:`FlowTable`.
     options
         The size and self-containment criteria.
+    progress
+        Called with the number of areas left after each dissolution (for progress bars).
 
     Returns
     -------
     pandas.Series
-        Region of every unit, labelled by its largest member.
+        Region of every unit, labelled by its member with most jobs.
 
     References
     ----------
@@ -284,14 +289,34 @@ def ttwa(table: FlowTable, options: TTWAOptions = TTWAOptions()) -> pd.Series:
                 touched.add(best)
         if area in areas.members:  # some units had nowhere to go
             stuck.add(area)
+        if progress is not None:
+            progress(len(areas.members))
         for other in touched:
             heapq.heappush(heap, (validity(areas.containment(other), areas.residents[other],
                                            options), other))
-    labels: dict[int, str] = {}
-    for area, members in areas.members.items():
-        largest = max(members, key=lambda u: (table.residents[u], -u))
-        labels[area] = table.units[largest]
+    labels = {area: table.units[main_centre(table, np.fromiter(members, int))]
+              for area, members in areas.members.items()}
     return pd.Series([labels[int(a)] for a in areas.area_of], index=table.units, name="region")
+
+
+def main_centre(table: FlowTable, members: np.ndarray) -> int:
+    """The member with most jobs (ties: the lowest unit number): a region is named after
+    where its people work, not its largest suburb.
+
+    Parameters
+    ----------
+    table
+        A checked :class:`FlowTable`.
+    members
+        Unit positions of one region.
+
+    Returns
+    -------
+    int
+        Position of the main employment centre.
+    """
+    members = np.sort(members)
+    return int(members[np.argmax(table.jobs[members])])
 
 
 def region_stats(table: FlowTable, regions: pd.Series, options: TTWAOptions = TTWAOptions()
@@ -339,7 +364,7 @@ def leiden_regions(table: FlowTable, resolution: float = 1.0, runs: int = 20, se
     graph (they would only add to a unit's own degree) but count in the reported
     self-containment. A seeded ensemble of ``runs`` keeps the best partition and gives each
     unit a stability (see :func:`placelens.analysis.communities.leiden_ensemble`). Each
-    region is named after its unit with most residents.
+    region is labelled by its main employment centre (:func:`main_centre`).
 
     Parameters
     ----------
@@ -353,7 +378,7 @@ def leiden_regions(table: FlowTable, resolution: float = 1.0, runs: int = 20, se
     Returns
     -------
     pandas.DataFrame
-        Per unit: region (labelled by its largest member) and stability.
+        Per unit: region (labelled by its member with most jobs) and stability.
 
     References
     ----------
@@ -366,6 +391,6 @@ def leiden_regions(table: FlowTable, resolution: float = 1.0, runs: int = 20, se
     names = {}
     for community in np.unique(found.membership):
         members = np.flatnonzero(found.membership == community)
-        names[community] = table.units[members[np.argmax(table.residents[members])]]
+        names[community] = table.units[main_centre(table, members)]
     return pd.DataFrame({"region": [names[c] for c in found.membership],
                          "stability": found.stability}, index=table.units)

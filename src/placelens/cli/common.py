@@ -78,6 +78,7 @@ OutOption = Annotated[Path | None, typer.Option(help="Write to .csv, .parquet or
 # else naming the allowed values. They mirror the services' tuples (a test checks) without
 # importing the analysis stack at start-up.
 RegionMethod = StrEnum("RegionMethod", ["ttwa", "leiden"])
+RegionLevel = StrEnum("RegionLevel", ["lad", "msoa"])
 Control = StrEnum("Control", ["never", "notyet"])
 Ranking = StrEnum("Ranking", ["feasibility", "density", "cog", "rca"])
 Orientation = StrEnum("Orientation", ["productivity", "diversity"])

@@ -11,6 +11,7 @@ from rich.console import Console
 
 from placelens.cli.common import (
     OutOption,
+    RegionLevel,
     RegionMethod,
     WarehouseOption,
     console,
@@ -25,6 +26,8 @@ regions_app = typer.Typer(help="Functional economic regions from commuting flows
                           no_args_is_help=True)
 
 
+LevelOption = Annotated[RegionLevel, typer.Option(
+    "--level", help="Build from districts (LAD) or from small areas (MSOA, 7,264 units).")]
 LOCKDOWN = ("Census 2021 flows were collected in the March 2021 lockdown (much home working, "
             "less commuting): read these regions with care.")
 
@@ -51,6 +54,7 @@ def regions_build(
     area_set: Annotated[Path | None, typer.Option(help="Write the regions as an area-set CSV "
                                                   "(e.g. area_sets/functional_regions.csv) so "
                                                   "profiles and metrics work on them.")] = None,
+    level: LevelOption = RegionLevel.lad,
     out: OutOption = None, warehouse: WarehouseOption = None,
 ) -> None:
     """Build functional regions, check them against the criteria and compare them with the
@@ -63,13 +67,17 @@ def regions_build(
             result, stats = _regions_of_own_flows(flows, method.value, options, resolution)
         else:
             obs = open_observatory(warehouse)
-            found = obs.regions.functional_regions(method.value, options, resolution,
-                                                   home_workers=home_workers)
-            result, stats = found.districts, found.stats
+            found = _build_with_progress(obs, method.value, options, resolution,
+                                         home_workers, level.value.upper())
+            result, stats = found.units, found.stats
             console.print(f"[yellow]{LOCKDOWN}[/]")
-            console.print(f"Agreement with the 2011 TTWAs projected to districts (adjusted "
-                          f"Rand index): {found.ari_vs_ttwa_2011:.3f}")
-            _print_differences(result, obs)
+            console.print(f"Agreement with the 2011 TTWAs on the same units (adjusted Rand "
+                          f"index, {result['ttwa_2011'].notna().sum():,} units whose 2011 "
+                          f"TTWA is known): {found.ari_vs_ttwa_2011:.3f}")
+            _print_differences(result, stats["name"], obs)
+            if found.districts_split is not None:
+                _print_split(found, obs)
+            result = found.district_regions().to_frame()
     except (ValueError, PlacelensError) as error:
         fail(error)
     invalid = stats[~stats["valid"]]
@@ -85,6 +93,30 @@ def regions_build(
     write_table(stats, out, "Functional regions",
                  ["members", "residents_in_work", "supply_containment",
                   "demand_containment", "valid"])
+
+
+def _build_with_progress(obs, method: str, options, resolution: float, home_workers: bool,
+                         level: str):
+    """Build the regions with a progress bar counting dissolved areas."""
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeElapsedColumn
+
+    units = len(obs.regions.commuting_table(home_workers, level).units)
+    with Progress(BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(), console=console,
+                  transient=True) as bar:
+        task = bar.add_task("dissolving areas", total=units)
+        return obs.regions.functional_regions(
+            method, options, resolution, home_workers=home_workers, level=level,
+            progress=lambda left: bar.update(task, completed=units - left))
+
+
+def _print_split(found, obs) -> None:
+    """Districts the small-area regions cut through, most divided first."""
+    split = found.districts_split[found.districts_split["split"]].sort_values("main_share")
+    console.print(f"{len(split)} of {len(found.districts_split)} districts are cut by the "
+                  "regions (main region holds under 90% of their residents in work): " +
+                  ", ".join(f"{obs.indicators.area_name(c)} ({r['main_share']:.0%} in "
+                            f"{found.stats.loc[r['main_region'], 'name']})"
+                            for c, r in split.head(8).iterrows()))
 
 
 def _regions_of_own_flows(flows: Path, method: str, options, resolution: float
@@ -107,10 +139,11 @@ def _write_area_set(result: pd.DataFrame, stats: pd.DataFrame, path: Path) -> No
                           "set_name": result["region"].map(names), "lad_code": result.index})
     path.parent.mkdir(parents=True, exist_ok=True)
     frame.sort_values(["set_code", "lad_code"]).to_csv(path, index=False)
-    console.print(f"Wrote {len(stats)} regions as an area set to {path.resolve()}")
+    console.print(f"Wrote {frame['set_code'].nunique()} regions as an area set to "
+                  f"{path.resolve()}")
 
 
-def _print_differences(result, obs) -> None:
+def _print_differences(result, names, obs) -> None:
     """The 2011 TTWAs split across most regions, and the regions joining most TTWAs."""
     pairs = result.dropna(subset=["ttwa_2011"])
     split = pairs.groupby("ttwa_2011")["region"].nunique().sort_values(ascending=False)
@@ -118,27 +151,29 @@ def _print_differences(result, obs) -> None:
     console.print("2011 TTWAs now split across most regions: " + ", ".join(
         f"{obs.indicators.area_name(c)} ({n})" for c, n in split.head(5).items() if n > 1))
     console.print("Regions joining most 2011 TTWAs: " + ", ".join(
-        f"{obs.indicators.area_name(c)} ({n})" for c, n in joined.head(5).items() if n > 1))
+        f"{names[c]} ({n})" for c, n in joined.head(5).items() if n > 1))
 
 
 @regions_app.command("show")
 def regions_show(place: str, method: Annotated[RegionMethod, typer.Option(
                      help="ttwa (ONS method) or leiden.")] = RegionMethod.ttwa,
+                 level: LevelOption = RegionLevel.lad,
                  warehouse: WarehouseOption = None) -> None:
     """The functional region(s) of a place, with how self-contained they are."""
     obs = open_observatory(warehouse)
     try:
         target = resolve_place(obs, place)
-        members = obs.regions.region_of(target, method.value)
+        members = obs.regions.region_of(target, method.value, level.value.upper())
     except (ValueError, PlacelensError) as error:
         fail(error)
-    stats = obs.regions.functional_regions(method.value).stats
+    stats = obs.regions.functional_regions(method.value, level=level.value.upper()).stats
     console.print(f"[yellow]{LOCKDOWN}[/]")
+    unit = "districts" if level == RegionLevel.lad else "MSOAs"
     for region in members["region"].unique():
         row = stats.loc[region]
-        Console().print(f"[bold]{row['name']}[/] ({int(row['members'])} districts): "
+        Console().print(f"[bold]{row['name']}[/] ({int(row['members'])} {unit}): "
                         f"{row['residents_in_work']:,.0f} residents in work; supply-side "
                         f"self-containment {row['supply_containment']:.1%}, demand-side "
                         f"{row['demand_containment']:.1%}; meets the criteria: {row['valid']}")
-    write_table(members, None, f"Districts of {target.name}",
-                 ["name", "region_name", "share_within_region", "share_within_authority"])
+    write_table(members, None, f"{unit.capitalize()} of {target.name}",
+                ["name", "region_name", "share_within_region", "share_within_authority"])

@@ -124,12 +124,35 @@ def _index_section(obs: Observatory, place: Place, set_name: str) -> dict:
             scores.loc[scores["sufficient"], "index"].mean()))
     section["versus_neighbours"] = _versus_neighbours(
         place, list(neighbours["neighbour"]), index.normalised).pipe(as_table)
+    section["side_by_side"] = _side_by_side(obs, place, list(neighbours["neighbour"]))
     section["neighbours"] = pd.DataFrame({
         "Rank": neighbours["rank"], "Area": neighbours["name"],
         "Distance": neighbours["distance"].map(lambda v: f"{v:.2f}"),
         "Closest on": neighbours["closest_on"], "Furthest on": neighbours["furthest_on"]
     }).pipe(as_table)
     return section
+
+
+#: Context variables shown side by side in profiles (all are in ``benchmark variables``).
+SIDE_BY_SIDE = {"rural share": ("Rural", "{:.0f}%"),
+                "density": ("People per ha", "{:.1f}"),
+                "population": ("Residents", "{:,.0f}"),
+                "GVA per hour": ("GVA/hour", "£{:.1f}"),
+                "GDHI per head": ("GDHI/head", "£{:,.0f}"),
+                "NVQ3+": ("NVQ3+", "{:.0f}%")}
+
+
+def _side_by_side(obs: Observatory, place: Place, neighbours: list[str]) -> dict:
+    """The place (first, marked ▶) and its most similar places on the same context
+    variables, with the others' median."""
+    others = [obs.places.get(code) for code in neighbours]
+    table = obs.comparators.compare(place, others, "statistical", list(SIDE_BY_SIDE)).table
+    shown = pd.DataFrame({"Place": table["name"]})
+    shown.iloc[0, 0] = f"▶ {shown.iloc[0, 0]}"
+    for column, (label, pattern) in SIDE_BY_SIDE.items():
+        shown[label] = table[column].map(lambda v, p=pattern: "–" if pd.isna(v) else
+                                         p.format(v))
+    return shown.pipe(as_table)
 
 
 def _versus_neighbours(place: Place, neighbours: list[str], normalised: pd.DataFrame

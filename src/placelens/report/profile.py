@@ -274,7 +274,7 @@ class ProfileBuilder:
         except ValueError as error:
             return {"available": False, "reason": str(error)}
         found = self.obs.regions.functional_regions()
-        regions, stats = found.districts, found.stats
+        regions, stats = found.units, found.stats
         mine = stats.loc[members["region"].unique()]
         summary = pd.DataFrame({
             "Region": mine["name"], "Districts": mine["members"],

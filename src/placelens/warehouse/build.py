@@ -21,6 +21,7 @@ from placelens.sources import (
     bres,
     census2011_workplace,
     census2021_commuting,
+    census2021_commuting_msoa,
     codepoint_open,
     mysociety_rural_urban,
     nesta_indicators,
@@ -46,7 +47,7 @@ SOURCE_MODULES: list[ModuleType] = [
     ons_regional_population, bres, census2011_workplace, ons_subnational_indicators,
     nesta_indicators, ons_area_measurements, mysociety_rural_urban, census2021_commuting,
     ons_ttwa2011, ukri_gtr, ons_business_counts, ons_berd, codepoint_open,
-    ons_lad_neighbours,
+    ons_lad_neighbours, census2021_commuting_msoa,
 ]
 SORT_KEYS = {
     "areas": ["area_type", "area_code", "vintage"],
