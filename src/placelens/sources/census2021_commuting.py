@@ -43,17 +43,23 @@ MEASURES = {"1": "works_at_home", "2": "works_outside_uk_or_offshore", "3": "com
 
 
 def read_flows(path: Path) -> pd.DataFrame:
-    """Workers by residence and workplace, one measure per place-of-work indicator: people
-    commuting (indicator 3), working mainly at home (1, destination = own district) and
-    working offshore or abroad (2, destination ``OUTSIDE``)."""
+    """Workers by residence and workplace district, one measure per place-of-work indicator."""
     frame = read_csv(path, required=list(COLUMNS)).rename(columns=COLUMNS)
     require_values(frame, "origin", path, r"[EW]\d{8}")
     frame["count"] = to_number(frame, "count", path)
+    return tidy_flows(frame, "LAD", SOURCE_ID)
+
+
+def tidy_flows(frame: pd.DataFrame, area_type: str, source_id: str) -> pd.DataFrame:
+    """Rows (origin, destination, indicator, count) as warehouse flows, one measure per
+    place-of-work indicator: people commuting (indicator 3), working mainly at home (1,
+    destination = own area) and working offshore or abroad (2, destination ``OUTSIDE``);
+    people not in employment (-8) are left out."""
     kind = frame["indicator"].str.strip()
     working = frame[kind.isin(list(MEASURES))].copy()
     working.loc[kind[working.index] == "2", "destination"] = "OUTSIDE"
     return pd.DataFrame({"origin_code": working["origin"],
-                         "destination_code": working["destination"], "area_type": "LAD",
+                         "destination_code": working["destination"], "area_type": area_type,
                          "vintage": "2021", "period": "2021",
                          "measure": kind[working.index].map(MEASURES),
-                         "value": working["count"], "source_id": SOURCE_ID})
+                         "value": working["count"], "source_id": source_id})

@@ -20,7 +20,7 @@ import pandas as pd
 
 from placelens.errors import DataFormatError
 from placelens.sources.bundle import SourceTables
-from placelens.sources.census2021_commuting import LOCKDOWN_NOTE, MEASURES
+from placelens.sources.census2021_commuting import LOCKDOWN_NOTE, tidy_flows
 from placelens.sources.ons_geography import (
     LAD_HISTORY_FILE,
     LAD_ITL_FILE,
@@ -113,14 +113,7 @@ def read_flows(path: Path, msoas: set[str]) -> pd.DataFrame:
         raise DataFormatError(path, f"{len(frame):,} rows from {frame['origin'].nunique():,} "
                               f"MSOAs; the release has at least {MIN_ROWS:,} rows from all "
                               f"{EXPECTED_ORIGINS:,} MSOAs (is the file cut short?)")
-    kind = frame["indicator"].str.strip()
-    working = frame[kind.isin(list(MEASURES))].copy()
-    working.loc[kind[working.index] == "2", "destination"] = "OUTSIDE"
-    return pd.DataFrame({"origin_code": working["origin"],
-                         "destination_code": working["destination"], "area_type": "MSOA",
-                         "vintage": "2021", "period": "2021",
-                         "measure": kind[working.index].map(MEASURES),
-                         "value": working["count"], "source_id": SOURCE_ID})
+    return tidy_flows(frame, "MSOA", SOURCE_ID)
 
 
 def msoa_ttwa_2011(ttwa_path: Path, lsoa_path: Path, msoa_path: Path) -> pd.Series:

@@ -45,19 +45,7 @@ def load(datapack: Path) -> SourceTables:
     (``B1 1``) and outcode (``B1``) with its district, so that places can be found by
     postcode."""
     path = datapack / POSTCODE_FILE
-    if not path.exists():
-        raise DataFormatError(path, "file not found (check PLACELENS_DATAPACK)")
-    con = duckdb.connect()
-    try:
-        exact = con.execute(
-            "SELECT DISTINCT replace(postcode, ' ', '') AS key, lad_code FROM read_csv(?, "
-            "header=true, all_varchar=true, strict_mode=true) WHERE coalesce(lad_code, '') <> ''",
-            [str(path)]).df()
-    except (duckdb.Error, EOFError, OSError) as exc:
-        raise DataFormatError(path, f"cannot be read as the Code-Point Open lookup ({exc})") \
-            from exc
-    finally:
-        con.close()
+    exact = read_postcodes(path)
     duplicated = exact["key"].duplicated(keep=False)
     if duplicated.any():
         raise DataFormatError(path, f"postcode {exact.loc[duplicated, 'key'].iloc[0]!r} is "
@@ -127,23 +115,28 @@ def _place(compact: str, exact: dict, sector: dict, outcode: dict
 
 
 def _exact_lookup(wanted, path: Path) -> dict[str, str]:
-    """Compact postcode → LAD for the wanted postcodes, read with DuckDB (1.7 M rows)."""
+    """Compact postcode → LAD for the wanted postcodes."""
+    every = read_postcodes(path)
+    found = every[every["key"].isin(set(wanted))]
+    return dict(zip(found["key"], found["lad_code"], strict=True))
+
+
+def read_postcodes(path: Path) -> pd.DataFrame:
+    """Every live postcode of the lookup (compact, as ``key``) with its district, read with
+    DuckDB (1.7 M rows)."""
     if not path.exists():
         raise DataFormatError(path, "file not found (check PLACELENS_DATAPACK)")
     con = duckdb.connect()
     try:
-        con.register("wanted", pd.DataFrame({"compact": list(wanted)}))
-        rows = con.execute(
-            "SELECT compact, lad_code FROM (SELECT replace(postcode, ' ', '') AS compact, "
-            "lad_code FROM read_csv(?, header=true, all_varchar=true, strict_mode=true)) "
-            "JOIN wanted USING (compact) WHERE coalesce(lad_code, '') <> ''",
-            [str(path)]).fetchall()
+        return con.execute(
+            "SELECT DISTINCT replace(postcode, ' ', '') AS key, lad_code FROM read_csv(?, "
+            "header=true, all_varchar=true, strict_mode=true) WHERE coalesce(lad_code, '') <> ''",
+            [str(path)]).df()
     except (duckdb.Error, EOFError, OSError) as exc:
         raise DataFormatError(path, f"cannot be read as the Code-Point Open lookup ({exc})") \
             from exc
     finally:
         con.close()
-    return dict(rows)
 
 
 def _area_lookup(path: Path, key: str, share: str) -> dict[str, str]:
