@@ -105,7 +105,7 @@ def test_truncated_file_names_file_and_row_and_keeps_previous_warehouse(
     mirror = _mirror_with_damage(datapack, tmp_path, relative,
                                  lambda data: data[: len(data) // 2])
     with pytest.raises(DataFormatError) as info:
-        build_warehouse(previous, mirror, show_progress=False)
+        build_warehouse(previous, mirror, show_progress=False, verify_manifest=False)
     assert "subnational_indicators_revised_data_2024.csv" in str(info.value)
     assert info.value.row is not None and info.value.row > 1000
     assert hashlib.sha256(previous.read_bytes()).hexdigest() == before
@@ -116,7 +116,8 @@ def test_corrupted_gzip_and_bad_cell_are_reported(tmp_path, datapack):
     relative = "ons_regional_accounts_lad_2025/gdhi_lad_1997_2022_sep2024.csv.gz"
     mirror = _mirror_with_damage(datapack, tmp_path, relative, lambda d: d[: len(d) - 500])
     with pytest.raises(DataFormatError, match="gdhi_lad_1997_2022_sep2024.csv.gz.*truncated"):
-        build_warehouse(tmp_path / "w.duckdb", mirror, show_progress=False)
+        build_warehouse(tmp_path / "w.duckdb", mirror, show_progress=False,
+                        verify_manifest=False)
     assert not (tmp_path / "w.duckdb").exists()
 
     relative = "ons_subregional_productivity/lad_filled_jobs_2024release.csv"
@@ -128,18 +129,70 @@ def test_corrupted_gzip_and_bad_cell_are_reported(tmp_path, datapack):
 
     mirror2 = _mirror_with_damage(datapack, tmp_path / "two", relative, bad_cell)
     with pytest.raises(DataFormatError) as info:
-        build_warehouse(tmp_path / "w.duckdb", mirror2, show_progress=False)
+        build_warehouse(tmp_path / "w.duckdb", mirror2, show_progress=False,
+                        verify_manifest=False)
     assert info.value.row == 6 and "lad_filled_jobs" in info.value.file
 
+
+
+@pytest.mark.parametrize("relative", [
+    "ons_subregional_productivity/lad_gva_per_hour_cp_smoothed_gbp_2024release.csv",
+    "ons_regional_accounts_lad_2025/gva_lad_by_industry_1998_2023_apr2025.csv.gz",
+    "census2021_commuting_od/ODWP01EW_LTLA.csv.gz"])
+def test_a_file_cut_at_a_line_boundary_is_refused_by_the_manifest(tmp_path, datapack,
+                                                                  warehouse_path, relative):
+    """Half the rows of a valid CSV (plain or gzip) still parse; the manifest catches it."""
+    import gzip
+
+    def half_the_lines(data: bytes) -> bytes:
+        zipped = relative.endswith(".gz")
+        text = gzip.decompress(data) if zipped else data
+        lines = text.splitlines(keepends=True)
+        cut = b"".join(lines[: len(lines) // 2])
+        return gzip.compress(cut) if zipped else cut
+
+    previous = tmp_path / "previous.duckdb"
+    shutil.copy(warehouse_path, previous)
+    before = hashlib.sha256(previous.read_bytes()).hexdigest()
+    mirror = _mirror_with_damage(datapack, tmp_path, relative, half_the_lines)
+    with pytest.raises(DataFormatError, match=f"{relative}: differs from the release .*"
+                       f"--accept-changed {relative}"):
+        build_warehouse(previous, mirror, show_progress=False)
+    assert hashlib.sha256(previous.read_bytes()).hexdigest() == before
+
+
+def test_an_accepted_newer_file_is_recorded_in_the_warehouse(tmp_path, datapack):
+    relative = "lookups/ons_sam_lad_dec2023_uk_area_hectares.csv"
+    mirror = _mirror_with_damage(datapack, tmp_path, relative,
+                                 lambda data: data + b"\n")
+    path = tmp_path / "accepted.duckdb"
+    report = build_warehouse(path, mirror, show_progress=False, accept_changed={relative})
+    assert any(relative in note and "accepted" in note for note in report.notes)
+    info = Warehouse(path).table("build_info")
+    assert relative in info["accepted_changes"].iloc[0]
+    with pytest.raises(DataFormatError, match="not in the datapack manifest"):
+        build_warehouse(path, datapack, show_progress=False, accept_changed={"nope.csv"})
 
 
 def test_two_builds_at_once_leave_one_whole_warehouse(tmp_path, datapack):
     from concurrent.futures import ThreadPoolExecutor
 
+    from placelens.errors import BuildRunningError
+
     path = tmp_path / "concurrent.duckdb"
+
+    def build(_):
+        try:
+            return build_warehouse(path, datapack, show_progress=False)
+        except BuildRunningError as error:
+            return error
+
     with ThreadPoolExecutor(2) as pool:
-        reports = list(pool.map(lambda _: build_warehouse(path, datapack, show_progress=False),
-                                range(2)))
-    assert reports[0].row_counts == reports[1].row_counts
+        outcomes = list(pool.map(build, range(2)))
+    reports = [o for o in outcomes if not isinstance(o, Exception)]
+    refused = [o for o in outcomes if isinstance(o, Exception)]
+    # one build wins; a second one that starts while it runs is refused, saying why
+    assert len(reports) >= 1
+    assert all("another `placelens data build` is writing" in str(e) for e in refused)
     assert Warehouse(path).counts()["observations"] == reports[0].row_counts["observations"]
     assert not list(tmp_path.glob("*.tmp"))  # no temporary file left behind

@@ -40,6 +40,10 @@ class WarehouseMissingError(PlacelensError, FileNotFoundError):
     """The warehouse file has not been built yet."""
 
 
+class BuildRunningError(PlacelensError, RuntimeError):
+    """Another build holds the warehouse's lock."""
+
+
 class InvalidChoiceError(PlacelensError, ValueError):
     """An option given a value outside its allowed choices."""
 

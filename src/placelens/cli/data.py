@@ -17,22 +17,32 @@ from placelens.cli.common import (
 from placelens.errors import PlacelensError
 
 data_app = typer.Typer(help="Build and inspect the warehouse.", no_args_is_help=True)
+DatapackOption = Annotated[Path | None, typer.Option(envvar="PLACELENS_DATAPACK",
+                                                     help="Datapack folder.")]
 
 
 @data_app.command("build")
 def data_build(
     warehouse: WarehouseOption = None,
-    datapack: Annotated[Path | None, typer.Option(envvar="PLACELENS_DATAPACK",
-                                                  help="Datapack folder.")] = None,
+    datapack: DatapackOption = None,
+    accept_changed: Annotated[list[str] | None, typer.Option(
+        "--accept-changed", help="A datapack file (path inside the datapack) that may differ "
+        "from the manifest, e.g. a newer release; repeat for several. Recorded in the "
+        "warehouse.")] = None,
 ) -> None:
-    """Parse every source in the datapack and (re)build the warehouse atomically."""
+    """Check the datapack against its manifest, parse every source and (re)build the
+    warehouse atomically."""
     from placelens.warehouse.build import build_warehouse
 
     try:
-        report = build_warehouse(warehouse, datapack)
+        report = build_warehouse(warehouse, datapack, accept_changed=accept_changed or ())
     except PlacelensError as error:
         console.print("[yellow]The previous warehouse (if any) was left unchanged.[/]")
         fail(error)
+    except OSError as error:
+        console.print("[yellow]The previous warehouse (if any) was left unchanged.[/]")
+        fail(PlacelensError(f"cannot write the warehouse: {error.strerror or error} "
+                            f"({error.filename or warehouse or 'var/placelens.duckdb'})"))
     table = Table(title=f"Warehouse {report.path} built in {report.seconds:.1f} s")
     table.add_column("table")
     table.add_column("rows", justify="right")
@@ -41,6 +51,27 @@ def data_build(
     console.print(table)
     for note in report.notes:
         console.print(f"[dim]Note: {note}[/]")
+
+
+@data_app.command("manifest")
+def data_manifest(datapack: DatapackOption = None,
+                  out: Annotated[Path | None, typer.Option(
+                      help="Where to write it (default: the manifest inside placelens, for "
+                      "maintainers updating the datapack).")] = None) -> None:
+    """Record the size and SHA-256 of every datapack data file, the release the build
+    checks against."""
+    from importlib import resources
+
+    from placelens.sources.provenance import datapack_dir
+    from placelens.warehouse.manifest import MANIFEST_FILE, write_manifest
+
+    target = out or Path(str(resources.files("placelens.data").joinpath(MANIFEST_FILE)))
+    try:
+        records = write_manifest(Path(datapack or datapack_dir()), target)
+    except OSError as error:
+        fail(PlacelensError(f"cannot write the manifest: {error}"))
+    console.print(f"Recorded {len(records)} files ({sum(r.size for r in records.values()):,} "
+                  f"bytes) in {target}")
 
 
 DOWNLOADS = ("boundaries", "lookups", "subnational-indicators", "nomis-bres",

@@ -4,8 +4,11 @@ fails to parse stops the build before anything is written, so the old warehouse 
 
 from __future__ import annotations
 
+import fcntl
 import os
 import uuid
+from collections.abc import Collection, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -16,6 +19,7 @@ import pandas as pd
 from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 
 import placelens
+from placelens.errors import BuildRunningError
 from placelens.sources import (
     boundaries,
     bres,
@@ -38,6 +42,7 @@ from placelens.sources import (
     ukri_gtr,
 )
 from placelens.sources.bundle import TABLE_COLUMNS, SourceTables
+from placelens.warehouse.manifest import check_datapack, packaged_manifest
 from placelens.warehouse.paths import default_warehouse_path
 from placelens.warehouse.successors import combine_predecessors
 
@@ -78,15 +83,23 @@ class BuildReport:
 
 def build_warehouse(path: Path | None = None, datapack: Path | None = None,
                     show_progress: bool = True,
-                    modules: list[ModuleType] | None = None) -> BuildReport:
-    """Parse every source and atomically (re)write the warehouse at ``path``."""
+                    modules: list[ModuleType] | None = None,
+                    accept_changed: Collection[str] = (),
+                    verify_manifest: bool = True) -> BuildReport:
+    """Check the datapack against its manifest (:mod:`placelens.warehouse.manifest`; files
+    in ``accept_changed`` may differ and are recorded), parse every source and atomically
+    (re)write the warehouse at ``path``. One build per warehouse at a time: a second one is
+    refused while the first holds the lock. ``verify_manifest=False`` skips the manifest
+    (for testing the parsers' own checks)."""
     from placelens.sources.provenance import datapack_dir
 
     path = Path(path or default_warehouse_path())
     datapack = Path(datapack or datapack_dir())
     modules = modules or SOURCE_MODULES
     started = datetime.now(UTC)
-    with _progress(show_progress) as progress:
+    with build_lock(path), _progress(show_progress) as progress:
+        accepted = check_datapack(datapack, packaged_manifest(), set(accept_changed)) \
+            if verify_manifest else []
         task = progress.add_task("Reading sources", total=len(modules) + 1)
         loaded = []
         for module in modules:
@@ -95,10 +108,30 @@ def build_warehouse(path: Path | None = None, datapack: Path | None = None,
             progress.advance(task)
         progress.update(task, description="Writing warehouse")
         tables, notes = _assemble(loaded)
-        _write_atomically(path, tables, loaded, datapack, started)
+        _write_atomically(path, tables, loaded, datapack, started, accepted)
         progress.advance(task)
     seconds = (datetime.now(UTC) - started).total_seconds()
-    return BuildReport(path, {name: len(frame) for name, frame in tables.items()}, seconds, notes)
+    return BuildReport(path, {name: len(frame) for name, frame in tables.items()}, seconds,
+                       accepted + notes)
+
+
+@contextmanager
+def build_lock(path: Path) -> Iterator[None]:
+    """Hold ``<warehouse>.lock`` for the build, refusing a second build of the same
+    warehouse while one runs (the lock goes with the process, so a crash never leaves it
+    held)."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with open(path.with_name(path.name + ".lock"), "w") as handle:
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError as exc:
+            raise BuildRunningError(f"another `placelens data build` is writing {path}; wait "
+                                    "for it to finish (the warehouse it writes will be "
+                                    "complete), then run again if needed") from exc
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
 
 
 def _progress(show: bool) -> Progress:
@@ -188,7 +221,8 @@ def _merge_areas(areas: pd.DataFrame) -> pd.DataFrame:
 
 
 def _write_atomically(path: Path, tables: dict[str, pd.DataFrame],
-                      loaded: list[SourceTables], datapack: Path, started: datetime) -> None:
+                      loaded: list[SourceTables], datapack: Path, started: datetime,
+                      accepted: list[str]) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     # A name of its own per build, so two builds at once never write into one file; the
     # rename is atomic, so readers see one whole warehouse or the other.
@@ -202,7 +236,8 @@ def _write_atomically(path: Path, tables: dict[str, pd.DataFrame],
             _create_table(con, "build_info", pd.DataFrame([{
                 "placelens_version": placelens.__version__,
                 "built_at": started.isoformat(timespec="seconds"),
-                "datapack": str(datapack.resolve())}]))
+                "datapack": str(datapack.resolve()),
+                "accepted_changes": "; ".join(accepted)}]))
             con.execute("CHECKPOINT")
         os.replace(temporary, path)
     finally:
