@@ -17,7 +17,7 @@ from placelens.assessments import (
     read_answers_file,
     save_assessment,
 )
-from placelens.errors import DataFormatError
+from placelens.errors import DataFormatError, PlacelensError
 from placelens.geography.places import Place
 
 FORM = journey.load_questionnaire()
@@ -121,6 +121,53 @@ def test_assessments_are_stored_per_place_and_date(tmp_path):
     history = history_table(load_assessments("E06000001", tmp_path))
     assert history["date"].tolist() == ["2025-03-01", "2026-03-01"]
     assert history["stage"].tolist() == ["B", "C"]
+
+
+def test_a_second_assessment_on_the_same_day_is_a_new_version(tmp_path):
+    first = _answers({"A": 4, "B": 4})
+    save_assessment(PLACE, date(2026, 3, 1), first, FORM, {}, tmp_path)
+    before = (tmp_path / "E06000001" / "2026-03-01.json").read_bytes()
+    path, _ = save_assessment(PLACE, date(2026, 3, 1), _answers({"A": 1}), FORM, {}, tmp_path)
+    assert path.name == "2026-03-01.v2.json"
+    assert (tmp_path / "E06000001" / "2026-03-01.json").read_bytes() == before
+    history = history_table(load_assessments("E06000001", tmp_path))
+    assert history["version"].tolist() == [1, 2] and history["stage"].tolist()[0] == "B"
+
+
+def test_empty_future_or_yes_answers_are_refused_and_nothing_is_replaced(tmp_path):
+    save_assessment(PLACE, date(2026, 3, 1), _answers({"A": 4, "B": 4}), FORM, {}, tmp_path)
+    stored = sorted((tmp_path / "E06000001").iterdir())
+    empty = tmp_path / "empty.yaml"
+    empty.write_text("answers: {}\n")
+    with pytest.raises(DataFormatError, match="has no answers"):
+        read_answers_file(empty, FORM)
+    with pytest.raises(PlacelensError, match="needs at least one answer"):
+        save_assessment(PLACE, date(2026, 3, 1), {}, FORM, {}, tmp_path)
+    with pytest.raises(PlacelensError, match="2999-12-31 is in the future"):
+        save_assessment(PLACE, date(2999, 12, 31), _answers({"A": 4}), FORM, {}, tmp_path)
+    yes = tmp_path / "yes.yaml"
+    yes.write_text("A.1: yes\n")                 # YAML 1.1 reads it as True, not 1
+    with pytest.raises(DataFormatError, match="answer True is not on the scale"):
+        read_answers_file(yes, FORM)
+    assert sorted((tmp_path / "E06000001").iterdir()) == stored
+
+
+def test_yaml_alias_bombs_and_huge_files_are_refused_before_they_expand(tmp_path):
+    bomb = tmp_path / "bomb.yaml"
+    lines = ["a: &a [x, x, x, x, x, x, x, x, x]"] + [
+        f"{chr(98 + i)}: &{chr(98 + i)} [*{chr(97 + i)}, *{chr(97 + i)}, *{chr(97 + i)}, "
+        f"*{chr(97 + i)}, *{chr(97 + i)}, *{chr(97 + i)}, *{chr(97 + i)}, *{chr(97 + i)}]"
+        for i in range(8)]
+    bomb.write_text("\n".join(lines) + "\n")
+    assert len(bomb.read_bytes()) < 400
+    with pytest.raises(DataFormatError, match="bomb.yaml, row 1: .*anchors .* are not "
+                       "allowed") as info:       # refused at the first anchor, not expanded
+        read_answers_file(bomb, FORM)
+    assert len(str(info.value)) < 400
+    huge = tmp_path / "huge.yaml"
+    huge.write_text("A.1: 4\n" + "# padding\n" * 200_000)
+    with pytest.raises(DataFormatError, match="bytes; files of this kind are at most"):
+        read_answers_file(huge, FORM)
 
 
 def test_journey_commands(tmp_path, warehouse_path):

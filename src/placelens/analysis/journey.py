@@ -84,7 +84,27 @@ def load_questionnaire(path: Path | None = None) -> Questionnaire:
         where = "placelens/data/journey_questionnaire.yaml"
     else:
         text, where = Path(path).read_text(encoding="utf-8"), str(path)
-    raw = yaml.safe_load(text)
+    return questionnaire_from(yaml.safe_load(text), where)
+
+
+def questionnaire_from(raw: object, where: str) -> Questionnaire:
+    """A checked questionnaire from its parsed YAML.
+
+    Parameters
+    ----------
+    raw
+        The parsed YAML document.
+    where
+        Where it came from, for error messages.
+
+    Returns
+    -------
+    Questionnaire
+        Stages, critical moments, questions and risk rules, checked.
+    """
+    if not isinstance(raw, dict):
+        raise DataFormatError(where, "expected a mapping with id, version, stages and "
+                              "questions")
     for key in ("id", "version", "title", "scale", "pass_mark", "stages", "questions"):
         if key not in raw:
             raise DataFormatError(where, f"missing top-level key {key!r}")
@@ -149,7 +169,8 @@ def check_answers(questionnaire: Questionnaire, answers: dict, where: str = "ans
             raise DataFormatError(where, f"unknown question {key!r}", column=key)
         if value is None:
             continue
-        if not isinstance(value, int) or value not in questionnaire.scale:
+        if isinstance(value, bool) or not isinstance(value, int) or \
+                value not in questionnaire.scale:
             raise DataFormatError(where, f"answer {value!r} is not on the scale "
                                   f"{min(questionnaire.scale)}–{max(questionnaire.scale)}",
                                   column=key)

@@ -151,7 +151,7 @@ def journey_assess(
 ) -> None:
     """Score a partnership's self-assessment, combine it with network signals, store it."""
     from placelens.analysis.journey import check_answers, load_questionnaire
-    from placelens.assessments import read_answers_file, save_assessment
+    from placelens.assessments import read_answers_file, read_questionnaire, save_assessment
 
     obs = open_observatory(warehouse)
     target = _place(obs, place)
@@ -160,13 +160,15 @@ def journey_assess(
     except ValueError:
         fail(PlacelensError(f"--date {on!r} is not YYYY-MM-DD"))
     try:
-        form = load_questionnaire(questionnaire)
+        form = read_questionnaire(questionnaire) if questionnaire else load_questionnaire()
         given = (read_answers_file(answers, form) if answers
                  else check_answers(form, _ask(form)))
+        signals = obs.collaboration.signals(target)
+        path, result = save_assessment(target, when, given, form, signals, folder)
     except PlacelensError as error:
         fail(error)
-    signals = obs.collaboration.signals(target)
-    path, result = save_assessment(target, when, given, form, signals, folder)
+    except OSError as error:
+        fail(PlacelensError(f"cannot store the assessment: {error}"))
     _print_result(target, result)
     console.print(f"Stored {path.resolve()}")
 
@@ -220,5 +222,6 @@ def journey_history(place: str,
         fail(PlacelensError(f"No assessments stored for {target.name} ({target.code}); run "
                             f"placelens journey assess {target.code!r}"))
     write_table(history_table(records).set_index("date"), None,
-                f"Innovation journey of {target.name}")
+                f"Innovation journey of {target.name}",
+                ["version", "stage", "confidence", "fit", "risks_flagged"])
 

@@ -17,10 +17,9 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-import yaml
-
 from placelens.errors import DataFormatError
 from placelens.sources.tabular import read_csv
+from placelens.user_files import read_yaml
 
 LAD_CODE = re.compile(r"[EWSN]\d{8}")
 
@@ -59,12 +58,7 @@ def _line_of(path: Path, text: str) -> int | None:
 
 
 def _read_yaml(path: Path) -> AreaSet:
-    try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        raise DataFormatError(path, f"not valid YAML ({exc})",
-                              row=mark.line + 1 if mark else None) from exc
+    data = read_yaml(path)
     if not isinstance(data, dict) or not data.get("name") or not data.get("members"):
         raise DataFormatError(path, "an area set needs 'name' and a list of 'members'")
     members = tuple(str(m).strip() for m in data["members"])
