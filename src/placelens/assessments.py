@@ -32,7 +32,7 @@ def read_answers_file(path: Path, questionnaire: journey.Questionnaire) -> dict[
     """Answers from a YAML mapping (``A.1: 4``, optionally under ``answers:``) or a CSV with
     columns ``question,answer``; errors name the file and the question (or row)."""
     path = Path(path)
-    check_size(path, "yaml")
+    check_size(path, "small")
     if path.suffix.lower() == ".csv":
         frame = pd.read_csv(path, dtype=str, keep_default_na=False)
         if list(frame.columns[:2]) != ["question", "answer"]:

@@ -40,6 +40,17 @@ class WarehouseMissingError(PlacelensError, FileNotFoundError):
     """The warehouse file has not been built yet."""
 
 
+class WarehouseCorruptError(PlacelensError, OSError):
+    """The warehouse file cannot be read as a whole placelens warehouse."""
+
+    def __init__(self, path, reason):
+        from placelens.user_files import shorten
+
+        super().__init__(f"The warehouse {path} is damaged or not a placelens warehouse "
+                         f"({shorten(str(reason), 200)}). Rebuild it with `placelens data "
+                         "build` (the datapack is not changed by this).")
+
+
 class BuildRunningError(PlacelensError, RuntimeError):
     """Another build holds the warehouse's lock."""
 
@@ -55,3 +66,20 @@ def check_choice(name: str, value: str, allowed: tuple[str, ...] | list[str]) ->
         choices = ", ".join(repr(a) for a in allowed)
         raise InvalidChoiceError(f"{name} must be one of {choices}, not {value!r}")
     return value
+
+
+def check_period(name: str, value: object, allowed: list[str]) -> str:
+    """``value`` as one of the published periods, or an error naming the range (a period
+    outside it must never give a table of blanks)."""
+    text = str(value).strip()
+    if text not in allowed:
+        shown = f"{allowed[0]}–{allowed[-1]}" if len(allowed) > 6 else ", ".join(allowed)
+        raise InvalidChoiceError(f"{name} {text!r} is not a published period; choose one of "
+                                 f"{shown}")
+    return text
+
+
+def check_order(start: object, end: object, names: tuple[str, str] = ("start", "end")) -> None:
+    """Refuse a start that is not before the end (a backwards comparison is never meant)."""
+    if str(start) >= str(end):
+        raise InvalidChoiceError(f"{names[0]} {start!r} must come before {names[1]} {end!r}")

@@ -4,16 +4,24 @@ aliases expand to gigabytes), and error messages cut to a readable length."""
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import yaml
 
 from placelens.errors import DataFormatError
 
-#: Largest user file read (answers, area sets and questionnaires are a few kilobytes; flow
-#: tables and panels a few megabytes).
-MAX_BYTES = {"yaml": 1_000_000, "table": 200_000_000}
+#: Largest user file read: "small" for answers, area sets and questionnaires (a few
+#: kilobytes), "table" for flow tables and panels (a few megabytes).
+MAX_BYTES = {"small": 1_000_000, "table": 200_000_000}
 MAX_MESSAGE = 300
+
+
+def safe_stem(text: str, limit: int = 80) -> str:
+    """``text`` as a file-name stem that stays inside its folder: letters, digits, ``_`` and
+    ``-`` only (``"PL_A/../../B"`` → ``"PL_A_B"``), at most ``limit`` characters."""
+    stem = re.sub(r"[^A-Za-z0-9-]+", "_", str(text)).strip("_-")[:limit]
+    return stem or "unnamed"
 
 
 def shorten(text: str, limit: int = MAX_MESSAGE) -> str:
@@ -48,7 +56,7 @@ class _PlainLoader(yaml.SafeLoader):
 
 def read_yaml(path: Path) -> object:
     """A YAML user file: size-checked, no anchors or aliases, errors naming the line."""
-    check_size(path, "yaml")
+    check_size(path, "small")
     try:
         text = Path(path).read_text(encoding="utf-8")
     except UnicodeDecodeError as exc:

@@ -81,6 +81,7 @@ def flow_table(frame: pd.DataFrame, origin: str = "origin", destination: str = "
                               f"{list(frame.columns)}", row=1)
     values = pd.to_numeric(frame[count], errors="coerce")
     for bad, message in ((values.isna(), "count is not a number"),
+                         (~np.isfinite(values.fillna(0)), "count is not finite"),
                          (values < 0, "count is negative")):
         if bad.any():
             row = int(np.flatnonzero(bad.to_numpy())[0])

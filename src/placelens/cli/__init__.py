@@ -28,4 +28,22 @@ app.command()(compare)
 app.add_typer(network_app, name="network")
 app.add_typer(journey_app, name="journey")
 
-__all__ = ["app"]
+
+
+def main() -> None:
+    """The ``placelens`` command: the app, with any placelens error or operating-system error
+    a command did not handle (a full disk, a read-only folder, a damaged warehouse) reported
+    in one line instead of a traceback."""
+    import sys
+
+    from placelens.cli.common import console
+    from placelens.errors import PlacelensError
+
+    try:
+        app(standalone_mode=True)
+    except (PlacelensError, OSError) as error:
+        console.print(f"[bold red]Error:[/] {error}")
+        sys.exit(2)
+
+
+__all__ = ["app", "main"]

@@ -1,5 +1,5 @@
 """``python -m placelens.cli``."""
 
-from placelens.cli import app
+from placelens.cli import main
 
-app()
+main()

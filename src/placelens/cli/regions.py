@@ -124,7 +124,9 @@ def _regions_of_own_flows(flows: Path, method: str, options, resolution: float
     """Regions (and their stats) of a user's flow table: CSV origin, destination, count."""
     from placelens.analysis import functional_regions as fr
     from placelens.sources.tabular import read_csv
+    from placelens.user_files import check_size
 
+    check_size(flows)
     table = fr.flow_table(read_csv(flows, required=["origin", "destination", "count"]),
                           source=str(flows))
     regions = fr.ttwa(table, options) if method == "ttwa" else \

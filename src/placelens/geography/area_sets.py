@@ -19,7 +19,7 @@ from pathlib import Path
 
 from placelens.errors import DataFormatError
 from placelens.sources.tabular import read_csv
-from placelens.user_files import read_yaml
+from placelens.user_files import check_size, read_yaml
 
 LAD_CODE = re.compile(r"[EWSN]\d{8}")
 
@@ -67,13 +67,25 @@ def _read_yaml(path: Path) -> AreaSet:
             raise DataFormatError(path, f"member {member!r} is not a GSS LAD code",
                                   row=_line_of(path, member), column="members")
     code = str(data.get("code") or set_code(data["name"]))
-    if LAD_CODE.fullmatch(code) or not code.startswith("PL_"):
-        raise DataFormatError(path, f"code {code!r} must start with 'PL_' (GSS codes belong to "
-                              "official areas)", column="code")
+    check_set_code(code, path)
     return AreaSet(code, str(data["name"]), members, str(path), str(data.get("description", "")))
 
 
+SET_CODE = re.compile(r"PL_[A-Z0-9_]{1,60}")
+
+
+def check_set_code(code: str, path: Path, row: int | None = None) -> str:
+    """An area-set code: ``PL_`` then capital letters, digits and ``_`` (GSS codes belong to
+    official areas; anything else could become a path)."""
+    if not SET_CODE.fullmatch(code):
+        raise DataFormatError(path, f"code {code!r} must be PL_ followed by capital letters, "
+                              "digits or _ (e.g. PL_MY_PARTNERSHIP)", row=row,
+                              column="set_code" if row else "code")
+    return code
+
+
 def _read_csv(path: Path) -> list[AreaSet]:
+    check_size(path, "small")
     frame = read_csv(path, required=["set_code", "set_name", "lad_code"])
     sets = []
     for (code, name), rows in frame.groupby(["set_code", "set_name"], sort=False):
@@ -81,8 +93,8 @@ def _read_csv(path: Path) -> list[AreaSet]:
             if not LAD_CODE.fullmatch(member):
                 raise DataFormatError(path, f"{member!r} is not a GSS LAD code", row=row + 2,
                                       column="lad_code")
-        sets.append(AreaSet(code or set_code(name), name, tuple(rows["lad_code"].str.strip()),
-                            str(path)))
+        code = check_set_code(code or set_code(name), path, int(rows.index[0]) + 2)
+        sets.append(AreaSet(code, name, tuple(rows["lad_code"].str.strip()), str(path)))
     return sets
 
 

@@ -16,6 +16,7 @@ from placelens.analysis.synthetic_control import SCMResult
 from placelens.analysis.synthetic_control_checks import PlaceboTest, evidence_grade
 from placelens.report import charts
 from placelens.report.tables import as_table, template_environment
+from placelens.user_files import safe_stem
 
 
 @dataclass
@@ -79,7 +80,7 @@ def write_scm_report(result: SCMResult, placebo: PlaceboTest | None, out_dir: Pa
         "source": source, "ogl": placelens.OGL_ATTRIBUTION, "version": placelens.__version__,
         "today": date.today().isoformat()}
     html = template_environment().get_template("evaluation.html.j2").render(**context)
-    stem = f"scm_{result.treated}_{result.treatment_year}".replace(" ", "_")
+    stem = safe_stem(f"scm_{result.treated}_{result.treatment_year}")
     paths = {"html": out_dir / f"{stem}.html", "record": out_dir / f"{stem}.evidence.json"}
     paths["html"].write_text(html, encoding="utf-8")
     if pdf:

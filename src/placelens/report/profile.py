@@ -14,6 +14,7 @@ from placelens.api import Observatory
 from placelens.geography.places import Place
 from placelens.report import benchmark_sections, charts, complexity_section, network_sections
 from placelens.report.tables import as_table, fmt, template_environment
+from placelens.user_files import safe_stem
 
 HEADLINE = [  # indicator, label, unit, decimals
     ("gva_per_hour_gbp", "GVA per hour worked (smoothed)", "£", 1),
@@ -345,7 +346,7 @@ class ProfileBuilder:
     def write(self, place: Place, out_dir: Path, pdf: bool = True) -> dict[str, Path]:
         out_dir.mkdir(parents=True, exist_ok=True)
         html = self.render_html(self.build(place))
-        stem = f"{place.code}_{slug(place.name)}"
+        stem = f"{safe_stem(place.code)}_{slug(place.name)}"
         paths = {"html": out_dir / f"{stem}.html"}
         paths["html"].write_text(html, encoding="utf-8")
         if pdf:
@@ -380,4 +381,5 @@ def _none_if_nan(value):
 
 
 def slug(name: str) -> str:
-    return "".join(c if c.isalnum() else "_" for c in name.lower()).strip("_")[:60]
+    """A lower-case file-name part from a place name."""
+    return safe_stem(name.lower(), 60)

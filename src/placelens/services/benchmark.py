@@ -16,6 +16,7 @@ from placelens.analysis import specialisation as spec
 from placelens.analysis.aggregation import combine_members
 from placelens.collaboration import Collaboration
 from placelens.defaults import EMERGING_INDICATOR, EMERGING_MEASURE, EMERGING_WINDOW
+from placelens.errors import check_order
 from placelens.geography.places import Place, check_place_type
 from placelens.indicator_sets import (
     IndicatorSet,
@@ -303,6 +304,7 @@ class BenchmarkService(Service):
         2022 prices, unsmoothed). Larger places sum their districts' values (totals) or
         weight them by population (rates)."""
         area_type = check_place_type(area_type)
+        check_order(start, end)
         key = ("emerging_places", indicator, start, end, area_type)
         if key in self._cache:
             return self._cache[key]
@@ -346,6 +348,7 @@ class BenchmarkService(Service):
         3-year average. Industries under ``min_share`` of the place's GVA (current prices,
         ``end``) are "too small". Classes are shown only if industry growth beat naive
         baselines in the back-test pooled over every district's industries."""
+        check_order(start, end)
         years = [str(y) for y in range(int(start) - 2, int(end) + 1)]
         panel = pd.DataFrame({y: self.economy.place_matrix([place], y, EMERGING_MEASURE).iloc[0]
                               for y in years})

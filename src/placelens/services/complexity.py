@@ -11,6 +11,7 @@ from placelens.analysis.backtest import BacktestResult, backtest
 from placelens.analysis.complexity import ComplexityResult, complexity
 from placelens.analysis.opportunities import BACKTESTED, best_ranking, opportunities
 from placelens.analysis.projection import project
+from placelens.errors import check_order
 from placelens.geography.places import Place
 from placelens.results import plain, records
 from placelens.services.base import Service
@@ -225,6 +226,9 @@ class ComplexityService(Service):
 
     def backtest(self, matrix: str, windows: list[tuple[str, str]], draws: int = 1000,
                  seed: int = 0) -> BacktestResult:
+        """AUC of each predictor for gaining RCA ≥ 1 over each (start, end) window."""
+        for start, end in windows:
+            check_order(start, end)
         periods = sorted({p for window in windows for p in window})
         panel = {p: self.matrix(matrix, p) for p in periods}
         return backtest(panel, windows, draws=draws, seed=seed)

@@ -7,7 +7,7 @@ from __future__ import annotations
 import pandas as pd
 
 from placelens.analysis import specialisation as spec
-from placelens.errors import check_choice
+from placelens.errors import check_choice, check_order, check_period
 from placelens.geography.places import Place
 from placelens.services.base import Service
 from placelens.services.indicators import IndicatorService
@@ -34,13 +34,18 @@ class EconomyService(Service):
         """LAD × industry GVA (the non-overlapping industries, imputed rent excluded)."""
         key = ("lad_gva", period, measure)
         if key not in self._cache:
+            check_period("GVA period", period, self.gva_periods())
             codes = [code for code, _ in LAD_INDUSTRY_PARTITION]
             self._cache[key] = self.warehouse.activity_matrix(
                 GVA_CLASSIFICATION, measure, "LAD", str(period), codes)
         return self._cache[key]
 
     def gva_periods(self) -> list[str]:
-        return self.warehouse.periods(GVA_CLASSIFICATION, GVA_MEASURE, "LAD")
+        """Years of the district GVA tables."""
+        key = ("gva_periods",)
+        if key not in self._cache:
+            self._cache[key] = self.warehouse.periods(GVA_CLASSIFICATION, GVA_MEASURE, "LAD")
+        return self._cache[key]
 
     def lad_gva_totals(self, period: str) -> pd.Series:
         """Each LAD's published GVA total less owner-occupiers' imputed rent (68IMP), the
@@ -158,7 +163,9 @@ class EconomyService(Service):
         return summary.join(spec.variety(matrix, self.industry_sections()))
 
     def shift_share(self, place: Place, start: str, end: str) -> pd.DataFrame:
-        """Shift-share of GVA (current prices) by industry, with the UK (all LADs) as nation."""
+        """Shift-share of GVA (current prices) by industry, with the UK (all LADs) as nation;
+        ``start`` must come before ``end``."""
+        check_order(start, end)
         lads = [self.lad_gva_matrix(p) for p in (start, end)]
         parts = spec.shift_share(*lads)
         members = parts[parts["area"].isin(place.members)]

@@ -7,10 +7,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
+from placelens.errors import DataFormatError
 from placelens.services.indicators import IndicatorService
-from placelens.sources.tabular import read_csv, to_number
+from placelens.sources.tabular import file_row, read_csv, to_number
+from placelens.user_files import check_size
 
 
 @dataclass(frozen=True)
@@ -49,8 +52,17 @@ def csv_panel(path: Path, unit: str, time: str, outcome: str,
     """A user's CSV panel: ``unit``, ``time`` and ``outcome`` columns required; ``numeric``
     columns (default every column but the unit) parsed as numbers, errors naming the file,
     row and column; time as whole years."""
+    check_size(path)
     frame = read_csv(path, required=[unit, time, outcome, *(numeric or [])])
     for column in numeric or [c for c in frame.columns if c != unit]:
         frame[column] = to_number(frame, column, path)
+    for column in (time, outcome):
+        bad = ~np.isfinite(frame[column].to_numpy(dtype="float64"))
+        if bad.any():
+            position = int(bad.argmax())
+            raise DataFormatError(path, f"{column} is {float(frame[column].iloc[position])} for "
+                                  f"{frame[unit].iloc[position]!r}; a panel needs a finite "
+                                  "number in every row (drop the row or the unit)",
+                                  row=file_row(frame, position), column=column)
     frame[time] = frame[time].astype(int)
     return Panel(frame, unit, time, outcome, outcome, str(path))

@@ -5,6 +5,7 @@ fails to parse stops the build before anything is written, so the old warehouse 
 from __future__ import annotations
 
 import fcntl
+import json
 import os
 import uuid
 from collections.abc import Collection, Iterator
@@ -19,7 +20,7 @@ import pandas as pd
 from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 
 import placelens
-from placelens.errors import BuildRunningError
+from placelens.errors import BuildRunningError, DataFormatError
 from placelens.sources import (
     boundaries,
     bres,
@@ -149,6 +150,7 @@ def _assemble(loaded: list[SourceTables]) -> tuple[dict[str, pd.DataFrame], list
             columns=columns)
         tables[name] = frame
     notes = _drop_extra_regio(tables)
+    _refuse_unknown_districts(tables, loaded)
     _mark_retired_lad_codes(tables)
     notes += _add_successor_values(tables)
     tables["areas"] = _merge_areas(tables["areas"])
@@ -188,6 +190,28 @@ def _drop_extra_regio(tables: dict[str, pd.DataFrame]) -> list[str]:
         dropped += int((~keep).sum())
         tables[name] = tables[name][keep]
     return [f"{dropped} Extra-Regio rows (TLZ/UKZ) left out."] if dropped else []
+
+
+def _refuse_unknown_districts(tables: dict[str, pd.DataFrame],
+                              loaded: list[SourceTables]) -> None:
+    """Stop at a district code no lookup knows (of LAD 2023 or retired since 2011): stored,
+    it would become a new "area" and join rankings and functional regions."""
+    known = set(tables["areas"].loc[tables["areas"]["area_type"] == "LAD", "area_code"]) | \
+        set(tables["code_changes"]["old_code"])
+    files = {info.source_id: info.files for source in loaded for info in source.info}
+    for name, columns in (("observations", ["area_code"]), ("activity", ["area_code"]),
+                          ("flows", ["origin_code", "destination_code"])):
+        frame = tables[name]
+        lads = frame[frame["area_type"] == "LAD"]
+        for column in columns:
+            codes = lads[column]
+            unknown = ~codes.isin(known) & codes.str.fullmatch(r"[EWSN]\d{8}", na=False)
+            if unknown.any():
+                row = lads[unknown].iloc[0]
+                raise DataFormatError(files.get(row["source_id"], row["source_id"]),
+                                      f"district code {row[column]!r} is not a LAD code of "
+                                      "any vintage since 2011 (no lookup names it)",
+                                      column=column)
 
 
 def _mark_retired_lad_codes(tables: dict[str, pd.DataFrame]) -> None:
@@ -231,13 +255,16 @@ def _write_atomically(path: Path, tables: dict[str, pd.DataFrame],
         with duckdb.connect(str(temporary)) as con:
             for name, frame in tables.items():
                 _create_table(con, name, frame)
-            sources = pd.DataFrame([info.as_row() for s in loaded for info in s.info])
-            _create_table(con, "sources", sources.drop_duplicates("source_id"))
+            sources = pd.DataFrame([info.as_row() for s in loaded for info in s.info]) \
+                .drop_duplicates("source_id")
+            _create_table(con, "sources", sources)
             _create_table(con, "build_info", pd.DataFrame([{
                 "placelens_version": placelens.__version__,
                 "built_at": started.isoformat(timespec="seconds"),
                 "datapack": str(datapack.resolve()),
-                "accepted_changes": "; ".join(accepted)}]))
+                "accepted_changes": "; ".join(accepted),
+                "table_rows": json.dumps({name: len(frame) for name, frame in
+                                          [*tables.items(), ("sources", sources)]})}]))
             con.execute("CHECKPOINT")
         os.replace(temporary, path)
     finally:

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import duckdb
 import pandas as pd
 
-from placelens.errors import WarehouseMissingError
+from placelens.errors import WarehouseCorruptError, WarehouseMissingError
 from placelens.warehouse.paths import default_warehouse_path
 
 
@@ -20,14 +21,56 @@ class Warehouse:
             raise WarehouseMissingError(
                 f"No warehouse at {self.path}. Run `placelens data build` first "
                 "(or set PLACELENS_WAREHOUSE).")
-        self._con = duckdb.connect(str(self.path), read_only=True)
+        try:
+            self._con = duckdb.connect(str(self.path), read_only=True)
+        except duckdb.Error as exc:
+            raise WarehouseCorruptError(self.path, exc) from exc
         self._cache: dict[str, pd.DataFrame] = {}
+        self._check_whole()
+
+    def _check_whole(self) -> None:
+        """Every table the build wrote is there with the rows it wrote (``build_info``
+        records them), so a damaged or foreign file is caught when opened."""
+        tables = set(self.query("SELECT table_name FROM duckdb_tables()")["table_name"])
+        if "build_info" not in tables:
+            raise WarehouseCorruptError(self.path, "it has no build_info table; it is not a "
+                                        "placelens warehouse")
+        info = self.query("SELECT * FROM build_info")
+        if "table_rows" not in info.columns:
+            return  # built before row counts were recorded
+        expected = json.loads(info["table_rows"].iloc[0])
+        missing = sorted(set(expected) - tables)
+        if missing:
+            raise WarehouseCorruptError(self.path, f"tables {missing} are missing")
+        for name, rows in expected.items():
+            found = int(self.query(f"SELECT count(*) AS n FROM {name}")["n"].iloc[0])
+            if found != rows:
+                raise WarehouseCorruptError(self.path, f"table {name} has {found:,} rows; the "
+                                            f"build wrote {rows:,}")
 
     def close(self) -> None:
         self._con.close()
 
     def query(self, sql: str, params: list | None = None) -> pd.DataFrame:
-        return self._con.execute(sql, params or []).df()
+        """Run SQL on the warehouse; storage damage found while reading is reported as a
+        damaged warehouse with how to rebuild it."""
+        try:
+            return self._con.execute(sql, params or []).df()
+        except duckdb.Error as exc:
+            if isinstance(exc, duckdb.IOException | duckdb.InternalException |
+                          duckdb.SerializationException) or "corrupt" in str(exc).lower():
+                raise WarehouseCorruptError(self.path, exc) from exc
+            raise
+
+    def verify(self) -> dict[str, int]:
+        """Read every row of every table, so that DuckDB checks every block's checksum;
+        rows per table (a damaged block raises :class:`WarehouseCorruptError`)."""
+        tables = self.query("SELECT table_name FROM duckdb_tables()")["table_name"]
+        rows = {}
+        for name in tables:
+            self.query(f"SELECT sum(hash(COLUMNS(*))) FROM {name}")  # reads every column
+            rows[name] = int(self.query(f"SELECT count(*) AS n FROM {name}")["n"].iloc[0])
+        return rows
 
     def table(self, name: str) -> pd.DataFrame:
         """A whole small table (areas, hierarchy, sources, indicators...), cached."""
