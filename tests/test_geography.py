@@ -58,7 +58,7 @@ def test_area_set_errors_name_file_line_and_field(tmp_path):
     assert info.value.row == 3
     gss = tmp_path / "gss.yaml"
     gss.write_text("code: E06000001\nname: X\nmembers: [E06000001]\n")
-    with pytest.raises(DataFormatError, match="must start with 'PL_'"):
+    with pytest.raises(DataFormatError, match="code 'E06000001' must be PL_ followed by"):
         read_area_sets(gss)
 
 

@@ -79,7 +79,8 @@ def check_set_code(code: str, path: Path, row: int | None = None) -> str:
     official areas; anything else could become a path)."""
     if not SET_CODE.fullmatch(code):
         raise DataFormatError(path, f"code {code!r} must be PL_ followed by capital letters, "
-                              "digits or _ (e.g. PL_MY_PARTNERSHIP)", row=row,
+                              "digits or _ (e.g. PL_MY_PARTNERSHIP; GSS codes belong to "
+                              "official areas)", row=row,
                               column="set_code" if row else "code")
     return code
 
