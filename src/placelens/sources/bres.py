@@ -30,17 +30,19 @@ INFO = [
                ATTRIBUTION, "https://www.nomisweb.co.uk/datasets/newbrespub",
                ", ".join(NUTS2016_FILES), "NUTS 2016 level 2",
                "Great Britain only. Open-access values are rounded. Employment includes "
-               "working owners."),
+               "working owners.", min_rows=222_000),
     SourceInfo("nomis_bres_nuts2013_sic4", "Business Register and Employment Survey: open access "
                "(employment by NUTS2 2013 and SIC 2007 class)",
                "Office for National Statistics (NOMIS), compiled by Nesta", "BRES 2015-2018", OGL,
                ATTRIBUTION, "https://www.nomisweb.co.uk/datasets/newbrespub",
-               next(iter(NESTA_FILES)), "NUTS 2013 level 2", "Great Britain only; rounded."),
+               next(iter(NESTA_FILES)), "NUTS 2013 level 2", "Great Britain only; rounded.",
+               min_rows=80_000),
     SourceInfo("nomis_idbr_nuts2013_sic4", "UK Business Counts (IDBR) by NUTS2 2013 and SIC 2007 "
                "class", "Office for National Statistics (NOMIS), compiled by Nesta",
                "2016-2018", OGL, ATTRIBUTION, "https://www.nomisweb.co.uk/datasets/idbrlu",
                list(NESTA_FILES)[1], "NUTS 2013 level 2",
-               "Great Britain only; rounded; unit (local unit or enterprise) not stated."),
+               "Great Britain only; rounded; unit (local unit or enterprise) not stated.",
+               min_rows=61_000),
     SourceInfo("ons_sic2007", "UK Standard Industrial Classification 2007 (NOMIS labels)",
                "Office for National Statistics", "SIC 2007", OGL, ATTRIBUTION,
                "https://www.ons.gov.uk/methodology/classificationsandstandards/"

@@ -29,7 +29,7 @@ INFO = [SourceInfo(
     "Office for National Statistics (NOMIS)", "Census 2011", OGL,
     "Source: Office for National Statistics licensed under the Open Government Licence v.3.0",
     "https://www.nomisweb.co.uk/census/2011", f"{WORKPLACE_FILE}; {MSOA_LOOKUP_FILE}",
-    "MSOA 2011 summed to LAD 2023", "England and Wales only; SIC 2007 sections.")]
+    "MSOA 2011 summed to LAD 2023", "England and Wales only; SIC 2007 sections.", min_rows=6_200)]
 
 
 def load(datapack: Path) -> SourceTables:

@@ -27,7 +27,7 @@ INFO = [SourceInfo(
     "licensed under the Open Government Licence v.3.0",
     "https://www.ons.gov.uk/census/maps/choropleth/work/", OD_FILE,
     "LTLA 2021/22, merged to LAD 2023", LOCKDOWN_NOTE + " Counts are perturbed for disclosure "
-    "control. England and Wales residents only.")]
+    "control. England and Wales residents only.", min_rows=72_000)]
 COLUMNS = {"Lower tier local authorities code": "origin",
            "LTLA of workplace code": "destination",
            "Place of work indicator (4 categories) code": "indicator", "Count": "count"}
@@ -39,6 +39,8 @@ def load(datapack: Path) -> SourceTables:
     return out
 
 
+#: The census's destination codes for people working offshore or outside the UK.
+OUTSIDE_CODES = {"888888888": "OFFSHORE", "999999999": "OUTSIDE_UK"}
 MEASURES = {"1": "works_at_home", "2": "works_outside_uk_or_offshore", "3": "commutes"}
 
 
@@ -53,11 +55,11 @@ def read_flows(path: Path) -> pd.DataFrame:
 def tidy_flows(frame: pd.DataFrame, area_type: str, source_id: str) -> pd.DataFrame:
     """Rows (origin, destination, indicator, count) as warehouse flows, one measure per
     place-of-work indicator: people commuting (indicator 3), working mainly at home (1,
-    destination = own area) and working offshore or abroad (2, destination ``OUTSIDE``);
-    people not in employment (-8) are left out."""
+    destination = own area) and working offshore (2, destination ``OFFSHORE``) or outside
+    the UK (2, ``OUTSIDE_UK``); people not in employment (-8) are left out."""
     kind = frame["indicator"].str.strip()
     working = frame[kind.isin(list(MEASURES))].copy()
-    working.loc[kind[working.index] == "2", "destination"] = "OUTSIDE"
+    working["destination"] = working["destination"].str.strip().replace(OUTSIDE_CODES)
     return pd.DataFrame({"origin_code": working["origin"],
                          "destination_code": working["destination"], "area_type": area_type,
                          "vintage": "2021", "period": "2021",

@@ -22,7 +22,7 @@ INFO = [SourceInfo(
     "CC BY 4.0", "Rural–urban profile: mySociety (CC BY 4.0), built on ONS, Scottish "
     "Government and NISRA data licensed under the Open Government Licence v3.0",
     "https://github.com/mysociety/uk_ruc", f"{RUC_FILE}; {CODES_FILE}", "LAD 2023 (via "
-    "mySociety register codes)")]
+    "mySociety register codes)", min_rows=1_000, complete_for_lads=True)]
 SHARES = {"highly-rural": "ruc_share_highly_rural", "rural": "ruc_share_rural",
           "urban": "ruc_share_urban"}
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 import yaml
 
@@ -22,7 +23,8 @@ INFO = [SourceInfo(
     "Contains Nesta R&D and innovation indicators (MIT); underlying ONS, HESA and UKRI data "
     "licensed under the Open Government Licence v3.0", "https://github.com/nestauk/beis-indicators",
     f"{FOLDER}/**/*.csv", "NUTS 2010/2013/2016 and LEP (per row)",
-    "Nothing after about 2020. PATSTAT and Crunchbase aggregates derive from proprietary data.")]
+    "Nothing after about 2020. PATSTAT and Crunchbase aggregates derive from proprietary data.",
+    min_rows=58_000)]
 GEOGRAPHY = {"nuts_id": "NUTS", "lep_id": "LEP"}
 SEGMENT_LOOKUP_FILE = "nesta_beis_indicators/raw/sic_4_industry_segment_lookup.csv"
 SEGMENT_CLASSIFICATION = "nesta_segment"
@@ -67,12 +69,31 @@ def _read_indicator(path: Path) -> tuple[pd.DataFrame, dict]:
     else:
         area_type = "NUTS" + frame[code_column].str.len().sub(2).astype(str)
     spec = frame[spec_column].str.lstrip("-")
+    values = to_number(frame, value_column, path)
+    # Nesta publishes "inf" where a ratio divided by zero (house prices, UKE12, 2018): the
+    # value does not exist, so it is treated as not published.
+    values = values.where(np.isfinite(values))
     observations = pd.DataFrame({
         "area_code": frame[code_column], "area_type": area_type, "vintage": spec,
         "indicator": "nesta_" + value_column, "period": frame[year],
-        "value": to_number(frame, value_column, path), "source_id": SOURCE_ID})
+        "value": values, "source_id": SOURCE_ID})
+    observations = _drop_repeated_rows(observations, path)
     return observations, {"indicator": "nesta_" + value_column,
                           **_schema(path, value_column, level)}
+
+
+def _drop_repeated_rows(observations: pd.DataFrame, path: Path) -> pd.DataFrame:
+    """Rows published twice with the same value are kept once; two different values for one
+    area and year are an error naming the row."""
+    key = ["area_code", "area_type", "period"]
+    repeated = observations.duplicated([*key, "value"])
+    conflicting = observations[~repeated].duplicated(key)
+    if conflicting.any():
+        position = int(np.flatnonzero(conflicting.to_numpy())[0])
+        row = observations[~repeated].iloc[position]
+        raise DataFormatError(path, f"two different values for {row['area_code']} in "
+                              f"{row['period']}", column=row["indicator"].removeprefix("nesta_"))
+    return observations[~repeated]
 
 
 def _schema(path: Path, value_column: str, level: str) -> dict:

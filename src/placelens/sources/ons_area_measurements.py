@@ -18,7 +18,8 @@ INFO = [SourceInfo(
     "Source: Office for National Statistics licensed under the Open Government Licence v.3.0. "
     "Contains OS data © Crown copyright and database right 2023.",
     "https://geoportal.statistics.gov.uk/", AREA_FILE, "LAD 2023",
-    "Land area excludes inland water and the area to mean high water.")]
+    "Land area excludes inland water and the area to mean high water.",
+    min_rows=361, complete_for_lads=True)]
 
 
 def load(datapack: Path) -> SourceTables:

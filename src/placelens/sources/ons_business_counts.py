@@ -30,7 +30,8 @@ INFO = [SourceInfo(
     "Source: Office for National Statistics licensed under the Open Government Licence v.3.0",
     "https://www.ons.gov.uk/businessindustryandtrade/business/activitysizeandlocation",
     LOCAL_UNITS_FILE, "LAD 2023", "Counts of VAT and/or PAYE registered local units, "
-    "rounded to 5; not employment. 17 broad industry groups only.")]
+    "rounded to 5; not employment. 17 broad industry groups only.",
+    min_rows=6_000, complete_for_lads=True)]
 LAD_PATTERN = r"(E06|E07|E08|E09|W06|S12|N09)\d{6}"
 UK_CODE = "K02000001"
 

@@ -27,19 +27,20 @@ INFO = [
                "https://www.ons.gov.uk/economy/grossvalueaddedgva/datasets/"
                "regionalgrossvalueaddedbalancedbyindustrylocalauthoritiesbyitl1region",
                LAD_GVA_FILE, "LAD 2023", "Rows nest (sections contain divisions); constant-price "
-               "values are not additive across industries."),
+               "values are not additive across industries.",
+               min_rows=890_000, complete_for_lads=True),
     SourceInfo("ons_rgva_itl_2025", "Regional gross value added (balanced) by industry: all ITL "
                "regions", "Office for National Statistics", "17 April 2025", OGL, ONS_ATTRIBUTION,
                "https://www.ons.gov.uk/economy/grossvalueaddedgva/datasets/"
                "nominalandrealregionalgrossvalueaddedbalancedbyindustry", ITL_GVA_FILE,
                "ITL 2025", "This release uses the ITL 2025 codes (e.g. the North East split "
-               "into TLC3/TLC4)."),
+               "into TLC3/TLC4).", min_rows=890_000),
     SourceInfo("ons_gdhi_lad_2024", "Regional gross disposable household income: local "
                "authorities by ITL1 region", "Office for National Statistics",
                "4 September 2024", OGL, ONS_ATTRIBUTION,
                "https://www.ons.gov.uk/economy/regionalaccounts/grossdisposablehouseholdincome/"
                "datasets/regionalgrossdisposablehouseholdincomelocalauthoritiesbyitl1region",
-               GDHI_FILE, "LAD 2023"),
+               GDHI_FILE, "LAD 2023", min_rows=27_000, complete_for_lads=True),
 ]
 
 #: The non-overlapping industry rows of the LAD table that add up to the total less imputed

@@ -18,7 +18,8 @@ INFO = [SourceInfo(
     "Office for National Statistics", "24 April 2024", OGL,
     "Source: Office for National Statistics licensed under the Open Government Licence v.3.0",
     "https://www.ons.gov.uk/economy/grossdomesticproductgdp/datasets/"
-    "regionalgrossdomesticproductallitlregions", POPULATION_FILE, "ITL January 2021")]
+    "regionalgrossdomesticproductallitlregions", POPULATION_FILE, "ITL January 2021",
+    min_rows=5_700)]
 SPECIAL_CODES = {"UK": (UK_CODE, "UK"), "TLB": ("E92000001", "CTRY")}
 
 

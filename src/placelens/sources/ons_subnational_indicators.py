@@ -19,7 +19,7 @@ INFO = [SourceInfo(
     SOURCE_ID, "Subnational indicators explorer (revised data)", "Office for National "
     "Statistics", "March 2024", OGL, "Source: Office for National Statistics licensed under the "
     "Open Government Licence v.3.0", "https://www.ons.gov.uk/explore-local-statistics/",
-    DATA_FILE, "LAD 2023", "Periods differ by indicator.")]
+    DATA_FILE, "LAD 2023", "Periods differ by indicator.", min_rows=10_000)]
 LAD_PREFIXES = ("E06", "E07", "E08", "E09", "W06", "S12", "N09")
 #: ONS publishes the explorer's data in its ONSvisual repository; this is the file the
 #: datapack copy came from (pin a commit for a reproducible download).

@@ -22,7 +22,8 @@ INFO = [SourceInfo(
     "v.3.0", "https://www.ons.gov.uk/employmentandlabourmarket/peopleinwork/"
     "labourproductivity/datasets/subregionalproductivitylabourproductivityindicesbylocal"
     "authoritydistrict", f"{FOLDER}/*_2024release.csv", "LAD 2023; ITL January 2021",
-    "Smoothed series are 5-year weighted moving averages. UK figures exclude Extra-Regio.")]
+    "Smoothed series are 5-year weighted moving averages. UK figures exclude Extra-Regio.",
+    min_rows=60_000, complete_for_lads=True)]
 
 #: file stem (after the geography prefix) → (indicator, title, unit, additive, polarity)
 SERIES = {

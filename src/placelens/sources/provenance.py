@@ -23,6 +23,11 @@ class SourceInfo:
     files: str
     code_vintage: str
     notes: str = ""
+    #: The contract a whole release meets (checked by placelens.warehouse.contracts): at
+    #: least ``min_rows`` rows across the tables it loads, and (``complete_for_lads``) every
+    #: LAD 2023 district in every indicator, measure and year it publishes for districts.
+    min_rows: int = 0
+    complete_for_lads: bool = False
 
     def as_row(self) -> dict:
         return asdict(self)

@@ -43,6 +43,7 @@ from placelens.sources import (
     ukri_gtr,
 )
 from placelens.sources.bundle import TABLE_COLUMNS, SourceTables
+from placelens.warehouse.contracts import check_contracts
 from placelens.warehouse.manifest import check_datapack, packaged_manifest
 from placelens.warehouse.paths import default_warehouse_path
 from placelens.warehouse.successors import combine_predecessors
@@ -150,7 +151,9 @@ def _assemble(loaded: list[SourceTables]) -> tuple[dict[str, pd.DataFrame], list
             columns=columns)
         tables[name] = frame
     notes = _drop_extra_regio(tables)
-    _refuse_unknown_districts(tables, loaded)
+    infos = {info.source_id: info for source in loaded for info in source.info}
+    check_contracts(tables, infos)
+    _refuse_unknown_districts(tables, {k: info.files for k, info in infos.items()})
     _mark_retired_lad_codes(tables)
     notes += _add_successor_values(tables)
     tables["areas"] = _merge_areas(tables["areas"])
@@ -192,13 +195,11 @@ def _drop_extra_regio(tables: dict[str, pd.DataFrame]) -> list[str]:
     return [f"{dropped} Extra-Regio rows (TLZ/UKZ) left out."] if dropped else []
 
 
-def _refuse_unknown_districts(tables: dict[str, pd.DataFrame],
-                              loaded: list[SourceTables]) -> None:
+def _refuse_unknown_districts(tables: dict[str, pd.DataFrame], files: dict[str, str]) -> None:
     """Stop at a district code no lookup knows (of LAD 2023 or retired since 2011): stored,
     it would become a new "area" and join rankings and functional regions."""
     known = set(tables["areas"].loc[tables["areas"]["area_type"] == "LAD", "area_code"]) | \
         set(tables["code_changes"]["old_code"])
-    files = {info.source_id: info.files for source in loaded for info in source.info}
     for name, columns in (("observations", ["area_code"]), ("activity", ["area_code"]),
                           ("flows", ["origin_code", "destination_code"])):
         frame = tables[name]
