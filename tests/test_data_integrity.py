@@ -161,3 +161,47 @@ def test_operating_system_errors_are_one_line_not_a_traceback(warehouse_path, tm
                           capture_output=True, text=True, timeout=600)
     assert done.returncode == 2, done.stderr
     assert "Error:" in done.stderr and "Traceback" not in done.stderr + done.stdout
+
+
+def test_a_postcode_given_two_districts_is_refused(tmp_path):
+    from placelens.sources.codepoint_open import read_postcodes
+
+    lookup = tmp_path / "postcodes.csv"
+    lookup.write_text("postcode,lad_code\nWC1E 6BT,E09000007\nWC1E 6BT,E09000033\n"
+                      "SW1A 1AA,E09000033\n")
+    with pytest.raises(DataFormatError, match="postcode 'WC1E6BT' is given two different "
+                       "districts"):
+        read_postcodes(lookup)
+
+
+def _mirror_with(datapack, tmp_path, relative, data: bytes):
+    mirror = tmp_path / "datapack"
+    shutil.copytree(datapack, mirror, copy_function=os.symlink)
+    (mirror / relative).unlink()
+    (mirror / relative).write_bytes(data)
+    return mirror
+
+
+def test_negative_flows_and_totals_are_refused(tmp_path, datapack):
+    import gzip
+
+    from placelens.sources import census2021_commuting, ons_area_measurements, ons_geography
+    from placelens.warehouse import build_warehouse
+
+    flows = "census2021_commuting_od/ODWP01EW_LTLA.csv.gz"
+    lines = gzip.decompress((datapack / flows).read_bytes()).decode("utf-8").splitlines(True)
+    last = lines[-1].rsplit(",", 1)                    # a commuting flow (indicator 3)
+    lines[-1] = f"{last[0]},-{last[1]}"
+    mirror = _mirror_with(datapack, tmp_path / "flows", flows,
+                          gzip.compress("".join(lines).encode("utf-8")))
+    hectares = "lookups/ons_sam_lad_dec2023_uk_area_hectares.csv"
+    table = pd.read_csv(datapack / hectares, dtype=str, encoding="utf-8-sig")
+    table.loc[0, "AREALHECT"] = "-" + table.loc[0, "AREALHECT"]
+    mirror_area = _mirror_with(datapack, tmp_path / "area", hectares,
+                               table.to_csv(index=False).encode("utf-8"))
+    for module, folder, relative in ((census2021_commuting, mirror, flows),
+                                     (ons_area_measurements, mirror_area, hectares)):
+        with pytest.raises(DataFormatError, match="negative") as info:
+            build_warehouse(tmp_path / "w.duckdb", folder, show_progress=False,
+                            modules=[ons_geography, module], verify_manifest=False)
+        assert relative.split("/")[0] in str(info.value)

@@ -46,10 +46,6 @@ def load(datapack: Path) -> SourceTables:
     postcode."""
     path = datapack / POSTCODE_FILE
     exact = read_postcodes(path)
-    duplicated = exact["key"].duplicated(keep=False)
-    if duplicated.any():
-        raise DataFormatError(path, f"postcode {exact.loc[duplicated, 'key'].iloc[0]!r} is "
-                              "given two different districts", column="postcode")
     parts = [exact.assign(kind="postcode")]
     for kind, name, share in (("sector", SECTOR_FILE, "share_of_sector"),
                               ("outcode", OUTCODE_FILE, "share_of_outcode")):
@@ -123,12 +119,12 @@ def _exact_lookup(wanted, path: Path) -> dict[str, str]:
 
 def read_postcodes(path: Path) -> pd.DataFrame:
     """Every live postcode of the lookup (compact, as ``key``) with its district, read with
-    DuckDB (1.7 M rows)."""
+    DuckDB (1.7 M rows); a postcode given two districts is refused (the last would win)."""
     if not path.exists():
         raise DataFormatError(path, "file not found (check PLACELENS_DATAPACK)")
     con = duckdb.connect()
     try:
-        return con.execute(
+        found = con.execute(
             "SELECT DISTINCT replace(postcode, ' ', '') AS key, lad_code FROM read_csv(?, "
             "header=true, all_varchar=true, strict_mode=true) WHERE coalesce(lad_code, '') <> ''",
             [str(path)]).df()
@@ -137,6 +133,11 @@ def read_postcodes(path: Path) -> pd.DataFrame:
             from exc
     finally:
         con.close()
+    duplicated = found["key"].duplicated(keep=False)
+    if duplicated.any():
+        raise DataFormatError(path, f"postcode {found.loc[duplicated, 'key'].iloc[0]!r} is "
+                              "given two different districts", column="postcode")
+    return found
 
 
 def _area_lookup(path: Path, key: str, share: str) -> dict[str, str]:
