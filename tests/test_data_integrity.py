@@ -205,3 +205,23 @@ def test_negative_flows_and_totals_are_refused(tmp_path, datapack):
             build_warehouse(tmp_path / "w.duckdb", folder, show_progress=False,
                             modules=[ons_geography, module], verify_manifest=False)
         assert relative.split("/")[0] in str(info.value)
+
+
+@pytest.mark.parametrize("coordinates, message", [
+    ([["-1.2", "x"], ["-1.1", "54.7"], ["-1.0", "54.6"], ["-1.2", "x"]],
+     "geometry is not valid GeoJSON"),
+    ([[450000, 530000], [451000, 531000], [452000, 530000], [450000, 530000]],
+     "outside the UK"),
+])
+def test_boundaries_with_text_or_projected_coordinates_are_refused(tmp_path, coordinates,
+                                                                   message):
+    import json
+
+    from placelens.sources.boundaries import read_features
+
+    path = tmp_path / "lads.geojson"
+    path.write_text(json.dumps({"type": "FeatureCollection", "features": [{
+        "type": "Feature", "properties": {"LAD23CD": "E06000001"},
+        "geometry": {"type": "Polygon", "coordinates": [coordinates]}}]}))
+    with pytest.raises(DataFormatError, match=f"feature 1 \\(E06000001\\): .*{message}"):
+        read_features(path, "LAD23CD")

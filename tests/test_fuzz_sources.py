@@ -1,5 +1,5 @@
-"""Generated damage to the files of every district-level source: truncation at a line and at a
-byte boundary, a repeated row, a dropped row, a re-encoding and a renamed column.
+"""Generated damage to a file of each of fourteen sources: truncation at a line and at a byte
+boundary, a repeated row, a dropped row, a re-encoding and a renamed column.
 
 Two defences are tested separately. With the manifest (the default), every damaged file is
 refused naming it before anything is parsed. With the manifest bypassed (as for a newer release
@@ -7,7 +7,8 @@ accepted with --accept-changed), the parser and the assembled-table contracts mu
 file naming it or its source's files, or accept it with tables equal to the clean build. The
 one thing they cannot see is a single row dropped from a source that publishes no totals and
 no complete list of areas (an origin–destination table, the subnational indicators, the ITL
-population table); those cases are listed in ``UNDETECTABLE`` and left to the manifest."""
+population table, BRES by region and industry); those cases are listed in ``UNDETECTABLE``
+and left to the manifest."""
 
 from __future__ import annotations
 
@@ -21,15 +22,21 @@ import pytest
 
 from placelens.errors import PlacelensError
 from placelens.sources import (
+    bres,
+    census2011_workplace,
     census2021_commuting,
     mysociety_rural_urban,
     ons_area_measurements,
+    ons_berd,
     ons_business_counts,
     ons_geography,
+    ons_lad_neighbours,
     ons_regional_accounts,
     ons_regional_population,
     ons_subnational_indicators,
     ons_subregional_productivity,
+    ons_ttwa2011,
+    ukri_gtr,
 )
 from placelens.warehouse import Warehouse, build_warehouse
 from placelens.warehouse.manifest import check_datapack, packaged_manifest
@@ -48,10 +55,17 @@ FILES = {
     "rurality": (mysociety_rural_urban, "rural_urban_classification/mysociety_uk_ruc_la_ruc.csv"),
     "population": (ons_regional_population,
                    "ons_regional_gva_itl/population_all_itl_1998_2022_apr2024.csv"),
+    "berd": (ons_berd, "ons_rd_expenditure_itl1/research-and-development-business.csv"),
+    "workplace": (census2011_workplace, "census2011_workplace_industry/"
+                  "census2011_workplace_population_msoa_by_sic_section.csv"),
+    "neighbours": (ons_lad_neighbours, "ons_lad_neighbours/lad2021_neighbours.json"),
+    "bres": (bres, "bres_itl2_nuts2/bres_employment_nuts2016l2_sic2digit_2015_2021.csv.gz"),
+    "ttwa": (ons_ttwa2011, "lookups/ons_lsoa11_ttwa11_uk_lookup.csv"),
+    "grants": (ukri_gtr, "ukri_gtr_2018_research_grants/gtr_projects.csv.gz"),
 }
 #: (file, damage) the parsers cannot tell from a smaller release; the manifest refuses them.
 UNDETECTABLE = {("commuting", "drop_row"), ("indicators", "drop_row"),
-                ("population", "drop_row")}
+                ("population", "drop_row"), ("bres", "drop_row")}
 
 
 def _lines_of(data: bytes) -> list[bytes]:

@@ -65,7 +65,29 @@ def read_features(path: Path, code_property: str) -> list[dict]:
         if code_property not in (feature.get("properties") or {}) or not feature.get("geometry"):
             raise DataFormatError(path, f"feature {number} lacks {code_property!r} or geometry",
                                   column=code_property)
+        _check_coordinates(path, number, feature, code_property)
     return features
+
+
+#: Longitude and latitude bounds of the UK and its waters (WGS84), generously drawn.
+UK_BOUNDS = (-11.0, 49.0, 3.0, 61.5)
+
+
+def _check_coordinates(path: Path, number: int, feature: dict, code_property: str) -> None:
+    """Coordinates are numbers inside the UK: one in another projection (metres, not degrees)
+    would be stored and drawn off the map. (Numbers given as strings are stored as numbers:
+    geometries are written back from their parsed shapes.)"""
+    code = feature["properties"][code_property]
+    try:
+        west, south, east, north = shape(feature["geometry"]).bounds
+    except (TypeError, ValueError, AttributeError, KeyError) as exc:
+        raise DataFormatError(path, f"feature {number} ({code}): geometry is not valid "
+                              f"GeoJSON ({exc})", column="geometry") from exc
+    low_x, low_y, high_x, high_y = UK_BOUNDS
+    if not (low_x <= west <= east <= high_x and low_y <= south <= north <= high_y):
+        raise DataFormatError(path, f"feature {number} ({code}): coordinates span "
+                              f"{west:.2f}…{east:.2f} E, {south:.2f}…{north:.2f} N, outside the "
+                              "UK (expected WGS84 longitude and latitude)", column="geometry")
 
 
 def load(datapack: Path) -> SourceTables:
@@ -73,7 +95,8 @@ def load(datapack: Path) -> SourceTables:
     lads = read_features(datapack / LAD_FILE, "LAD23CD")
     out.add("boundaries", pd.DataFrame({
         "area_code": [f["properties"]["LAD23CD"] for f in lads], "area_type": "LAD",
-        "vintage": "2023", "geojson": [json.dumps(f["geometry"]) for f in lads]}))
+        "vintage": "2023", "geojson": [json.dumps(mapping(shape(f["geometry"])))
+                                       for f in lads]}))
     welsh = [(f["properties"]["LAD23CD"], (f["properties"].get("LAD23NMW") or "").strip())
              for f in lads]
     welsh = [(code, name) for code, name in welsh if name]

@@ -70,6 +70,17 @@ def read_workplace_by_lad(path: Path, lookup_path: Path,
         position = int(lad.isna().to_numpy().nonzero()[0][0])
         raise DataFormatError(path, f"MSOA {msoa.iloc[position]!r} is not in {lookup_path.name}",
                               row=file_row(frame, position), column=MSOA_COLUMN)
+    repeated = msoa.duplicated()
+    if repeated.any():
+        position = int(repeated.to_numpy().argmax())
+        raise DataFormatError(path, f"MSOA {msoa.iloc[position]!r} appears twice",
+                              row=file_row(frame, position), column=MSOA_COLUMN)
+    expected = {code for code in lad_of.index if code[:3] in ("E02", "W02")}
+    missing = sorted(expected - set(msoa))
+    if missing:
+        raise DataFormatError(path, f"{len(missing)} MSOAs of England and Wales are missing "
+                              f"(e.g. {missing[0]}); the census table has every MSOA",
+                              column=MSOA_COLUMN)
     values = pd.DataFrame({code: to_number(frame, column, path)
                            for column, code in sections.items()})
     values["area_code"] = lad.to_numpy()

@@ -39,7 +39,8 @@ INFO = SourceInfo(
     "Organisations placed in LAD October 2025 via Code-Point Open, mapped to LAD 2023 codes "
     "(Barnsley and Sheffield changed code in 2024)",
     "Research council grants only (no Innovate UK); data end April 2018. Partners carry no "
-    "organisation type: placelens classifies them from their names.")
+    "organisation type: placelens classifies them from their names.",
+    min_rows=185_000)
 
 LEAD_ROLE = "LEAD_RO"
 #: Whole calendar years the April 2018 snapshot covers for research council grants.

@@ -152,8 +152,8 @@ def _assemble(loaded: list[SourceTables]) -> tuple[dict[str, pd.DataFrame], list
         tables[name] = frame
     notes = _drop_extra_regio(tables)
     infos = {info.source_id: info for source in loaded for info in source.info}
-    check_contracts(tables, infos)
     _refuse_unknown_districts(tables, {k: info.files for k, info in infos.items()})
+    check_contracts(tables, infos)
     _mark_retired_lad_codes(tables)
     notes += _add_successor_values(tables)
     tables["areas"] = _merge_areas(tables["areas"])

@@ -20,7 +20,13 @@ KEYS = {
     "activity": ["area_code", "area_type", "vintage", "classification", "activity_code",
                  "period", "measure", "source_id"],
     "flows": ["origin_code", "destination_code", "area_type", "measure", "source_id"],
+    "rd_projects": ["project_id", "source_id"],
+    "rd_participants": ["project_id", "org_id", "source_id"],
+    "rd_organisations": ["org_id", "source_id"],
 }
+#: Columns that must name a row of another table: (table, column, referenced table, column).
+REFERENCES = [("rd_participants", "project_id", "rd_projects", "project_id"),
+              ("rd_participants", "org_id", "rd_organisations", "org_id")]
 #: Activity measures that may be negative (an industry's GVA is negative when it makes a
 #: loss); every other measure counts jobs, businesses or people.
 SIGNED_MEASURES = ("gva_",)
@@ -44,6 +50,8 @@ def check_contracts(tables: dict[str, pd.DataFrame], infos: dict[str, SourceInfo
         frame = tables[name]
         _refuse(frame, frame.duplicated(key, keep=False), key, files,
                 f"{name}: the same {', '.join(key[:-1])} is given twice")
+        if "value" not in frame:
+            continue
         values = frame["value"].to_numpy(dtype="float64")
         _refuse(frame, pd.Series(np.isinf(values), index=frame.index), key, files,
                 f"{name}: an infinite value")
@@ -53,6 +61,10 @@ def check_contracts(tables: dict[str, pd.DataFrame], infos: dict[str, SourceInfo
         elif name == "activity":
             negative &= ~frame["measure"].str.startswith(SIGNED_MEASURES)
         _refuse(frame, negative, key, files, f"{name}: a negative count or total")
+    for name, column, target, target_column in REFERENCES:
+        frame = tables[name]
+        _refuse(frame, ~frame[column].isin(set(tables[target][target_column])), KEYS[name],
+                files, f"{name}: {column} names no row of {target}")
     _check_declared(tables, infos)
 
 
@@ -97,5 +109,6 @@ def _refuse(frame: pd.DataFrame, bad: pd.Series, key: list[str], files: dict[str
         return
     row = frame[bad].iloc[0]
     where = ", ".join(f"{k} {row[k]!r}" for k in key[:-1])
+    value = f"; value {row['value']}" if "value" in row else ""
     raise DataFormatError(files.get(row["source_id"], row["source_id"]),
-                          f"{what} ({where}; value {row['value']})", column="value")
+                          f"{what} ({where}{value})", column="value" if value else key[0])
