@@ -10,7 +10,9 @@ from placelens.errors import DataFormatError
 from placelens.sources import boundaries, ons_geography, ons_geoportal
 from placelens.sources.tabular import read_csv
 
-SQUARE = {"type": "Polygon", "coordinates": [[[0, 0], [0, 1], [1, 1], [1, 0], [0, 0]]]}
+#: A small square on Hartlepool (longitude, latitude): boundaries must lie in the UK.
+SQUARE = {"type": "Polygon", "coordinates": [[[-1.3, 54.6], [-1.3, 54.7], [-1.2, 54.7],
+                                             [-1.2, 54.6], [-1.3, 54.6]]]}
 
 
 def test_query_url_pages_and_asks_for_wgs84():
