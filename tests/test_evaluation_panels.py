@@ -60,3 +60,58 @@ def test_did_command_records_codes_and_a_derived_grade(tmp_path, warehouse_path)
     assert result.exit_code == 2
     assert "'nevre' is not one of 'never', 'notyet'" in " ".join(result.output.split())
     assert np.isfinite(record["effect"])
+
+
+def _small_panel(path, units=("A/B", "C", "D"), years=range(2000, 2010), treated_jump=5.0):
+    """A treated unit (named with a slash) and donors, the treated unit jumping from 2006."""
+    rng = np.random.default_rng(1)
+    rows = []
+    for number, name in enumerate(units):
+        for year in years:
+            value = 10 + number + 0.5 * (year - 2000) + rng.normal(0, 0.1)
+            if number == 0 and year >= 2006:
+                value += treated_jump
+            rows.append(f"{name},{year},{value:.4f}\n")
+    path.write_text("unit,year,y\n" + "".join(rows))
+    return path
+
+
+def test_two_donors_work_with_leave_one_out_skipped_and_a_slash_stays_in_the_folder(tmp_path):
+    from placelens.cli import app
+
+    panel = _small_panel(tmp_path / "panel.csv")
+    out = tmp_path / "reports"
+    result = CliRunner().invoke(app, ["evaluate", "scm", "--panel", str(panel), "--treated",
+                                      "A/B", "--outcome", "y", "--start", "2006", "--out",
+                                      str(out), "--html-only"])
+    assert result.exit_code == 0, result.output
+    written = list(out.iterdir())
+    assert {p.parent for p in written} == {out}                 # nothing outside --out
+    page = next(p for p in written if p.suffix == ".html").read_text(encoding="utf-8")
+    assert "not run: needs at least 3 donors (2 given)" in page
+
+
+@pytest.mark.parametrize("args, message", [
+    (["--start", "2000"], "--start 2000 leaves 0 pre-treatment year(s); the panel runs "
+                          "2000–2009"),
+    (["--start", "2006", "--predictor", "y:2004-2007"],
+     "predictor y (2004–2007) uses years from 2006 on"),
+])
+def test_scm_choices_that_cannot_be_right_are_refused(tmp_path, args, message):
+    from placelens.cli import app
+
+    panel = _small_panel(tmp_path / "panel.csv", units=("A", "C", "D", "E"))
+    result = CliRunner().invoke(app, ["evaluate", "scm", "--panel", str(panel), "--treated",
+                                      "A", "--outcome", "y", *args, "--out",
+                                      str(tmp_path / "reports"), "--html-only"])
+    assert result.exit_code == 2 and message in " ".join(result.output.split())
+
+
+def test_an_infinite_outcome_is_refused_naming_unit_and_year():
+    from placelens.analysis import synthetic_control as sc
+
+    frame = pd.DataFrame({"unit": np.repeat(["A", "B", "C"], 4), "year": [1, 2, 3, 4] * 3,
+                          "y": [1.0, 2.0, 3.0, 4.0, 1.0, np.inf, 3.0, 4.0, 1.0, 2.0, 3.0, 4.0]})
+    with pytest.raises(ValueError, match="outcome 'y' is inf for B in 2"):
+        sc.synthetic_control(frame, "unit", "year", "y", "A", 3,
+                             [sc.Predictor("y", (1, 2))])

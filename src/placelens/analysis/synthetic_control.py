@@ -199,6 +199,10 @@ def synthetic_control(panel: pd.DataFrame, unit: str, time: str, outcome: str,
     fit_years = fit_years or [y for y in years if y < treatment_year]
     if len(fit_years) < 2:
         raise ValueError(f"need at least 2 pre-treatment years before {treatment_year}")
+    late = [p for p in predictors if max(p.years) >= treatment_year]
+    if late:
+        raise ValueError(f"predictor {late[0].label} uses years from {treatment_year} on; "
+                         "predictors must come from before the treatment starts")
     x = predictor_matrix(panel[panel[unit].isin([treated, *donors])], unit, time, predictors)
     scale = x.std()
     scale[scale == 0] = 1.0
@@ -245,9 +249,11 @@ def _check_panel(panel, unit, time, outcome, treated, treatment_year) -> None:
     if counts.nunique() > 1:
         short = counts[counts < counts.max()].index[:5].tolist()
         raise ValueError(f"the panel is unbalanced: {short} lack some years")
-    if panel[outcome].isna().any():
-        row = panel[panel[outcome].isna()].iloc[0]
-        raise ValueError(f"outcome {outcome!r} is missing for {row[unit]} in {row[time]}")
+    finite = np.isfinite(panel[outcome].to_numpy(dtype="float64"))
+    if not finite.all():
+        row = panel[~finite].iloc[0]
+        raise ValueError(f"outcome {outcome!r} is {row[outcome]} for {row[unit]} in "
+                         f"{row[time]}; every unit needs a finite value in every year")
     years = panel[time]
     if not (years.min() < treatment_year <= years.max()):
         raise ValueError(f"treatment year {treatment_year} must fall inside the panel's "

@@ -176,7 +176,8 @@ def robustness_table(panel: pd.DataFrame, unit: str, time: str, outcome: str,
                      result: SCMResult, predictors: list[Predictor], fake_lead: int = 5,
                      starts: int = 3) -> pd.DataFrame:
     """The in-time placebo (start ``fake_lead`` years early, where the pre-period allows)
-    and every leave-one-out refit, each with its average gap after its start.
+    and every leave-one-out refit (with at least three donors), each with its average gap
+    after its start; a check that cannot run is listed with the reason.
 
     Parameters
     ----------
@@ -211,6 +212,15 @@ def robustness_table(panel: pd.DataFrame, unit: str, time: str, outcome: str,
                                     donors=list(result.weights.index), starts=starts)
         rows.append({"Check": f"In-time placebo (pretend start {fake})", "Start": fake,
                      "Average gap": f"{early.average_gap():+.3f}"})
+    else:
+        rows.append({"Check": f"In-time placebo (pretend start {fake})", "Start": fake,
+                     "Average gap": "not run: fewer than 2 years, or no predictor years, "
+                     f"before {fake}"})
+    pool = len(result.weights)
+    if pool < 3:
+        rows.append({"Check": "Leave-one-out", "Start": result.treatment_year,
+                     "Average gap": f"not run: needs at least 3 donors ({pool} given)"})
+        return pd.DataFrame(rows)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         for donor, fit in leave_one_out(panel, unit, time, outcome, result, predictors,

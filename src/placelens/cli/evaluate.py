@@ -47,7 +47,6 @@ def evaluate_scm(
     """Synthetic control for one place: report (HTML/PDF) with gap and placebo plots, weights,
     balance, a plain-language summary, its evidence grade, and an evidence record (JSON)."""
     from placelens.analysis import synthetic_control as sc
-    from placelens.analysis import synthetic_control_checks as checks_
     from placelens.report.evaluation import write_scm_report
     from placelens.services import evaluation as ev
 
@@ -60,25 +59,53 @@ def evaluate_scm(
             data, treated, name = ev.warehouse_panel(obs.indicators, outcome), place.code, \
                 place.name
         panel, unit, time, label = data.frame, data.unit, data.time, data.label
-        years = sorted(panel[time].unique())
-        pre = [y for y in years if y < start]
-        predictors = [_parse_predictor(p) for p in predictor] if predictor else [
-            sc.Predictor(outcome, tuple(pre)), *[sc.Predictor(outcome, (y,)) for y in
-                                                 (pre[0], pre[len(pre) // 2], pre[-1])]]
+        predictors = [_parse_predictor(p) for p in predictor] if predictor else \
+            _default_predictors(outcome, sorted(panel[time].unique()), start)
         result = sc.synthetic_control(panel, unit, time, outcome, treated, start, predictors,
                                       donors or None)
-        placebo_table = checks_.placebo_in_space(panel, unit, time, outcome, result,
-                                                 predictors, starts=1) if placebo else None
-        checks = checks_.robustness_table(panel, unit, time, outcome, result, predictors)
+        placebo_table, checks = _scm_checks(panel, unit, time, outcome, result, predictors,
+                                            placebo)
         paths = write_scm_report(result, placebo_table, out, name, label, intervention,
                                  data.source, pdf=not html_only, robustness=checks)
-    except (ValueError, PlacelensError, IndexError) as error:
+    except (ValueError, PlacelensError) as error:
         fail(error)
     console.print(f"Average gap after {start}: {result.average_gap():+.3f}"
                   + (f"; placebo p = {placebo_table.p_value:.3f}"
                      if placebo_table is not None else ""))
     for kind, path in paths.items():
         console.print(f"Wrote {kind}: {path.resolve()}")
+
+
+def _default_predictors(outcome: str, years: list, start: int) -> list:
+    """The outcome's pre-period mean and three pre-period years (first, middle, last)."""
+    from placelens.analysis import synthetic_control as sc
+
+    pre = [y for y in years if y < start]
+    if len(pre) < 2:
+        raise PlacelensError(f"--start {start} leaves {len(pre)} pre-treatment year(s); the "
+                             f"panel runs {years[0]}–{years[-1]} and a synthetic control "
+                             "needs at least 2 years before the start")
+    return [sc.Predictor(outcome, tuple(pre)),
+            *[sc.Predictor(outcome, (y,)) for y in (pre[0], pre[len(pre) // 2], pre[-1])]]
+
+
+def _scm_checks(panel, unit: str, time: str, outcome: str, result, predictors: list,
+                placebo: bool):
+    """The in-space placebo (when asked for and there are at least 3 donors: each placebo
+    needs 2 of its own) and the robustness table, with the reason for any check not run."""
+    from placelens.analysis import synthetic_control_checks as checks_
+
+    donors_used = len(result.weights)
+    run_placebo = placebo and donors_used >= 3
+    placebo_table = checks_.placebo_in_space(panel, unit, time, outcome, result,
+                                             predictors, starts=1) if run_placebo else None
+    checks = checks_.robustness_table(panel, unit, time, outcome, result, predictors)
+    if placebo and not run_placebo:
+        reason = f"not run: needs at least 3 donors ({donors_used} given)"
+        console.print(f"[yellow]In-space placebo {reason}.[/]")
+        checks.loc[len(checks)] = {"Check": "In-space placebo",
+                                   "Start": result.treatment_year, "Average gap": reason}
+    return placebo_table, checks
 
 
 @evaluate_app.command("did")
