@@ -89,6 +89,22 @@ def test_two_donors_work_with_leave_one_out_skipped_and_a_slash_stays_in_the_fol
     assert {p.parent for p in written} == {out}                 # nothing outside --out
     page = next(p for p in written if p.suffix == ".html").read_text(encoding="utf-8")
     assert "not run: needs at least 3 donors (2 given)" in page
+    assert "weight in V" in page                                # V shown beside the balance
+
+
+def test_a_concentrated_v_is_pointed_out():
+    from types import SimpleNamespace
+
+    from placelens.report.evaluation import _v_note
+
+    corner = SimpleNamespace(predictor_weights=pd.Series(
+        {"gdpcap (1960–1969)": 0.996, "invest (1964–1969)": 0.002, "school (1964–1969)": 0.002}))
+    assert _v_note(corner).startswith("V is concentrated: gdpcap (1960–1969) 100% of the "
+                                      "predictor weight")
+    pair = SimpleNamespace(predictor_weights=pd.Series({"a": 0.5, "b": 0.4, "c": 0.1}))
+    assert _v_note(pair).startswith("V is concentrated: a 50% and b 40%")
+    spread = SimpleNamespace(predictor_weights=pd.Series({"a": 0.4, "b": 0.3, "c": 0.3}))
+    assert _v_note(spread) == ""
 
 
 @pytest.mark.parametrize("args, message", [

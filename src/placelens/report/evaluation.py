@@ -76,7 +76,7 @@ def write_scm_report(result: SCMResult, placebo: PlaceboTest | None, out_dir: Pa
         "robustness": None if robustness is None else robustness.pipe(as_table),
         "weights": pd.DataFrame({"Donor": weights.index, "Weight": weights.map(
             lambda v: f"{v:.3f}")}).pipe(as_table),
-        "balance": result.balance.round(3).reset_index(names="Predictor").pipe(as_table),
+        "balance": _balance(result).pipe(as_table), "v_note": _v_note(result),
         "source": source, "ogl": placelens.OGL_ATTRIBUTION, "version": placelens.__version__,
         "today": date.today().isoformat()}
     html = template_environment().get_template("evaluation.html.j2").render(**context)
@@ -96,6 +96,27 @@ def write_scm_report(result: SCMResult, placebo: PlaceboTest | None, out_dir: Pa
                             date.today().isoformat())
     paths["record"].write_text(json.dumps(asdict(record), indent=2), encoding="utf-8")
     return paths
+
+
+def _balance(result: SCMResult) -> pd.DataFrame:
+    """Each predictor's value for the treated unit, its synthetic control and the donor mean,
+    with its weight in V (how much the fit attended to it)."""
+    table = result.balance.round(3)
+    table["V"] = result.predictor_weights.reindex(table.index).map(lambda v: f"{v:.3f}")
+    return table.reset_index(names="Predictor")
+
+
+def _v_note(result: SCMResult) -> str:
+    """A sentence when V puts over 80% of its weight on one or two predictors (a corner
+    solution: the other predictors barely shaped the synthetic control)."""
+    share = (result.predictor_weights / result.predictor_weights.sum()).sort_values(
+        ascending=False)
+    leading = share[share.cumsum().shift(fill_value=0) < 0.8]
+    if len(share) > 2 and len(leading) <= 2:
+        shares = " and ".join(f"{name} {value:.0%}" for name, value in leading.items())
+        return (f"V is concentrated: {shares} of the predictor weight, so the other "
+                "predictors barely shaped the synthetic control; compare the balance above.")
+    return ""
 
 
 def _placebo_parts(result: SCMResult, placebo: PlaceboTest | None, place_name: str,
