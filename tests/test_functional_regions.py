@@ -230,3 +230,21 @@ def test_msoa_flows_cut_short_or_duplicated_are_refused(tmp_path, datapack):
     duplicated.write_text("".join(head + head[1:2]))
     with pytest.raises(DataFormatError, match="row 2002.*flow appears twice"):
         msoa.read_flows(duplicated, {line.split(",")[0] for line in head[1:]})
+
+
+def test_an_msoas_2011_ttwa_is_the_one_holding_most_of_its_lsoas(tmp_path):
+    """Hand case: MSOA "Town 001" has LSOAs A, B (TTWA X) and C (TTWA Y) → X; "Town 002" has
+    one LSOA in Y → Y; an LSOA whose 2011 name matches no MSOA is left out."""
+    from placelens.sources.census2021_commuting_msoa import msoa_ttwa_2011
+
+    ttwa = tmp_path / "ttwa.csv"
+    ttwa.write_text("LSOA11CD,LSOA11NM,TTWA11CD,TTWA11NM\n"
+                    "E01000001,old,X,Xtown\nE01000002,old,X,Xtown\nE01000003,old,Y,Ytown\n"
+                    "E01000004,old,Y,Ytown\nE01000005,old,Y,Ytown\n")
+    lsoa = tmp_path / "lsoa.csv"
+    lsoa.write_text("LSOA11CD,LSOA11NM\nE01000001,Town 001A\nE01000002,Town 001B\n"
+                    "E01000003,Town 001C\nE01000004,Town 002A\nE01000005,Renamed 009A\n")
+    msoa = tmp_path / "msoa.csv"
+    msoa.write_text("MSOA11CD,MSOA11NM\nE02000001,Town 001\nE02000002,Town 002\n")
+    found = msoa_ttwa_2011(ttwa, lsoa, msoa)
+    assert found.to_dict() == {"E02000001": "X", "E02000002": "Y"}

@@ -224,3 +224,17 @@ def test_rankings_for_every_type(warehouse_path, area_type):
     assert result.exit_code == 0, result.output
     result = run(warehouse_path, "places", "list", "--type", area_type.lower())
     assert result.exit_code == 0 and result.output.strip()
+
+
+def test_comparison_values_and_median_by_hand(observatory):
+    """Density is residents over land hectares; the median row is over the others only."""
+    comparators = observatory.comparators
+    cornwall, others = observatory.place("Cornwall"), [observatory.place(q) for q in
+                                                       ("Dorset", "Somerset", "Shropshire")]
+    table = comparators.compare(cornwall, others, "list", ["rural share", "density"]).table
+    parts = comparators.district_parts().loc["E06000052"]
+    assert table.loc["E06000052", "density"] == pytest.approx(parts["population"] /
+                                                              parts["land"])
+    others_rural = [table.loc[p.code, "rural share"] for p in others]
+    assert table.loc["median of comparators", "rural share"] == pytest.approx(
+        sorted(others_rural)[1])
