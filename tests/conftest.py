@@ -46,3 +46,43 @@ def observatory(warehouse_path):
     from placelens.api import Observatory
 
     return Observatory(warehouse_path)
+
+
+def _postgres_schema_url(base: str, schema: str) -> str:
+    """``base`` with every connection's search path set to ``schema``, so parallel test
+    workers sharing one PostgreSQL database never see each other's tables."""
+    separator = "&" if "?" in base else "?"
+    return f"{base}{separator}options=-csearch_path%3D{schema}"
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def database(request, tmp_path):
+    """A migrated application database: a SQLite file, and PostgreSQL where
+    $PLACELENS_TEST_POSTGRES_URL names a server (.ci/run starts one; CI fails without it)."""
+    from sqlalchemy import create_engine, text
+
+    from placelens.db.database import Database
+
+    if request.param == "sqlite":
+        db = Database(f"sqlite:///{tmp_path / 'app.sqlite'}")
+        db.migrate()
+        yield db
+        db.engine.dispose()
+        return
+    base = os.environ.get("PLACELENS_TEST_POSTGRES_URL")
+    if not base:
+        if os.environ.get("CI"):
+            pytest.fail("CI must test PostgreSQL: set PLACELENS_TEST_POSTGRES_URL")
+        pytest.skip("no PostgreSQL server (set PLACELENS_TEST_POSTGRES_URL)")
+    schema = f"t_{os.getpid()}_{abs(hash(request.node.nodeid)) % 10**8}"
+    admin = create_engine(base)
+    with admin.begin() as connection:
+        connection.execute(text(f"DROP SCHEMA IF EXISTS {schema} CASCADE"))
+        connection.execute(text(f"CREATE SCHEMA {schema}"))
+    db = Database(_postgres_schema_url(base, schema))
+    db.migrate()
+    yield db
+    db.engine.dispose()
+    with admin.begin() as connection:
+        connection.execute(text(f"DROP SCHEMA {schema} CASCADE"))
+    admin.dispose()

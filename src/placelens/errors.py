@@ -83,3 +83,24 @@ def check_order(start: object, end: object, names: tuple[str, str] = ("start", "
     """Refuse a start that is not before the end (a backwards comparison is never meant)."""
     if str(start) >= str(end):
         raise InvalidChoiceError(f"{names[0]} {start!r} must come before {names[1]} {end!r}")
+
+
+class InputError(PlacelensError, ValueError):
+    """A form field or argument with a value placelens cannot accept; ``field`` names it."""
+
+    def __init__(self, field: str, message: str):
+        self.field, self.detail = field, message
+        super().__init__(f"{field}: {message}")
+
+
+class SignInError(PlacelensError, PermissionError):
+    """Wrong e-mail address or password (never says which), or too many recent failures."""
+
+
+class NotFoundError(PlacelensError, LookupError):
+    """An item that does not exist or that the caller may not see: the two are reported the
+    same way so that a private item's existence never leaks."""
+
+
+class ForbiddenError(PlacelensError, PermissionError):
+    """The caller can see the item but their role does not allow the change."""

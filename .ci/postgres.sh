@@ -1,0 +1,22 @@
+#!/usr/bin/env bash
+# Start a PostgreSQL server from Debian's packages for the database tests (installing it when
+# missing), with a role and database "placelens"; prints the URL the tests use.
+set -euo pipefail
+if ! command -v pg_ctlcluster >/dev/null || [ -z "$(ls /usr/lib/postgresql/*/bin/postgres 2>/dev/null)" ]; then
+    echo "Installing PostgreSQL (apt-get)" >&2
+    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql >/dev/null
+fi
+version=$(ls /usr/lib/postgresql | sort -n | tail -1)
+if ! pg_lsclusters -h | grep -q "^$version main"; then
+    pg_createcluster "$version" main >/dev/null
+fi
+pg_ctlcluster "$version" main start 2>/dev/null || true
+for _ in $(seq 1 30); do
+    su postgres -c "psql -qAtc 'select 1'" >/dev/null 2>&1 && break
+    sleep 1
+done
+su postgres -c "psql -qAtc \"select 1 from pg_roles where rolname='placelens'\"" | grep -q 1 ||
+    su postgres -c "psql -qc \"create role placelens login password 'placelens'\""
+su postgres -c "psql -qAtc \"select 1 from pg_database where datname='placelens_test'\"" | grep -q 1 ||
+    su postgres -c "createdb -O placelens placelens_test"
+echo "postgresql+psycopg://placelens:placelens@127.0.0.1:5432/placelens_test"

@@ -1,0 +1,108 @@
+"""The tables of application state. Every private thing belongs to one partnership; what may
+be read or changed is decided in :mod:`placelens.services.workspaces`, never here."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from sqlalchemy import JSON, Boolean, DateTime, ForeignKey, Integer, String, Text, UniqueConstraint
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+
+ROLES = ("viewer", "editor", "admin")
+ITEM_KINDS = ("place_set", "comparator_set", "note", "indicator_table", "journey_assessment")
+
+
+def utcnow() -> datetime:
+    return datetime.now(UTC)
+
+
+class Base(DeclarativeBase):
+    pass
+
+
+class User(Base):
+    __tablename__ = "users"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    email: Mapped[str] = mapped_column(String(254), unique=True)
+    name: Mapped[str] = mapped_column(String(120))
+    password_hash: Mapped[str] = mapped_column(String(200))
+    is_hub_admin: Mapped[bool] = mapped_column(Boolean, default=False)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class Partnership(Base):
+    __tablename__ = "partnerships"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    name: Mapped[str] = mapped_column(String(160), unique=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    memberships: Mapped[list[Membership]] = relationship(back_populates="partnership")
+
+
+class Membership(Base):
+    __tablename__ = "memberships"
+    __table_args__ = (UniqueConstraint("user_id", "partnership_id"),)
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
+    partnership_id: Mapped[int] = mapped_column(ForeignKey("partnerships.id",
+                                                           ondelete="CASCADE"))
+    role: Mapped[str] = mapped_column(String(10))
+    user: Mapped[User] = relationship()
+    partnership: Mapped[Partnership] = relationship(back_populates="memberships")
+
+
+class Invitation(Base):
+    """An invitation to join a partnership, redeemed once with a secret token (only its
+    SHA-256 digest is stored)."""
+
+    __tablename__ = "invitations"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    partnership_id: Mapped[int] = mapped_column(ForeignKey("partnerships.id",
+                                                           ondelete="CASCADE"))
+    email: Mapped[str] = mapped_column(String(254))
+    role: Mapped[str] = mapped_column(String(10))
+    token_digest: Mapped[str] = mapped_column(String(64), unique=True)
+    invited_by: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    accepted_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+
+
+class WorkspaceItem(Base):
+    """Something a partnership keeps: a place set, a comparator set, a note, an uploaded
+    indicator table or a journey self-assessment. ``content`` is the item's JSON body;
+    ``published`` items are visible to everyone, the rest only to members."""
+
+    __tablename__ = "workspace_items"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    partnership_id: Mapped[int] = mapped_column(ForeignKey("partnerships.id",
+                                                           ondelete="CASCADE"), index=True)
+    kind: Mapped[str] = mapped_column(String(24))
+    title: Mapped[str] = mapped_column(String(200))
+    content: Mapped[dict] = mapped_column(JSON)
+    published: Mapped[bool] = mapped_column(Boolean, default=False)
+    created_by: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    partnership: Mapped[Partnership] = relationship()
+
+
+class AuditEvent(Base):
+    """One write: who did what to which partnership's item, and when."""
+
+    __tablename__ = "audit_events"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    partnership_id: Mapped[int | None] = mapped_column(ForeignKey("partnerships.id",
+                                                                  ondelete="SET NULL"))
+    action: Mapped[str] = mapped_column(String(40))
+    target: Mapped[str] = mapped_column(String(80), default="")
+    detail: Mapped[str] = mapped_column(Text, default="")
+
+
+class LoginAttempt(Base):
+    """A failed sign-in, kept to slow down password guessing (see AccountService)."""
+
+    __tablename__ = "login_attempts"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    email: Mapped[str] = mapped_column(String(254), index=True)
+    at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
