@@ -6,14 +6,28 @@ BIN := $(VENV)/bin
 OUT ?= out
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test system-deps build lint bench clean
+.PHONY: demo test system-deps build lint bench clean assets serve
 
 $(STAMP): pyproject.toml
 	$(MAKE) system-deps
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
 	$(BIN)/pip install --quiet -e '.[dev]'
+	$(MAKE) assets
 	touch $(STAMP)
+
+# Front-end packages (GOV.UK Frontend, Vega, Vega-Lite, vega-embed; axe-core for the tests)
+# from the npm registry at the versions in package-lock.json, copied into the package so the
+# site serves them itself (no CDN).
+VENDOR := src/placelens/web/static/vendor
+GOVUK := node_modules/govuk-frontend/dist/govuk
+assets: package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	rm -rf $(VENDOR) && mkdir -p $(VENDOR)
+	cp $(GOVUK)/govuk-frontend.min.css $(GOVUK)/govuk-frontend.min.js $(VENDOR)/
+	cp -r $(GOVUK)/assets $(VENDOR)/govuk-assets
+	cp node_modules/vega/build/vega.min.js node_modules/vega-lite/build/vega-lite.min.js \
+		node_modules/vega-embed/build/vega-embed.min.js $(VENDOR)/
 
 # WeasyPrint needs Pango, HarfBuzz (with subsetting, for small PDFs) and fonts from the
 # system; install them with apt-get when any is missing.
@@ -45,6 +59,14 @@ demo: build
 		--predictor cigsale:1980 --predictor cigsale:1975 --out $(OUT)/evaluations
 	@echo "Place profiles (HTML and PDF) are in $(abspath $(OUT)); open $(abspath $(OUT))/index.html"
 	@echo "Functional regions: $(abspath $(OUT))/functional_regions.html; networks: $(abspath $(OUT))/networks/; evaluation example: $(abspath $(OUT))/evaluations/"
+
+# The web observatory on the demo warehouse and a SQLite file (var/placelens.sqlite).
+HOST ?= 127.0.0.1
+PORT ?= 8000
+serve: $(STAMP)
+	@test -f $${PLACELENS_WAREHOUSE:-var/placelens.duckdb} || $(BIN)/placelens data build
+	@echo "placelens web observatory: http://$(HOST):$(PORT)/ (Ctrl+C stops it)"
+	$(BIN)/placelens serve --host $(HOST) --port $(PORT)
 
 test: $(STAMP)
 	$(BIN)/pytest -n 2

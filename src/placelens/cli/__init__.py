@@ -13,6 +13,7 @@ from placelens.cli.evaluate import evaluate_app
 from placelens.cli.networks import journey_app, network_app
 from placelens.cli.places import metrics, places_app, profile
 from placelens.cli.regions import regions_app
+from placelens.cli.web import accounts_app, serve
 
 app = typer.Typer(help="placelens: an open observatory for place-based innovation policy.",
                   no_args_is_help=True, pretty_exceptions_enable=False)
@@ -27,7 +28,8 @@ app.add_typer(benchmark_app, name="benchmark")
 app.command()(compare)
 app.add_typer(network_app, name="network")
 app.add_typer(journey_app, name="journey")
-
+app.command()(serve)
+app.add_typer(accounts_app, name="accounts")
 
 
 def main() -> None:

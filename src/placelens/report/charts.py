@@ -1,4 +1,5 @@
-"""Charts as offline SVG (Vega-Lite rendered by vl-convert: no CDN, no browser).
+"""Charts as offline SVG (Vega-Lite rendered by vl-convert: no CDN, no browser), each carrying
+the Vega-Lite spec it was drawn from so the web observatory can show it interactively.
 
 Every chart has a title, axis titles with units and a source line; the caller shows the data
 table beside it, so the chart is never the only way to read the numbers."""
@@ -20,15 +21,30 @@ alt.data_transformers.disable_max_rows()
 PALETTE = {"place": "#1d70b8", "region": "#f47738", "uk": "#505a5f", "highlight": "#d4351c"}
 
 
+class ChartSVG(str):
+    """A chart's SVG markup (a ``str``, so offline pages embed it as it is) with ``spec``, the
+    Vega-Lite specification it was rendered from (web pages draw that with tooltips)."""
+
+    spec: dict
+
+    def __new__(cls, svg: str, spec: dict) -> ChartSVG:
+        chart = super().__new__(cls, svg)
+        chart.spec = spec
+        return chart
+
+
 def _finish(chart: alt.Chart | alt.LayerChart | alt.FacetChart, title: str, source: str,
-            width: int, height: int) -> str:
+            width: int, height: int) -> ChartSVG:
+    """Title, source line and size; the SVG is one image labelled with the title (marks carry
+    no ARIA roles of their own: the data table beside the chart is the accessible form)."""
     spec = chart.properties(
         title=alt.TitleParams(title, subtitle=[f"Source: {source}"], anchor="start",
                               fontSize=13, subtitleFontSize=10, subtitleColor="#505a5f"),
         width=width, height=height,
-    ).configure(font=FONT).configure_view(stroke=None).to_dict()
+    ).configure(font=FONT, aria=False).configure_view(stroke=None).to_dict()
     svg = vlc.vegalite_to_svg(spec)
-    return svg.replace("<svg ", f'<svg role="img" aria-label="{_escape(title)}" ', 1)
+    return ChartSVG(svg.replace("<svg ", f'<svg role="img" aria-label="{_escape(title)}" ', 1),
+                    spec)
 
 
 def _escape(text: str) -> str:

@@ -15,9 +15,19 @@ from placelens.services.regions import LEVELS, FunctionalRegions
 
 
 def write_regions_page(obs, found: FunctionalRegions, path: Path) -> Path:
-    """Write the map and table of every functional region to ``path``. Regions built from
-    MSOAs are mapped by district, each district coloured by the region holding most of its
-    residents in work (the table says which districts the regions cut through)."""
+    """Write the map and table of every functional region to ``path``."""
+    html = template_environment().get_template("regions.html.j2").render(
+        **regions_context(obs, found), ogl=placelens.OGL_ATTRIBUTION,
+        os=placelens.OS_ATTRIBUTION.format(year=2023), version=placelens.__version__)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(html, encoding="utf-8")
+    return path
+
+
+def regions_context(obs, found: FunctionalRegions) -> dict:
+    """The map and table of every functional region (also shown by the web observatory).
+    Regions built from MSOAs are mapped by district, each district coloured by the region
+    holding most of its residents in work (the table says which districts they cut through)."""
     stats = found.stats
     region_of = found.district_regions()
     shapes = obs.warehouse.boundaries("LAD", list(region_of.index))
@@ -40,12 +50,7 @@ def write_regions_page(obs, found: FunctionalRegions, path: Path) -> Path:
         "Supply-side": stats["supply_containment"].map(lambda v: f"{v:.1%}"),
         "Demand-side": stats["demand_containment"].map(lambda v: f"{v:.1%}"),
         "Valid": stats["valid"].map({True: "yes", False: "no"})}).sort_values("Region")
-    html = template_environment().get_template("regions.html.j2").render(
-        svg=svg, table=table.pipe(as_table), ogl=placelens.OGL_ATTRIBUTION,
-        os=placelens.OS_ATTRIBUTION.format(year=2023), version=placelens.__version__,
-        ari=f"{found.ari_vs_ttwa_2011:.2f}",
-        units="districts" if found.level == "LAD" else "middle layer super output areas")
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(html, encoding="utf-8")
-    return path
+    return {"svg": svg, "table": table.pipe(as_table), "ari": f"{found.ari_vs_ttwa_2011:.2f}",
+            "units": "districts" if found.level == "LAD" else
+            "middle layer super output areas", "count": len(stats)}
 

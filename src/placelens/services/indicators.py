@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import pandas as pd
 
+from placelens.errors import InvalidChoiceError, check_period
 from placelens.geography.places import Place
 from placelens.services.base import Service
 
@@ -101,3 +102,58 @@ class IndicatorService(Service):
             labels.append(f"{short}, {str(row['title']).split(':')[0]} ({row['release']})")
         return "; ".join(labels)
 
+
+    def catalogue(self) -> pd.DataFrame:
+        """Every indicator in the warehouse: id, name, definition, unit, the geographies and
+        periods it is published for, and its source's title, release and licence."""
+        key = ("catalogue",)
+        if key not in self._cache:
+            meta = self.warehouse.table("indicators")
+            coverage = self.warehouse.query(
+                "SELECT indicator, string_agg(DISTINCT area_type, ', ' ORDER BY area_type) "
+                "AS geographies, min(period) AS first_period, max(period) AS last_period, "
+                "count(*) AS values FROM observations WHERE vintage <> 'pre-2023' "
+                "GROUP BY indicator")
+            sources = self.warehouse.table("sources")[["source_id", "title", "publisher",
+                                                       "release", "licence", "url"]]
+            table = meta.merge(coverage, on="indicator").merge(
+                sources.rename(columns={"title": "source"}), on="source_id", how="left")
+            self._cache[key] = table.rename(columns={"title": "name", "notes": "definition"}
+                                            ).sort_values("indicator").reset_index(drop=True)
+        return self._cache[key]
+
+    def describe(self, indicator: str) -> dict:
+        """One indicator's catalogue entry; unknown ids raise with the closest ids."""
+        table = self.catalogue().set_index("indicator")
+        if indicator not in table.index:
+            from rapidfuzz import process
+
+            close = [m for m, _, _ in process.extract(indicator, list(table.index), limit=3)]
+            raise InvalidChoiceError(f"No indicator {indicator!r}. Did you mean: "
+                                     f"{', '.join(close)}?")
+        return {"indicator": indicator, **table.loc[indicator].to_dict()}
+
+    def ranking(self, indicator: str, area_type: str, period: str | None = None
+                ) -> pd.DataFrame:
+        """Every area of ``area_type`` with a published value of ``indicator`` in ``period``
+        (default: the latest with values), ranked from the highest (rank 1) down:
+        area_code, name, period, value, rank."""
+        self.describe(indicator)
+        table = self.table(indicator)
+        table = table[table["area_type"] == area_type]
+        periods = sorted(table["period"].unique())
+        if not periods:
+            return pd.DataFrame(columns=["area_code", "name", "period", "value", "rank"])
+        chosen = check_period("period", period, periods) if period else periods[-1]
+        rows = table[(table["period"] == chosen)].dropna(subset=["value"])
+        names = self.warehouse.table("areas").drop_duplicates("area_code").set_index(
+            "area_code")["name"]
+        out = pd.DataFrame({"area_code": rows["area_code"].to_numpy(),
+                            "name": rows["area_code"].map(names).fillna(rows["area_code"])
+                            .to_numpy(), "period": chosen, "value": rows["value"].to_numpy()})
+        out["rank"] = out["value"].rank(ascending=False, method="min").astype(int)
+        return out.sort_values(["rank", "name"]).reset_index(drop=True)
+
+    def periods(self, indicator: str, area_type: str) -> list[str]:
+        table = self.table(indicator)
+        return sorted(table.loc[table["area_type"] == area_type, "period"].unique())

@@ -7,106 +7,79 @@ Create Date: 2026-12-01
 import sqlalchemy as sa
 from alembic import op
 
-revision = '0001'
+revision = "0001"
 down_revision = None
 branch_labels = None
 depends_on = None
 
 
+def _id() -> sa.Column:
+    return sa.Column("id", sa.Integer(), primary_key=True)
+
+
+def _when(name: str, nullable: bool = False) -> sa.Column:
+    return sa.Column(name, sa.DateTime(timezone=True), nullable=nullable)
+
+
+def _partnership(ondelete: str = "CASCADE", nullable: bool = False) -> sa.Column:
+    return sa.Column("partnership_id", sa.Integer(), sa.ForeignKey(
+        "partnerships.id", ondelete=ondelete), nullable=nullable)
+
+
+def _accounts() -> None:
+    op.create_table("users", _id(), sa.Column("email", sa.String(254), nullable=False,
+                                              unique=True),
+                    sa.Column("name", sa.String(120), nullable=False),
+                    sa.Column("password_hash", sa.String(200), nullable=False),
+                    sa.Column("is_hub_admin", sa.Boolean(), nullable=False), _when("created_at"))
+    op.create_table("login_attempts", _id(), sa.Column("email", sa.String(254), nullable=False),
+                    _when("at"))
+    op.create_index("ix_login_attempts_email", "login_attempts", ["email"])
+
+
+def _partnerships() -> None:
+    op.create_table("partnerships", _id(), sa.Column("name", sa.String(160), nullable=False,
+                                                     unique=True), _when("created_at"))
+    op.create_table("memberships", _id(),
+                    sa.Column("user_id", sa.Integer(), sa.ForeignKey(
+                        "users.id", ondelete="CASCADE"), nullable=False),
+                    _partnership(), sa.Column("role", sa.String(10), nullable=False),
+                    sa.UniqueConstraint("user_id", "partnership_id"))
+    op.create_table("invitations", _id(), _partnership(),
+                    sa.Column("email", sa.String(254), nullable=False),
+                    sa.Column("role", sa.String(10), nullable=False),
+                    sa.Column("token_digest", sa.String(64), nullable=False, unique=True),
+                    sa.Column("invited_by", sa.Integer(), sa.ForeignKey("users.id"),
+                              nullable=False),
+                    _when("created_at"), _when("accepted_at", nullable=True))
+
+
+def _items_and_audit() -> None:
+    op.create_table("workspace_items", _id(), _partnership(),
+                    sa.Column("kind", sa.String(24), nullable=False),
+                    sa.Column("title", sa.String(200), nullable=False),
+                    sa.Column("content", sa.JSON(), nullable=False),
+                    sa.Column("published", sa.Boolean(), nullable=False),
+                    sa.Column("created_by", sa.Integer(), sa.ForeignKey("users.id"),
+                              nullable=False),
+                    _when("created_at"), _when("updated_at"))
+    op.create_index("ix_workspace_items_partnership_id", "workspace_items", ["partnership_id"])
+    op.create_table("audit_events", _id(), _when("at"),
+                    sa.Column("user_id", sa.Integer(), sa.ForeignKey("users.id"),
+                              nullable=True),
+                    _partnership("SET NULL", nullable=True),
+                    sa.Column("action", sa.String(40), nullable=False),
+                    sa.Column("target", sa.String(80), nullable=False),
+                    sa.Column("detail", sa.Text(), nullable=False))
+
+
 def upgrade() -> None:
-    op.create_table('login_attempts',
-    sa.Column('id', sa.Integer(), nullable=False),
-    sa.Column('email', sa.String(length=254), nullable=False),
-    sa.Column('at', sa.DateTime(timezone=True), nullable=False),
-    sa.PrimaryKeyConstraint('id')
-    )
-    with op.batch_alter_table('login_attempts', schema=None) as batch_op:
-        batch_op.create_index(batch_op.f('ix_login_attempts_email'), ['email'], unique=False)
-
-    op.create_table('partnerships',
-    sa.Column('id', sa.Integer(), nullable=False),
-    sa.Column('name', sa.String(length=160), nullable=False),
-    sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
-    sa.PrimaryKeyConstraint('id'),
-    sa.UniqueConstraint('name')
-    )
-    op.create_table('users',
-    sa.Column('id', sa.Integer(), nullable=False),
-    sa.Column('email', sa.String(length=254), nullable=False),
-    sa.Column('name', sa.String(length=120), nullable=False),
-    sa.Column('password_hash', sa.String(length=200), nullable=False),
-    sa.Column('is_hub_admin', sa.Boolean(), nullable=False),
-    sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
-    sa.PrimaryKeyConstraint('id'),
-    sa.UniqueConstraint('email')
-    )
-    op.create_table('audit_events',
-    sa.Column('id', sa.Integer(), nullable=False),
-    sa.Column('at', sa.DateTime(timezone=True), nullable=False),
-    sa.Column('user_id', sa.Integer(), nullable=True),
-    sa.Column('partnership_id', sa.Integer(), nullable=True),
-    sa.Column('action', sa.String(length=40), nullable=False),
-    sa.Column('target', sa.String(length=80), nullable=False),
-    sa.Column('detail', sa.Text(), nullable=False),
-    sa.ForeignKeyConstraint(['partnership_id'], ['partnerships.id'], ondelete='SET NULL'),
-    sa.ForeignKeyConstraint(['user_id'], ['users.id'], ),
-    sa.PrimaryKeyConstraint('id')
-    )
-    op.create_table('invitations',
-    sa.Column('id', sa.Integer(), nullable=False),
-    sa.Column('partnership_id', sa.Integer(), nullable=False),
-    sa.Column('email', sa.String(length=254), nullable=False),
-    sa.Column('role', sa.String(length=10), nullable=False),
-    sa.Column('token_digest', sa.String(length=64), nullable=False),
-    sa.Column('invited_by', sa.Integer(), nullable=False),
-    sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
-    sa.Column('accepted_at', sa.DateTime(timezone=True), nullable=True),
-    sa.ForeignKeyConstraint(['invited_by'], ['users.id'], ),
-    sa.ForeignKeyConstraint(['partnership_id'], ['partnerships.id'], ondelete='CASCADE'),
-    sa.PrimaryKeyConstraint('id'),
-    sa.UniqueConstraint('token_digest')
-    )
-    op.create_table('memberships',
-    sa.Column('id', sa.Integer(), nullable=False),
-    sa.Column('user_id', sa.Integer(), nullable=False),
-    sa.Column('partnership_id', sa.Integer(), nullable=False),
-    sa.Column('role', sa.String(length=10), nullable=False),
-    sa.ForeignKeyConstraint(['partnership_id'], ['partnerships.id'], ondelete='CASCADE'),
-    sa.ForeignKeyConstraint(['user_id'], ['users.id'], ondelete='CASCADE'),
-    sa.PrimaryKeyConstraint('id'),
-    sa.UniqueConstraint('user_id', 'partnership_id')
-    )
-    op.create_table('workspace_items',
-    sa.Column('id', sa.Integer(), nullable=False),
-    sa.Column('partnership_id', sa.Integer(), nullable=False),
-    sa.Column('kind', sa.String(length=24), nullable=False),
-    sa.Column('title', sa.String(length=200), nullable=False),
-    sa.Column('content', sa.JSON(), nullable=False),
-    sa.Column('published', sa.Boolean(), nullable=False),
-    sa.Column('created_by', sa.Integer(), nullable=False),
-    sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
-    sa.Column('updated_at', sa.DateTime(timezone=True), nullable=False),
-    sa.ForeignKeyConstraint(['created_by'], ['users.id'], ),
-    sa.ForeignKeyConstraint(['partnership_id'], ['partnerships.id'], ondelete='CASCADE'),
-    sa.PrimaryKeyConstraint('id')
-    )
-    with op.batch_alter_table('workspace_items', schema=None) as batch_op:
-        batch_op.create_index(batch_op.f('ix_workspace_items_partnership_id'),
-                              ['partnership_id'], unique=False)
-
+    _accounts()
+    _partnerships()
+    _items_and_audit()
 
 
 def downgrade() -> None:
-    with op.batch_alter_table('workspace_items', schema=None) as batch_op:
-        batch_op.drop_index(batch_op.f('ix_workspace_items_partnership_id'))
-
-    op.drop_table('workspace_items')
-    op.drop_table('memberships')
-    op.drop_table('invitations')
-    op.drop_table('audit_events')
-    op.drop_table('users')
-    op.drop_table('partnerships')
-    with op.batch_alter_table('login_attempts', schema=None) as batch_op:
-        batch_op.drop_index(batch_op.f('ix_login_attempts_email'))
-
-    op.drop_table('login_attempts')
+    for table in ("audit_events", "workspace_items", "invitations", "memberships",
+                  "partnerships", "login_attempts", "users"):
+        op.drop_table(table)

@@ -1,0 +1,192 @@
+"""Partnership workspaces: the pages behind sign-in. Each route parses the form, checks its
+CSRF token and calls :class:`~placelens.services.workspaces.WorkspaceService`, which decides
+what the account may see or change."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, File, Form, Request, UploadFile
+from fastapi.responses import HTMLResponse, RedirectResponse
+
+from placelens.db.models import ROLES
+from placelens.errors import DataFormatError, InputError, NotFoundError, UnknownPlaceError
+from placelens.services.accounts import Account
+from placelens.services.workspaces import MAX_NOTE, WorkspaceService
+from placelens.user_tables import MAX_UPLOAD_BYTES, read_indicator_table
+from placelens.web.rendering import csv_download, page
+from placelens.web.security import SignInRequired, check_csrf, current_account
+
+router = APIRouter()
+
+
+def _account(request: Request) -> Account:
+    account = current_account(request)
+    if account is None:
+        raise SignInRequired("Sign in to see partnership workspaces")
+    return account
+
+
+def _service(request: Request) -> WorkspaceService:
+    return request.app.state.workspaces
+
+
+def _back(partnership_id: int, message: str = "") -> RedirectResponse:
+    suffix = f"?done={message}" if message else ""
+    return RedirectResponse(f"/workspaces/{partnership_id}{suffix}", status_code=303)
+
+
+@router.get("/workspaces", response_class=HTMLResponse)
+def workspaces(request: Request):
+    account = current_account(request)
+    if account is None:
+        return RedirectResponse("/sign-in?next=/workspaces", status_code=303)
+    return page(request, "workspaces.html.j2", partnerships=_service(request).partnerships(
+        account), errors={})
+
+
+@router.post("/workspaces", response_class=HTMLResponse)
+def create_partnership(request: Request, name: str = Form("", max_length=300),
+                       csrf_token: str = Form("", max_length=100)):
+    check_csrf(request, csrf_token)
+    account = _account(request)
+    try:
+        created = _service(request).create_partnership(account, name)
+    except InputError as error:
+        return page(request, "workspaces.html.j2", status_code=400, errors={
+            error.field: error.detail}, partnerships=_service(request).partnerships(account))
+    return _back(created.id)
+
+
+@router.get("/workspaces/{partnership_id}", response_class=HTMLResponse)
+def workspace(request: Request, partnership_id: int, done: str = ""):
+    return _workspace_page(request, partnership_id, done=done[:80])
+
+
+def _workspace_page(request: Request, partnership_id: int, status_code: int = 200,
+                    errors: dict | None = None, **extra) -> HTMLResponse:
+    account = _account(request)
+    service = _service(request)
+    partnership = service.partnership(account, partnership_id)
+    audit = service.audit_log(account, partnership_id, 20) if partnership.role == "admin" \
+        else []
+    return page(request, "workspace.html.j2", status_code=status_code, partnership=partnership,
+                items=service.items(account, partnership_id), roles=ROLES,
+                members=service.members(account, partnership_id), audit=audit,
+                errors=errors or {}, max_upload=MAX_UPLOAD_BYTES, **extra)
+
+
+@router.post("/workspaces/{partnership_id}/notes", response_class=HTMLResponse)
+def add_note(request: Request, partnership_id: int, title: str = Form("", max_length=300),
+             text: str = Form("", max_length=MAX_NOTE), csrf_token: str = Form("", max_length=100)):
+    check_csrf(request, csrf_token)
+    try:
+        _service(request).add_item(_account(request), partnership_id, "note", title,
+                                   {"text": text.strip()})
+    except InputError as error:
+        return _workspace_page(request, partnership_id, 400, {f"note-{error.field}":
+                                                              error.detail})
+    return _back(partnership_id, "note")
+
+
+@router.post("/workspaces/{partnership_id}/place-sets", response_class=HTMLResponse)
+def add_place_set(request: Request, partnership_id: int, title: str = Form("", max_length=300),
+                  places: str = Form("", max_length=5000), kind: str = Form("place_set"),
+                  csrf_token: str = Form("", max_length=100)):
+    """A saved place set (or comparator set: the first place is the focus), each line a
+    place name, code or postcode resolved as on the search page."""
+    check_csrf(request, csrf_token)
+    site = request.app.state.site
+    lines = [line.strip() for line in places.splitlines() if line.strip()]
+    try:
+        if not lines or len(lines) > 400:
+            raise InputError("places", "Enter between 1 and 400 places, one per line")
+        resolved = []
+        for number, line in enumerate(lines, start=1):
+            try:
+                resolved.append(site.resolve(line))
+            except UnknownPlaceError as error:
+                raise InputError("places", f"line {number}: {error}") from None
+        content = {"codes": [p.code for p in resolved], "names": [p.name for p in resolved]}
+        _service(request).add_item(_account(request), partnership_id, kind, title, content)
+    except InputError as error:
+        return _workspace_page(request, partnership_id, 400, {f"set-{error.field}":
+                                                              error.detail})
+    return _back(partnership_id, "set")
+
+
+@router.post("/workspaces/{partnership_id}/uploads", response_class=HTMLResponse)
+async def upload_table(request: Request, partnership_id: int,
+                       title: str = Form("", max_length=300),
+                       unit: str = Form("", max_length=60),
+                       table: UploadFile = File(...), csrf_token: str = Form("", max_length=100)):
+    check_csrf(request, csrf_token)
+    data = await table.read(MAX_UPLOAD_BYTES + 1)
+    site = request.app.state.site
+    try:
+        rows = read_indicator_table(table.filename or "upload", data, site.obs.places.places)
+        content = {"unit": unit.strip()[:60], "file": (table.filename or "")[:120],
+                   "rows": rows.to_dict("records")}
+        _service(request).add_item(_account(request), partnership_id, "indicator_table",
+                                   title, content)
+    except (DataFormatError, InputError) as error:
+        return _workspace_page(request, partnership_id, 400, {"upload": str(error)})
+    return _back(partnership_id, "upload")
+
+
+@router.post("/workspaces/{partnership_id}/invitations", response_class=HTMLResponse)
+def invite(request: Request, partnership_id: int, email: str = Form("", max_length=300),
+           role: str = Form("viewer", max_length=10), csrf_token: str = Form("", max_length=100)):
+    check_csrf(request, csrf_token)
+    try:
+        token = _service(request).invite(_account(request), partnership_id, email, role)
+    except InputError as error:
+        return _workspace_page(request, partnership_id, 400, {"invite": error.detail})
+    link = str(request.url_for("invitation", token=token))
+    return _workspace_page(request, partnership_id, invitation_link=link,
+                           invited=email.strip().lower())
+
+
+@router.get("/invitations/{token}", response_class=HTMLResponse, name="invitation")
+def invitation(request: Request, token: str):
+    if current_account(request) is None:
+        return RedirectResponse(f"/sign-in?next=/invitations/{token}", status_code=303)
+    return page(request, "invitation.html.j2", token=token)
+
+
+@router.post("/invitations/{token}")
+def accept_invitation(request: Request, token: str, csrf_token: str = Form("", max_length=100)):
+    check_csrf(request, csrf_token)
+    joined = _service(request).accept(_account(request), token)
+    return _back(joined.id, "joined")
+
+
+@router.get("/items/{item_id}", response_class=HTMLResponse)
+def item(request: Request, item_id: int):
+    found = _service(request).item(current_account(request), item_id)
+    return page(request, "item.html.j2", item=found)
+
+
+@router.get("/items/{item_id}/data.csv")
+def item_csv(request: Request, item_id: int):
+    found = _service(request).item(current_account(request), item_id)
+    if found.kind != "indicator_table":
+        raise NotFoundError(f"Item {item_id} is not a table")
+    import pandas as pd
+
+    return csv_download(pd.DataFrame(found.content["rows"]), f"item_{item_id}.csv")
+
+
+@router.post("/items/{item_id}/publish")
+def publish(request: Request, item_id: int, published: str = Form("yes", max_length=3),
+            csrf_token: str = Form("", max_length=100)):
+    check_csrf(request, csrf_token)
+    changed = _service(request).set_published(_account(request), item_id, published == "yes")
+    return _back(changed.partnership_id, "published" if changed.published else "unpublished")
+
+
+@router.post("/items/{item_id}/delete")
+def delete(request: Request, item_id: int, csrf_token: str = Form("", max_length=100)):
+    check_csrf(request, csrf_token)
+    account = _account(request)
+    partnership_id = _service(request).item(account, item_id).partnership_id
+    _service(request).delete_item(account, item_id)
+    return _back(partnership_id, "deleted")

@@ -1,0 +1,201 @@
+"""The web observatory in real headless Chromium (Debian's /usr/bin/chromium driven by
+Playwright): the main journeys with the mouse and with the keyboard alone, the private
+workspace journey, and axe-core on every kind of page (any WCAG 2.2 A/AA violation fails)."""
+
+from __future__ import annotations
+
+import json
+import os
+import socket
+import threading
+import time
+import uuid
+from pathlib import Path
+
+import pytest
+
+from web_support import PASSWORD, make_app
+
+CHROMIUM = Path("/usr/bin/chromium")
+AXE = Path(__file__).parents[1] / "node_modules" / "axe-core" / "axe.min.js"
+ARGS = ["--headless=new", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+        "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22a", "wcag22aa"]
+
+if not CHROMIUM.exists() or not AXE.exists():
+    if os.environ.get("CI"):
+        raise RuntimeError("CI needs /usr/bin/chromium and node_modules/axe-core (.ci/run "
+                           "installs Chromium; make assets installs axe-core)")
+    pytest.skip("Chromium or axe-core is not installed", allow_module_level=True)
+
+
+@pytest.fixture(scope="module")
+def server(warehouse_path, tmp_path_factory):
+    """The app served by uvicorn on a free loopback port, for the module."""
+    import uvicorn
+
+    database = tmp_path_factory.mktemp("browser") / "app.sqlite"
+    app = make_app(warehouse_path, f"sqlite:///{database}")
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    config = uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning")
+    running = uvicorn.Server(config)
+    thread = threading.Thread(target=running.run, daemon=True)
+    thread.start()
+    for _ in range(200):
+        if running.started:
+            break
+        time.sleep(0.05)
+    yield f"http://127.0.0.1:{port}", app
+    running.should_exit = True
+    thread.join(10)
+
+
+@pytest.fixture(scope="module")
+def chromium():
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def page(chromium):
+    context = chromium.new_context(accept_downloads=True)
+    page = context.new_page()
+    page.set_default_timeout(60_000)
+    errors: list[str] = []
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    page.on("console", lambda message: errors.append(message.text)
+            if message.type == "error" else None)
+    yield page
+    context.close()
+    assert errors == [], errors        # no script errors, no CSP violations
+
+
+def test_search_area_compare_download(server, page):
+    base, _ = server
+    page.goto(base + "/")
+    page.fill("#q", "Cornwall")
+    page.click("button:has-text('Search')")
+    page.wait_for_url(base + "/areas/E06000052")
+    assert page.inner_text("h1") == "Cornwall"
+    page.wait_for_selector(".pl-chart__interactive svg")      # charts became interactive
+    page.click("text=compare with other places")
+    page.fill("#place-2", "Birmingham")
+    page.fill("#place-3", "PL26 7AA")                         # a postcode in Cornwall's ...
+    page.click("button:has-text('Compare')")
+    assert "Birmingham" in page.inner_text("table")
+    with page.expect_download() as download:
+        page.click(".pl-downloads >> text=CSV")
+    text = Path(download.value.path()).read_text()
+    assert text.splitlines()[0].startswith("area_code,name,type")
+    assert "E08000025" in text and "E06000052" in text
+
+
+def test_keyboard_only_journey(server, page):
+    base, _ = server
+    page.goto(base + "/")
+    page.keyboard.press("Tab")
+    assert page.evaluate("document.activeElement.textContent.trim()") == \
+        "Skip to main content"
+    page.keyboard.press("Enter")
+    assert page.evaluate("document.activeElement.id") == "main-content"
+    _tab_to(page, "document.activeElement.id === 'q'")
+    page.keyboard.type("Leeds")
+    page.keyboard.press("Enter")
+    page.wait_for_url(base + "/areas/E08000035")
+    _tab_to(page, "document.activeElement.textContent.includes('compare with other places')")
+    page.keyboard.press("Enter")
+    page.wait_for_url("**/compare?place=E08000035")
+    _tab_to(page, "document.activeElement.id === 'place-2'")
+    page.keyboard.type("Bradford")
+    page.keyboard.press("Enter")
+    page.wait_for_selector("table")
+    _tab_to(page, "document.activeElement.textContent.startsWith('CSV')")
+    with page.expect_download() as download:
+        page.keyboard.press("Enter")
+    assert "Bradford" in Path(download.value.path()).read_text()
+
+
+def _tab_to(page, condition: str, limit: int = 80) -> None:
+    """Press Tab until ``condition`` (JavaScript) holds, failing if it never does."""
+    for _ in range(limit):
+        page.keyboard.press("Tab")
+        if page.evaluate(condition):
+            return
+    raise AssertionError(f"Tab never reached: {condition}")
+
+
+def _sign_up(page, base: str, name: str) -> str:
+    email = f"{name.lower()}-{uuid.uuid4().hex[:8]}@example.org"
+    page.goto(base + "/sign-up")
+    page.fill("#name", name)
+    page.fill("#email", email)
+    page.fill("#password", PASSWORD)
+    page.click("button:has-text('Create account')")
+    page.wait_for_url(base + "/workspaces")
+    return email
+
+
+def test_workspace_journey_and_privacy(server, chromium, page, tmp_path):
+    base, _ = server
+    _sign_up(page, base, "Ann")
+    page.fill("#name", f"Cornwall partnership {uuid.uuid4().hex[:6]}")
+    page.click("button:has-text('Create partnership')")
+    workspace = page.url
+    page.fill("#invite", "bob@example.org")
+    page.click("button:has-text('Create invitation link')")
+    assert "/invitations/" in page.inner_text(".govuk-panel")
+    table = tmp_path / "jobs.csv"
+    table.write_text("area_code,area_name,period,value\nE06000052,Cornwall,2024,1200\n")
+    page.fill("#upload-title", "Apprenticeships")
+    page.set_input_files("#upload", str(table))
+    page.click("button:has-text('Upload')")
+    row = page.locator("tr", has_text="Apprenticeships")
+    assert "Private" in row.inner_text()
+    row.locator("a").click()
+    item_url = page.url
+    assert "1,200" in page.inner_text("table")
+    outsider = chromium.new_context().new_page()
+    _sign_up(outsider, base, "Carol")
+    for url in (item_url, workspace):
+        response = outsider.goto(url)
+        assert response.status == 404 and "Page not found" in outsider.inner_text("h1")
+    outsider.context.close()
+
+
+def _axe_pages(observatory) -> list[str]:
+    from placelens.geography.places import PROFILE_TYPES
+
+    areas = [f"/areas/{observatory.places.of_type(t)[0].code}" for t in PROFILE_TYPES]
+    return ["/", *areas, "/indicators", "/indicators/gva_per_hour_gbp?type=LAD",
+            "/compare?place=E06000052&place=E06000057&place=W06000023", "/regions",
+            "/search?q=Birmingam", "/sign-in", "/sign-up", "/accessibility", "/privacy"]
+
+
+def test_axe_finds_no_wcag_violations(server, chromium, observatory):
+    base, _ = server
+    context = chromium.new_context(bypass_csp=True)     # to inject axe-core itself
+    page = context.new_page()
+    page.set_default_timeout(120_000)
+    failures = {}
+    email = _sign_up(page, base, "Axe")
+    assert email
+    page.fill("#name", f"Axe partnership {uuid.uuid4().hex[:6]}")
+    page.click("button:has-text('Create partnership')")
+    workspace = page.url.replace(base, "")
+    for path in [*_axe_pages(observatory), "/workspaces", workspace]:
+        page.goto(base + path)
+        page.wait_for_load_state("networkidle")
+        page.add_script_tag(path=str(AXE))
+        result = page.evaluate("tags => axe.run(document, {runOnly: {type: 'tag', values: "
+                               "tags}})", WCAG_TAGS)
+        if result["violations"]:
+            failures[path] = [(v["id"], v["help"], [n["target"] for n in v["nodes"][:3]])
+                              for v in result["violations"]]
+    context.close()
+    assert failures == {}, json.dumps(failures, indent=1)
