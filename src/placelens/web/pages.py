@@ -67,7 +67,9 @@ def area(request: Request, code: str, from_: str = Query("", alias="from", max_l
             notice = found.notice if found.code == code else ""
         except UnknownPlaceError:
             notice = ""
-    return page(request, "area.html.j2", notice=notice, **context)
+    return page(request, "area.html.j2", notice=notice, place=context["place"],
+                members=context["members"], comparators=context["comparators"],
+                build=context["build"], sections_html=context["sections_html"])
 
 
 @router.get("/areas/{code}/tables/{name}.{extension}")

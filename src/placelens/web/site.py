@@ -11,6 +11,7 @@ from collections.abc import Callable
 from typing import Any
 
 import pandas as pd
+from markupsafe import Markup
 
 from placelens.api import Observatory
 from placelens.errors import InvalidChoiceError, NotFoundError, UnknownPlaceError
@@ -20,6 +21,7 @@ from placelens.report.profile import ProfileBuilder
 from placelens.report.regions_page import regions_context
 from placelens.report.tables import as_table, fmt
 from placelens.services.comparators import CONTEXT_VARIABLES
+from placelens.web.rendering import ENV
 
 MAP_TYPES = ("LAD", "ITL3", "ITL2", "ITL1")
 MAX_COMPARE = 10
@@ -92,7 +94,8 @@ class Site:
         return self.obs.places.of_type(area_type)
 
     def area(self, code: str) -> dict:
-        """The place's profile context, with each table's download path added."""
+        """The place's profile context, with each table's download path added and its
+        sections rendered as HTML (``sections_html``)."""
         place = self.place(code)
         if code in self._profiles:
             return self._profiles[code]
@@ -103,6 +106,9 @@ class Site:
                 context = self._builder.build(place).context
                 for name, table in table_paths(context).items():
                     table["download"] = f"/areas/{code}/tables/{name}"
+                # The sections are the same for every visitor: render them once.
+                context["sections_html"] = Markup(ENV.get_template(
+                    "_profile_sections.html.j2").render(**context))
                 self._profiles.remember(code, context)
             return self._profiles[code]
 
