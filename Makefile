@@ -57,7 +57,8 @@ demo: build
 		--predictor lnincome:1980-1988 --predictor retprice:1980-1988 \
 		--predictor age15to24:1980-1988 --predictor beer:1984-1988 --predictor cigsale:1988 \
 		--predictor cigsale:1980 --predictor cigsale:1975 --out $(OUT)/evaluations
-	@echo "Place profiles (HTML and PDF) are in $(abspath $(OUT)); open $(abspath $(OUT))/index.html"
+	$(BIN)/placelens index --out $(OUT)
+	@echo "Place profiles (web pages, board briefs and full profiles as PDF) are in $(abspath $(OUT)); open $(abspath $(OUT))/index.html"
 	@echo "Functional regions: $(abspath $(OUT))/functional_regions.html; networks: $(abspath $(OUT))/networks/; evaluation example: $(abspath $(OUT))/evaluations/"
 
 # The web observatory on the demo warehouse and a SQLite file (var/placelens.sqlite).

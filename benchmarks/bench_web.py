@@ -4,9 +4,10 @@ on a mix of area pages, indicator pages, comparisons and API requests, after war
 Run: ``.venv/bin/python benchmarks/bench_web.py [--users 50] [--seconds 30]`` (uses the
 warehouse at $PLACELENS_WAREHOUSE or var/placelens.duckdb; starts its own servers on free
 loopback ports). Each user waits 1–3 s between requests, as a reader does (``--think 0 0``
-for a closed-loop stress test). Baseline: the same uvicorn serving the offline profile HTML of the same
-places as static files, under the same load; the ratio of the area pages' p95 latency to the
-static files' p95 is printed (issue 15 target: area pages p95 under 300 ms after warm-up).
+for a closed-loop stress test). Baseline: the same uvicorn serving the offline profile HTML
+of the same places as static files, under the same load; the ratio of the area pages' p95
+latency to the static files' p95 is printed (issue 15 target: area pages p95 under 300 ms
+after warm-up).
 """
 
 from __future__ import annotations

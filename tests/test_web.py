@@ -9,6 +9,7 @@ import re
 import uuid
 
 import pandas as pd
+import pypdf
 import pytest
 
 from placelens.geography.places import PROFILE_TYPES
@@ -36,6 +37,18 @@ def test_every_place_type_has_an_area_page(app, observatory, browser):
         _, value, _ = observatory.indicators.latest(place, "gva_per_hour_gbp")
         if value is not None:   # the headline figure the page states is the service's
             assert f">{fmt(value, 1, '£')}<" in response.text
+
+
+def test_area_page_leads_with_key_messages_and_offers_tagged_pdfs(browser):
+    page = browser.client.get("/areas/E06000052").text
+    assert page.index("Key messages") < page.index('id="headline"')
+    assert "Output per hour worked was £31.6 in 2022" in page
+    readers = {kind: pypdf.PdfReader(io.BytesIO(browser.client.get(
+        f"/areas/E06000052/{kind}.pdf").content)) for kind in ("brief", "profile")}
+    for reader in readers.values():
+        assert bool(reader.trailer["/Root"]["/MarkInfo"]["/Marked"])
+    assert "Key messages" in readers["brief"].pages[0].extract_text()
+    assert len(readers["brief"].pages) <= 4 < len(readers["profile"].pages)
 
 
 def test_search_by_name_code_retired_name_and_postcode(browser):

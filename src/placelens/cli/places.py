@@ -62,7 +62,9 @@ def profile(
     html_only: Annotated[bool, typer.Option("--html-only", help="Skip the PDF.")] = False,
     warehouse: WarehouseOption = None,
 ) -> None:
-    """Write place profiles (HTML and PDF) and an index page."""
+    """Write place profiles (web page; board brief and full profile as tagged PDFs) and an
+    index page linking every output in the folder."""
+    from placelens.report.outputs_index import write_outputs_index
     from placelens.report.profile import ProfileBuilder
 
     obs = open_observatory(warehouse)
@@ -86,23 +88,21 @@ def profile(
             progress.update(task, description=f"{place.name[:40]} ({place.code})")
             written.append((place, builder.write(place, out, pdf=not html_only)))
             progress.advance(task)
-    existing = _existing_index_entries(obs, out, {p.code for p, _ in written})
-    index = builder.write_index(written + existing, out)
+    index = write_outputs_index(out, obs.places)
     console.print(f"Wrote {len(written)} profile(s) in {time.perf_counter() - started:.1f} s "
                   f"to {out.resolve()}; index: {index.resolve()}")
 
 
-def _existing_index_entries(obs, out: Path, skip: set[str]) -> list:
-    """Profiles already in the folder, so the index lists every profile written there."""
-    entries = []
-    for html in sorted(out.glob("*.html")):
-        code = html.name.split("_", 1)[0]
-        if html.name != "index.html" and code not in skip and code in obs.places.places:
-            paths = {"html": html}
-            if html.with_suffix(".pdf").exists():
-                paths["pdf"] = html.with_suffix(".pdf")
-            entries.append((obs.places.get(code), paths))
-    return entries
+def index(
+    out: Annotated[Path, typer.Option(help="Output folder.")] = Path("out"),
+    warehouse: WarehouseOption = None,
+) -> None:
+    """Write OUT/index.html linking every profile, brief, map, network table and evaluation
+    found in the folder."""
+    from placelens.report.outputs_index import write_outputs_index
+
+    path = write_outputs_index(out, open_observatory(warehouse).places)
+    console.print(f"Index of every output: {path.resolve()}")
 
 
 def metrics(

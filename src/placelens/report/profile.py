@@ -12,9 +12,15 @@ import pandas as pd
 import placelens
 from placelens.api import Observatory
 from placelens.geography.places import Place
-from placelens.report import benchmark_sections, charts, complexity_section, network_sections
+from placelens.report import (
+    benchmark_sections,
+    brief,
+    charts,
+    complexity_section,
+    network_sections,
+)
+from placelens.report.files import profile_stem, write_pdf
 from placelens.report.tables import as_table, fmt, template_environment
-from placelens.user_files import safe_stem
 
 HEADLINE = [  # indicator, label, unit, decimals
     ("gva_per_hour_gbp", "GVA per hour worked (smoothed)", "£", 1),
@@ -343,28 +349,26 @@ class ProfileBuilder:
     def render_html(self, profile: Profile) -> str:
         return self.env.get_template("profile.html.j2").render(**profile.context)
 
+    def render_brief(self, profile: Profile) -> str:
+        """The board brief (key messages first, at most four pages) of a built profile."""
+        context = brief.brief_context(self.obs, profile.place, profile.context, self.period)
+        return self.env.get_template("brief.html.j2").render(**context)
+
     def write(self, place: Place, out_dir: Path, pdf: bool = True) -> dict[str, Path]:
+        """The full profile as HTML and, with ``pdf``, the board brief and the full profile
+        (its annex) as tagged PDFs (PDF/UA-1: headings, tables and reading order for screen
+        readers)."""
         out_dir.mkdir(parents=True, exist_ok=True)
-        html = self.render_html(self.build(place))
-        stem = f"{safe_stem(place.code)}_{slug(place.name)}"
+        profile = self.build(place)
+        html = self.render_html(profile)
+        stem = profile_stem(place)
         paths = {"html": out_dir / f"{stem}.html"}
         paths["html"].write_text(html, encoding="utf-8")
         if pdf:
-            from weasyprint import HTML
-
-            paths["pdf"] = out_dir / f"{stem}.pdf"
-            HTML(string=html, base_url=str(out_dir)).write_pdf(paths["pdf"])
+            paths["pdf"] = write_pdf(html, out_dir / f"{stem}.pdf", out_dir)
+            paths["brief"] = write_pdf(self.render_brief(profile),
+                                       out_dir / f"{stem}_brief.pdf", out_dir)
         return paths
-
-    def write_index(self, entries: list[tuple[Place, dict[str, Path]]], out_dir: Path) -> Path:
-        rows = [{"place": place, "html": paths["html"].name,
-                 "pdf": paths["pdf"].name if "pdf" in paths else None}
-                for place, paths in sorted(entries, key=lambda e: (e[0].area_type, e[0].name))]
-        path = out_dir / "index.html"
-        path.write_text(self.env.get_template("index.html.j2").render(
-            rows=rows, ogl=placelens.OGL_ATTRIBUTION, version=placelens.__version__,
-            today=date.today().isoformat()), encoding="utf-8")
-        return path
 
 
 def _wrap_columns(table: pd.DataFrame, parts: int) -> pd.DataFrame:
@@ -378,8 +382,3 @@ def _wrap_columns(table: pd.DataFrame, parts: int) -> pd.DataFrame:
 
 def _none_if_nan(value):
     return None if value is None or pd.isna(value) else float(value)
-
-
-def slug(name: str) -> str:
-    """A lower-case file-name part from a place name."""
-    return safe_stem(name.lower(), 60)

@@ -8,6 +8,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from placelens.errors import InvalidChoiceError, UnknownPlaceError
 from placelens.geography.places import PEERS, PROFILE_TYPES, TYPE_LABELS
+from placelens.report.files import pdf_bytes
 from placelens.report.tables import as_table, fmt
 from placelens.web.rendering import csv_download, frame_of, page, xlsx_download
 from placelens.web.site import Site, comparison_table
@@ -69,7 +70,8 @@ def area(request: Request, code: str, from_: str = Query("", alias="from", max_l
             notice = ""
     return page(request, "area.html.j2", notice=notice, place=context["place"],
                 members=context["members"], comparators=context["comparators"],
-                build=context["build"], sections_html=context["sections_html"])
+                build=context["build"], sections_html=context["sections_html"],
+                messages=context["messages"])
 
 
 @router.get("/areas/{code}/tables/{name}.{extension}")
@@ -112,11 +114,19 @@ def area_profile_html(request: Request, code: str):
 
 @router.get("/areas/{code}/profile.pdf")
 def area_profile_pdf(request: Request, code: str):
-    from weasyprint import HTML
+    """The full profile as a tagged PDF (the board brief's annex)."""
+    return _pdf(site(request).profile_html(code), f"{code}_profile.pdf")
 
-    pdf = HTML(string=site(request).profile_html(code)).write_pdf()
-    return Response(pdf, media_type="application/pdf", headers={
-        "Content-Disposition": f'attachment; filename="{code}_profile.pdf"'})
+
+@router.get("/areas/{code}/brief.pdf")
+def area_brief_pdf(request: Request, code: str):
+    """The board brief: key messages first, at most four pages, tagged."""
+    return _pdf(site(request).brief_html(code), f"{code}_brief.pdf")
+
+
+def _pdf(html: str, filename: str) -> Response:
+    return Response(pdf_bytes(html), media_type="application/pdf", headers={
+        "Content-Disposition": f'attachment; filename="{filename}"'})
 
 
 @router.get("/indicators", response_class=HTMLResponse)

@@ -16,8 +16,8 @@ from markupsafe import Markup
 from placelens.api import Observatory
 from placelens.errors import InvalidChoiceError, NotFoundError, UnknownPlaceError
 from placelens.geography.places import PROFILE_TYPES, Place
-from placelens.report import charts
-from placelens.report.profile import ProfileBuilder
+from placelens.report import brief, charts
+from placelens.report.profile import Profile, ProfileBuilder
 from placelens.report.regions_page import regions_context
 from placelens.report.tables import as_table, fmt
 from placelens.services.comparators import CONTEXT_VARIABLES
@@ -104,6 +104,8 @@ class Site:
                 if self._builder is None:
                     self._builder = ProfileBuilder(self.obs)
                 context = self._builder.build(place).context
+                context["messages"] = brief.key_messages(self.obs, place, context,
+                                                         self._builder.period)
                 for name, table in table_paths(context).items():
                     table["download"] = f"/areas/{code}/tables/{name}"
                 # The sections are the same for every visitor: render them once.
@@ -119,9 +121,14 @@ class Site:
         """The offline profile (the same sections, print layout) for download."""
         context = self.area(code)
         assert self._builder is not None
-        from placelens.report.profile import Profile
-
         return self._builder.render_html(Profile(context["place"], context))
+
+    def brief_html(self, code: str) -> str:
+        """The board brief of the place (key messages first)."""
+        context = self.area(code)
+        assert self._builder is not None
+        with self.lock:
+            return self._builder.render_brief(Profile(context["place"], context))
 
     # ---- indicators -----------------------------------------------------------------------
     def catalogue(self) -> pd.DataFrame:
