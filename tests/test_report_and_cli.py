@@ -173,3 +173,22 @@ def test_source_lines_and_the_sources_table_come_from_the_warehouse(observatory,
         observatory.indicators.source_label("made_up_2099")
     listed = {s["source_id"] for s in builder.sources()}
     assert listed == set(observatory.warehouse.table("sources")["source_id"])
+
+
+def test_cli_cells_are_formatted_for_people():
+    import numpy as np
+
+    from placelens.cli.common import cell
+
+    assert cell(np.int64(1234567)) == "1,234,567" and cell(np.float64("nan")) == "–"
+    assert [cell(v) for v in (617982854.970, 1234.5, 123.45, 2.2698, 0.07179, float("nan"),
+                              None, 42, "text")] == \
+        ["617,982,855", "1,234", "123.5", "2.27", "0.072", "–", "–", "42", "text"]
+
+
+def test_cli_indicator_catalogue(warehouse_path):
+    result = runner.invoke(app, ["indicators", "gva_per_hour", "--warehouse",
+                                 str(warehouse_path)], env={"COLUMNS": "250"})
+    assert result.exit_code == 0, result.output
+    assert "gva_per_hour_gbp" in result.output and "Open Government Licence v3.0" in \
+        result.output and "nan" not in result.output

@@ -11,7 +11,7 @@ from placelens.cli.complexity import complexity_app
 from placelens.cli.data import data_app
 from placelens.cli.evaluate import evaluate_app
 from placelens.cli.networks import journey_app, network_app
-from placelens.cli.places import index, metrics, places_app, profile
+from placelens.cli.places import index, indicators, metrics, places_app, profile
 from placelens.cli.regions import regions_app
 from placelens.cli.web import accounts_app, serve
 
@@ -22,6 +22,7 @@ app.add_typer(places_app, name="places")
 app.command()(profile)
 app.command()(metrics)
 app.command()(index)
+app.command()(indicators)
 app.add_typer(complexity_app, name="complexity")
 app.add_typer(evaluate_app, name="evaluate")
 app.add_typer(regions_app, name="regions")

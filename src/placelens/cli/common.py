@@ -48,16 +48,40 @@ def resolve_place(obs, query: str, area_type: str | None = None):
     return place
 
 
+def cell(value) -> str:
+    """A value as UK analysts expect it in a table: thousands separators, no more decimals
+    than the size of the number needs, and "–" (not ``nan``) where there is no value."""
+    if type(value).__module__ == "numpy" and hasattr(value, "item"):
+        value = value.item()        # numpy scalars as Python numbers
+    if value is None or (isinstance(value, float | int) and not isinstance(value, bool)
+                         and value != value):
+        return "–"
+    if isinstance(value, bool) or not isinstance(value, float | int):
+        return str(value)
+    if isinstance(value, int):
+        return f"{value:,}"
+    size = abs(value)
+    decimals = 0 if size >= 1000 else 1 if size >= 100 else 2 if size >= 1 else 3
+    return f"{value:,.{decimals}f}"
+
+
+def _numeric(column) -> bool:
+    values = column.dropna()
+    return bool(len(values)) and all(isinstance(v, int | float) and not isinstance(v, bool)
+                                     for v in values)
+
+
 def write_table(table, out: Path | None, title: str, columns: list[str] | None = None) -> None:
-    """Write a table to .csv/.parquet/.xlsx, or print it when no file is given."""
+    """Write a table to .csv/.parquet/.xlsx, or print it when no file is given (numbers
+    right-aligned and formatted by :func:`cell`)."""
     if out is None:
         shown = table if columns is None else table[columns]
         grid = Table(title=title)
-        for column in [shown.index.name or "", *shown.columns]:
-            grid.add_column(str(column))
+        grid.add_column(str(shown.index.name or ""))
+        for column in shown.columns:
+            grid.add_column(str(column), justify="right" if _numeric(shown[column]) else "left")
         for index, row in shown.iterrows():
-            grid.add_row(str(index), *[f"{v:.3f}" if isinstance(v, float) else str(v)
-                                       for v in row])
+            grid.add_row(cell(index), *[cell(v) for v in row])
         Console().print(grid)
         return
     suffix = out.suffix.lower()

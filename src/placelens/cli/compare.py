@@ -43,6 +43,14 @@ def compare(
     except (ValueError, PlacelensError) as error:
         fail(error)
     table = comparison.table.copy()
-    table.loc[focus.code, "name"] = f"▶ {table.loc[focus.code, 'name']}"
-    write_table(table, out, f"{focus.name} compared with {len(others)} places "
-                f"({method.value})")
+    title = f"{focus.name} compared with {len(others)} places ({method.value})"
+    if out is not None:
+        write_table(table, out, title)
+        return
+    # On screen, one column per place and one row per variable (the variables outnumber
+    # the places), each place headed by its name; the place of interest is marked ▶.
+    shown = table.drop(columns=["name", "type"]).T.astype(object)
+    shown.columns = [f"{'▶ ' if code == focus.code else ''}{name}" for code, name in
+                     zip(table.index, table["name"], strict=True)]
+    shown.index.name = "variable"
+    write_table(shown, None, title)

@@ -13,12 +13,14 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from rich.table import Table
 
 from placelens.cli.common import (
+    OutOption,
     UKReference,
     WarehouseOption,
     console,
     fail,
     open_observatory,
     resolve_place,
+    write_table,
 )
 from placelens.errors import PlacelensError
 
@@ -145,3 +147,22 @@ def metrics(
     else:
         fail(PlacelensError(f"--out must end in .csv, .parquet or .xlsx, not {out.name!r}"))
     console.print(f"Wrote {len(table):,} rows to {out.resolve()}")
+
+
+def indicators(
+    search: Annotated[str | None, typer.Argument(help="Show only indicators whose id or name "
+                                                 "contains this text.")] = None,
+    out: OutOption = None,
+    warehouse: WarehouseOption = None,
+) -> None:
+    """The indicator catalogue: id, name, unit, geographies, periods, source, release and
+    licence (the definition too when written to a file)."""
+    catalogue = open_observatory(warehouse).indicators.catalogue()
+    if search:
+        text = search.lower()
+        catalogue = catalogue[catalogue["indicator"].str.contains(text, regex=False)
+                              | catalogue["name"].str.lower().str.contains(text, regex=False)]
+    table = catalogue.assign(periods=catalogue["first_period"] + "–" + catalogue["last_period"]
+                             ).set_index("indicator")
+    columns = ["name", "unit", "geographies", "periods", "source", "release", "licence"]
+    write_table(table, out, f"{len(table)} indicators", None if out else columns)
