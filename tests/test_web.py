@@ -268,3 +268,20 @@ def test_api_pagination_and_etags(browser, observatory):
     assert [v["value"] for v in series["values"]] == pytest.approx(expected["value"].tolist())
     assert browser.client.get("/api/v1/places?type=NOPE").status_code == 422
     assert browser.client.get("/api/v1/places/NOPE").status_code == 404
+
+
+def test_evaluation_reports_are_published_from_the_outputs_folder(warehouse_path, tmp_path):
+    folder = tmp_path / "out" / "evaluations"
+    folder.mkdir(parents=True)
+    (folder / "scm_california_cigsale.html").write_text("<p>Proposition 99</p>")
+    (folder / "scm_california_cigsale.evidence.json").write_text('{"method": "scm"}')
+    (tmp_path / "out" / "private.txt").write_text("not for the web")
+    client = Browser(make_app(warehouse_path, f"sqlite:///{tmp_path / 'a.sqlite'}",
+                              outputs=tmp_path / "out")).client
+    listing = client.get("/evaluations").text
+    assert 'href="/evaluations/scm_california_cigsale.evidence.json"' in listing
+    assert client.get("/evaluations/scm_california_cigsale.html").text == \
+        "<p>Proposition 99</p>"
+    for path in ("/evaluations/..%2Fprivate.txt", "/evaluations/private.txt",
+                 "/evaluations/../private.txt"):
+        assert client.get(path).status_code in (400, 404)

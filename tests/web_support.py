@@ -4,6 +4,7 @@ that signs up and posts forms with the session's CSRF token."""
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 
 from fastapi.testclient import TestClient
 
@@ -13,9 +14,12 @@ from placelens.web.settings import WebSettings
 PASSWORD = "a long enough passphrase"
 
 
-def make_app(warehouse_path, database_url: str):
-    return create_app(WebSettings(warehouse=warehouse_path, database_url=database_url,
-                                  secret_key="test-secret-key-" * 4))
+def make_app(warehouse_path, database_url: str, outputs=None):
+    settings = WebSettings(warehouse=warehouse_path, database_url=database_url,
+                           secret_key="test-secret-key-" * 4)
+    if outputs is not None:
+        settings = replace(settings, outputs=outputs)
+    return create_app(settings)
 
 
 class Browser:

@@ -63,6 +63,7 @@ def create_app(settings: WebSettings | None = None) -> FastAPI:
     if settings.migrate:
         database.migrate()
     app.state.site = Site(Observatory(settings.warehouse))
+    app.state.evaluations = settings.outputs / "evaluations"
     app.state.accounts = AccountService(database)
     app.state.workspaces = WorkspaceService(database)
     app.add_middleware(SecurityHeaders)

@@ -203,6 +203,38 @@ def regions(request: Request):
     return page(request, "regions_web.html.j2", **site(request).regions())
 
 
+@router.get("/evaluations", response_class=HTMLResponse)
+def evaluations(request: Request):
+    """Evaluation reports written by ``placelens evaluate`` into the outputs folder."""
+    return page(request, "evaluations.html.j2", reports=_evaluation_reports(request))
+
+
+@router.get("/evaluations/{name}")
+def evaluation_file(request: Request, name: str):
+    """One report or evidence record, by its exact file name in the listing (nothing else
+    in the folder, or outside it, can be reached)."""
+    files = {path.name: path for report in _evaluation_reports(request)
+             for path in report["files"]}
+    if name not in files:
+        raise InvalidChoiceError(f"No evaluation report {name!r}")
+    path = files[name]
+    media = {".html": "text/html; charset=utf-8", ".pdf": "application/pdf",
+             ".json": "application/json", ".csv": "text/csv; charset=utf-8"}[path.suffix]
+    return Response(path.read_bytes(), media_type=media)
+
+
+def _evaluation_reports(request: Request) -> list[dict]:
+    folder = request.app.state.evaluations
+    if not folder.is_dir():
+        return []
+    reports = []
+    for html in sorted(folder.glob("*.html")):
+        related = [p for p in sorted(folder.glob(f"{html.stem}*"))
+                   if p.suffix in (".html", ".pdf", ".json", ".csv")]
+        reports.append({"title": html.stem.replace("_", " "), "files": related})
+    return reports
+
+
 @router.get("/accessibility", response_class=HTMLResponse)
 def accessibility(request: Request):
     return page(request, "accessibility.html.j2")

@@ -29,7 +29,9 @@ def _secret_key(path: Path) -> str:
 
 @dataclass(frozen=True)
 class WebSettings:
-    """What the app needs: the warehouse, the application database and the session key.
+    """What the app needs: the warehouse, the application database, the session key and
+    the folder of written outputs (evaluation reports are published from its
+    ``evaluations/``).
 
     ``secure_cookies`` marks the session cookie Secure (sent over HTTPS only; browsers treat
     http://localhost as secure, so local use works); turn it off only for tests that speak
@@ -40,9 +42,11 @@ class WebSettings:
     secret_key: str
     secure_cookies: bool = True
     migrate: bool = True
+    outputs: Path = Path("out")
 
     @classmethod
     def from_environment(cls) -> WebSettings:
         return cls(warehouse=default_warehouse_path(), database_url=default_database_url(),
                    secret_key=_secret_key(Path(os.environ.get(
-                       "PLACELENS_SECRET_KEY_FILE", "var/secret_key"))))
+                       "PLACELENS_SECRET_KEY_FILE", "var/secret_key"))),
+                   outputs=Path(os.environ.get("PLACELENS_OUTPUTS", "out")))
