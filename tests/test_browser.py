@@ -174,7 +174,8 @@ def _axe_pages(observatory) -> list[str]:
     areas = [f"/areas/{observatory.places.of_type(t)[0].code}" for t in PROFILE_TYPES]
     return ["/", *areas, "/indicators", "/indicators/gva_per_hour_gbp?type=LAD",
             "/compare?place=E06000052&place=E06000057&place=W06000023", "/regions",
-            "/search?q=Birmingam", "/sign-in", "/sign-up", "/accessibility", "/privacy"]
+            "/search?q=Birmingam", "/sign-in", "/sign-up", "/accessibility", "/privacy",
+            "/evaluations", "/areas?type=CA"]
 
 
 def test_axe_finds_no_wcag_violations(server, chromium, observatory):
