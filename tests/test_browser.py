@@ -189,7 +189,7 @@ def test_axe_finds_no_wcag_violations(server, chromium, observatory):
     page.fill("#name", f"Axe partnership {uuid.uuid4().hex[:6]}")
     page.click("button:has-text('Create partnership')")
     workspace = page.url.replace(base, "")
-    for path in [*_axe_pages(observatory), "/workspaces", workspace]:
+    for path in [*_axe_pages(observatory), "/workspaces", workspace, f"{workspace}/journey"]:
         page.goto(base + path)
         page.wait_for_load_state("networkidle")
         page.add_script_tag(path=str(AXE))

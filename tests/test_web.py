@@ -285,3 +285,24 @@ def test_evaluation_reports_are_published_from_the_outputs_folder(warehouse_path
     for path in ("/evaluations/..%2Fprivate.txt", "/evaluations/private.txt",
                  "/evaluations/../private.txt"):
         assert client.get(path).status_code in (400, 404)
+
+
+def test_journey_self_assessment_in_the_workspace(app, two_partnerships):
+    ann, eve, cornwall, _, _ = two_partnerships
+    form = ann.client.get(f"/workspaces/{cornwall}/journey")
+    assert form.status_code == 200 and "answer-A.1" in form.text
+    answers = {f"answer-{q}": "4" for q in ("M1.1", "M1.2", "A.1", "A.2", "A.3")}
+    saved = ann.post(f"/workspaces/{cornwall}/journey", {"place": "Cornwall",
+                                                         "date": "2026-11-30", **answers},
+                     from_page=f"/workspaces/{cornwall}")
+    assert saved.status_code == 303
+    item = saved.headers["location"]
+    page = ann.client.get(item).text
+    assert "Journey self-assessment: Cornwall, 2026-11-30 (version 1)" in page
+    assert "Questions answered</dt><dd class=\"govuk-summary-list__value\">5<" in page
+    assert eve.client.get(item).status_code == 404
+    assert eve.client.get(f"/workspaces/{cornwall}/journey").status_code == 404
+    bad = ann.post(f"/workspaces/{cornwall}/journey", {"place": "Nowhereshire",
+                                                       "date": "2026-11-30", **answers},
+                   from_page=f"/workspaces/{cornwall}")
+    assert bad.status_code == 400 and "No place matches" in bad.text

@@ -182,3 +182,37 @@ def test_migration_matches_the_models(database):
     with database.engine.connect() as connection:
         differences = compare_metadata(MigrationContext.configure(connection), Base.metadata)
     assert differences == []
+
+
+def test_journey_assessments_are_versioned_private_items(people, tmp_path):
+    from datetime import date
+
+    from placelens.analysis import journey
+    from placelens.assessments import save_assessment
+    from placelens.geography.places import Place
+    from placelens.services.journeys import JourneyService
+
+    _, workspaces, ann, _, eve, cornwall, leeds = people
+    place = Place("E06000052", "Cornwall", "LAD", "LAD 2023", ("E06000052",))
+    service = JourneyService(workspaces, lambda _: {})
+    form = service.questionnaire
+    answers = {q.id: 4 for q in form.questions}
+    first = service.record(ann, cornwall.id, place, date(2026, 11, 30), answers)
+    second = service.record(ann, cornwall.id, place, date(2026, 11, 30), answers)
+    assert (first.content["version"], second.content["version"]) == (1, 2)
+    assert first.content["result"] == journey.score(form, answers, {}).as_dict()
+    assert not first.published
+    with pytest.raises(NotFoundError):
+        service.history(eve, cornwall.id)
+    with pytest.raises(InputError):
+        service.record(ann, cornwall.id, place, date(2999, 1, 1), answers)
+    with pytest.raises(DataFormatError):
+        service.record(ann, cornwall.id, place, date(2026, 11, 29), {"A.1": 9})
+    # files written by `placelens journey assess` come in once, however often imported
+    save_assessment(place, date(2026, 10, 1), answers, form, {}, tmp_path)
+    save_assessment(place, date(2026, 10, 1), answers, form, {}, tmp_path)
+    assert service.import_folder(ann, cornwall.id, tmp_path) == 2
+    assert service.import_folder(ann, cornwall.id, tmp_path) == 0
+    dates = [(r["date"], r["version"]) for r in service.history(ann, cornwall.id, "E06000052")]
+    assert dates == [("2026-10-01", 1), ("2026-10-01", 2), ("2026-11-30", 1),
+                     ("2026-11-30", 2)]

@@ -173,6 +173,36 @@ def journey_assess(
     console.print(f"Stored {path.resolve()}")
 
 
+@journey_app.command("import")
+def journey_import(
+    partnership: Annotated[int, typer.Option(help="The partnership's number (in its workspace "
+                                             "address, /workspaces/N).")],
+    email: Annotated[str, typer.Option("--as", help="Email address of one of its editors or "
+                                       "admins; the import is recorded under that account.")],
+    folder: Annotated[Path | None, typer.Option(envvar="PLACELENS_ASSESSMENTS",
+                                                help="Folder of stored assessments.")] = None,
+    warehouse: WarehouseOption = None,
+) -> None:
+    """Move self-assessments stored as files (journey assess) into a partnership's private
+    workspace in the application database; files already imported are skipped."""
+    from placelens.assessments import assessments_dir
+    from placelens.db.database import Database
+    from placelens.services.accounts import AccountService
+    from placelens.services.journeys import JourneyService
+    from placelens.services.workspaces import WorkspaceService
+
+    obs = open_observatory(warehouse)
+    database = Database()
+    database.migrate()
+    try:
+        account = AccountService(database).by_email(email)
+        service = JourneyService(WorkspaceService(database), obs.collaboration.signals)
+        count = service.import_folder(account, partnership, folder or assessments_dir())
+    except PlacelensError as error:
+        fail(error)
+    console.print(f"Imported {count} self-assessment(s) into partnership {partnership}.")
+
+
 def _ask(form) -> dict[str, int]:
     """Ask every question in the terminal (blank = skip)."""
     answers = {}

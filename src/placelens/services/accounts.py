@@ -87,6 +87,14 @@ class AccountService:
                 return _account(user)
         raise raise_later  # raised after the session commits the failed attempt
 
+    def by_email(self, email: str) -> Account:
+        """The account with this address (for operator commands)."""
+        with self.db.session() as session:
+            user = session.scalar(select(User).where(User.email == check_email(email)))
+            if user is None:
+                raise InputError("email", f"No account with email address {email!r}")
+            return _account(user)
+
     def get(self, user_id: int) -> Account | None:
         with self.db.session() as session:
             user = session.get(User, user_id)
@@ -94,10 +102,10 @@ class AccountService:
 
     def make_hub_admin(self, email: str) -> Account:
         """Give an account the hub-admin role (run by the operator from the CLI)."""
+        account = self.by_email(email)
         with self.db.session() as session:
-            user = session.scalar(select(User).where(User.email == check_email(email)))
-            if user is None:
-                raise InputError("email", f"No account with email address {email!r}")
+            user = session.get(User, account.id)
+            assert user is not None
             user.is_hub_admin = True
             session.add(AuditEvent(user_id=user.id, action="make_hub_admin",
                                    target=f"user:{user.id}"))

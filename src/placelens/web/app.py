@@ -25,7 +25,7 @@ from placelens.errors import (
 )
 from placelens.services.accounts import AccountService
 from placelens.services.workspaces import WorkspaceService
-from placelens.web import accounts, api_v1, pages, workspaces
+from placelens.web import accounts, api_v1, journeys, pages, workspaces
 from placelens.web.rendering import page
 from placelens.web.security import CsrfError, SecurityHeaders, SignInRequired
 from placelens.web.settings import SESSION_HOURS, WebSettings
@@ -72,7 +72,7 @@ def create_app(settings: WebSettings | None = None) -> FastAPI:
                        same_site="lax", https_only=settings.secure_cookies)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
     app.mount("/assets", StaticFiles(directory=VENDOR / "govuk-assets"), name="govuk-assets")
-    for module in (pages, accounts, workspaces, api_v1):
+    for module in (pages, accounts, workspaces, journeys, api_v1):
         app.include_router(module.router)
     _handle_errors(app)
     return app

@@ -18,14 +18,14 @@ from placelens.web.security import SignInRequired, check_csrf, current_account
 router = APIRouter()
 
 
-def _account(request: Request) -> Account:
+def signed_in_account(request: Request) -> Account:
     account = current_account(request)
     if account is None:
         raise SignInRequired("Sign in to see partnership workspaces")
     return account
 
 
-def _service(request: Request) -> WorkspaceService:
+def workspace_service(request: Request) -> WorkspaceService:
     return request.app.state.workspaces
 
 
@@ -39,7 +39,7 @@ def workspaces(request: Request):
     account = current_account(request)
     if account is None:
         return RedirectResponse("/sign-in?next=/workspaces", status_code=303)
-    return page(request, "workspaces.html.j2", partnerships=_service(request).partnerships(
+    return page(request, "workspaces.html.j2", partnerships=workspace_service(request).partnerships(
         account), errors={})
 
 
@@ -47,12 +47,13 @@ def workspaces(request: Request):
 def create_partnership(request: Request, name: str = Form("", max_length=300),
                        csrf_token: str = Form("", max_length=100)):
     check_csrf(request, csrf_token)
-    account = _account(request)
+    account = signed_in_account(request)
     try:
-        created = _service(request).create_partnership(account, name)
+        created = workspace_service(request).create_partnership(account, name)
     except InputError as error:
-        return page(request, "workspaces.html.j2", status_code=400, errors={
-            error.field: error.detail}, partnerships=_service(request).partnerships(account))
+        return page(request, "workspaces.html.j2", status_code=400,
+                    errors={error.field: error.detail},
+                    partnerships=workspace_service(request).partnerships(account))
     return _back(created.id)
 
 
@@ -63,8 +64,8 @@ def workspace(request: Request, partnership_id: int, done: str = ""):
 
 def _workspace_page(request: Request, partnership_id: int, status_code: int = 200,
                     errors: dict | None = None, **extra) -> HTMLResponse:
-    account = _account(request)
-    service = _service(request)
+    account = signed_in_account(request)
+    service = workspace_service(request)
     partnership = service.partnership(account, partnership_id)
     audit = service.audit_log(account, partnership_id, 20) if partnership.role == "admin" \
         else []
@@ -79,8 +80,8 @@ def add_note(request: Request, partnership_id: int, title: str = Form("", max_le
              text: str = Form("", max_length=MAX_NOTE), csrf_token: str = Form("", max_length=100)):
     check_csrf(request, csrf_token)
     try:
-        _service(request).add_item(_account(request), partnership_id, "note", title,
-                                   {"text": text.strip()})
+        workspace_service(request).add_item(signed_in_account(request), partnership_id,
+                                            "note", title, {"text": text.strip()})
     except InputError as error:
         return _workspace_page(request, partnership_id, 400, {f"note-{error.field}":
                                                               error.detail})
@@ -106,7 +107,8 @@ def add_place_set(request: Request, partnership_id: int, title: str = Form("", m
             except UnknownPlaceError as error:
                 raise InputError("places", f"line {number}: {error}") from None
         content = {"codes": [p.code for p in resolved], "names": [p.name for p in resolved]}
-        _service(request).add_item(_account(request), partnership_id, kind, title, content)
+        workspace_service(request).add_item(signed_in_account(request), partnership_id,
+                                            kind, title, content)
     except InputError as error:
         return _workspace_page(request, partnership_id, 400, {f"set-{error.field}":
                                                               error.detail})
@@ -125,8 +127,8 @@ async def upload_table(request: Request, partnership_id: int,
         rows = read_indicator_table(table.filename or "upload", data, site.obs.places.places)
         content = {"unit": unit.strip()[:60], "file": (table.filename or "")[:120],
                    "rows": rows.to_dict("records")}
-        _service(request).add_item(_account(request), partnership_id, "indicator_table",
-                                   title, content)
+        workspace_service(request).add_item(signed_in_account(request), partnership_id,
+                                            "indicator_table", title, content)
     except (DataFormatError, InputError) as error:
         return _workspace_page(request, partnership_id, 400, {"upload": str(error)})
     return _back(partnership_id, "upload")
@@ -137,7 +139,8 @@ def invite(request: Request, partnership_id: int, email: str = Form("", max_leng
            role: str = Form("viewer", max_length=10), csrf_token: str = Form("", max_length=100)):
     check_csrf(request, csrf_token)
     try:
-        token = _service(request).invite(_account(request), partnership_id, email, role)
+        token = workspace_service(request).invite(signed_in_account(request),
+                                                  partnership_id, email, role)
     except InputError as error:
         return _workspace_page(request, partnership_id, 400, {"invite": error.detail})
     link = str(request.url_for("invitation", token=token))
@@ -155,19 +158,19 @@ def invitation(request: Request, token: str):
 @router.post("/invitations/{token}")
 def accept_invitation(request: Request, token: str, csrf_token: str = Form("", max_length=100)):
     check_csrf(request, csrf_token)
-    joined = _service(request).accept(_account(request), token)
+    joined = workspace_service(request).accept(signed_in_account(request), token)
     return _back(joined.id, "joined")
 
 
 @router.get("/items/{item_id}", response_class=HTMLResponse)
 def item(request: Request, item_id: int):
-    found = _service(request).item(current_account(request), item_id)
+    found = workspace_service(request).item(current_account(request), item_id)
     return page(request, "item.html.j2", item=found)
 
 
 @router.get("/items/{item_id}/data.csv")
 def item_csv(request: Request, item_id: int):
-    found = _service(request).item(current_account(request), item_id)
+    found = workspace_service(request).item(current_account(request), item_id)
     if found.kind != "indicator_table":
         raise NotFoundError(f"Item {item_id} is not a table")
     import pandas as pd
@@ -179,14 +182,15 @@ def item_csv(request: Request, item_id: int):
 def publish(request: Request, item_id: int, published: str = Form("yes", max_length=3),
             csrf_token: str = Form("", max_length=100)):
     check_csrf(request, csrf_token)
-    changed = _service(request).set_published(_account(request), item_id, published == "yes")
+    changed = workspace_service(request).set_published(signed_in_account(request), item_id,
+                                                       published == "yes")
     return _back(changed.partnership_id, "published" if changed.published else "unpublished")
 
 
 @router.post("/items/{item_id}/delete")
 def delete(request: Request, item_id: int, csrf_token: str = Form("", max_length=100)):
     check_csrf(request, csrf_token)
-    account = _account(request)
-    partnership_id = _service(request).item(account, item_id).partnership_id
-    _service(request).delete_item(account, item_id)
+    account = signed_in_account(request)
+    partnership_id = workspace_service(request).item(account, item_id).partnership_id
+    workspace_service(request).delete_item(account, item_id)
     return _back(partnership_id, "deleted")
