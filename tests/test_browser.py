@@ -190,8 +190,10 @@ def test_axe_finds_no_wcag_violations(server, chromium, observatory):
     page.click("button:has-text('Create partnership')")
     workspace = page.url.replace(base, "")
     for path in [*_axe_pages(observatory), "/workspaces", workspace, f"{workspace}/journey"]:
+        started = time.perf_counter()
         page.goto(base + path)
         page.wait_for_load_state("networkidle")
+        print(f"{path}: {time.perf_counter() - started:.1f} s")
         page.add_script_tag(path=str(AXE))
         result = page.evaluate("tags => axe.run(document, {runOnly: {type: 'tag', values: "
                                "tags}})", WCAG_TAGS)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import threading
 from pathlib import Path
 
 import duckdb
@@ -26,6 +27,7 @@ class Warehouse:
         except duckdb.Error as exc:
             raise WarehouseCorruptError(self.path, exc) from exc
         self._cache: dict[str, pd.DataFrame] = {}
+        self._local = threading.local()
         self._check_whole()
 
     def _check_whole(self) -> None:
@@ -51,11 +53,20 @@ class Warehouse:
     def close(self) -> None:
         self._con.close()
 
+    def _cursor(self) -> duckdb.DuckDBPyConnection:
+        """This thread's cursor: a DuckDB connection object must not be shared between
+        threads (the web observatory serves requests from a thread pool), while cursors of
+        one connection share its database."""
+        cursor = getattr(self._local, "cursor", None)
+        if cursor is None:
+            cursor = self._local.cursor = self._con.cursor()
+        return cursor
+
     def query(self, sql: str, params: list | None = None) -> pd.DataFrame:
         """Run SQL on the warehouse; storage damage found while reading is reported as a
         damaged warehouse with how to rebuild it."""
         try:
-            return self._con.execute(sql, params or []).df()
+            return self._cursor().execute(sql, params or []).df()
         except duckdb.Error as exc:
             if isinstance(exc, duckdb.IOException | duckdb.InternalException |
                           duckdb.SerializationException) or "corrupt" in str(exc).lower():
