@@ -2,6 +2,7 @@
 # Start a PostgreSQL server from Debian's packages for the database tests (installing it when
 # missing), with a role and database "placelens"; prints the URL the tests use.
 set -euo pipefail
+exec 3>&1 1>&2    # everything but the URL goes to stderr, so callers can capture the URL
 if ! command -v pg_ctlcluster >/dev/null || [ -z "$(ls /usr/lib/postgresql/*/bin/postgres 2>/dev/null)" ]; then
     echo "Installing PostgreSQL (apt-get)" >&2
     apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql >/dev/null
@@ -19,4 +20,4 @@ su postgres -c "psql -qAtc \"select 1 from pg_roles where rolname='placelens'\""
     su postgres -c "psql -qc \"create role placelens login password 'placelens'\""
 su postgres -c "psql -qAtc \"select 1 from pg_database where datname='placelens_test'\"" | grep -q 1 ||
     su postgres -c "createdb -O placelens placelens_test"
-echo "postgresql+psycopg://placelens:placelens@127.0.0.1:5432/placelens_test"
+echo "postgresql+psycopg://placelens:placelens@127.0.0.1:5432/placelens_test" >&3
