@@ -144,11 +144,20 @@ def test_form_without_csrf_token_is_refused(browser):
 
 
 @pytest.fixture
-def two_partnerships(app):
+def workspace_app(warehouse_path, database):
+    """An app on a fresh SQLite or PostgreSQL database: the workspace and account routes are
+    tested on both (the public pages above need only one)."""
+    app = make_app(warehouse_path, database.url)
+    yield app
+    app.state.accounts.db.engine.dispose()
+
+
+@pytest.fixture
+def two_partnerships(workspace_app):
     """Ann's partnership with a private upload, and Eve's (fresh accounts for each test: the
     app and its database are shared by the module)."""
     tag = uuid.uuid4().hex[:8]
-    ann, eve = Browser(app), Browser(app)
+    ann, eve = Browser(workspace_app), Browser(workspace_app)
     ann.sign_up(f"ann-{tag}@example.org", "Ann")
     eve.sign_up(f"eve-{tag}@example.org", "Eve")
     cornwall = ann.create_partnership(f"Cornwall {tag}")
@@ -162,9 +171,9 @@ def two_partnerships(app):
     return ann, eve, cornwall, leeds, item
 
 
-def test_private_items_never_reach_other_partnerships(app, two_partnerships):
+def test_private_items_never_reach_other_partnerships(workspace_app, two_partnerships):
     ann, eve, cornwall, leeds, item = two_partnerships
-    anonymous = Browser(app)
+    anonymous = Browser(workspace_app)
     for person in (eve, anonymous):
         get = person.client.get
         assert get(f"/items/{item}").status_code == 404
@@ -210,9 +219,9 @@ def test_oversized_request_is_refused_unread(two_partnerships):
     assert response.status_code == 413
 
 
-def test_invitation_gives_the_invited_person_the_role(app, two_partnerships):
+def test_invitation_gives_the_invited_person_the_role(workspace_app, two_partnerships):
     ann, _, cornwall, _, item = two_partnerships
-    bob, email = Browser(app), f"bob-{uuid.uuid4().hex[:8]}@example.org"
+    bob, email = Browser(workspace_app), f"bob-{uuid.uuid4().hex[:8]}@example.org"
     bob.sign_up(email, "Bob")
     page = ann.post(f"/workspaces/{cornwall}/invitations", {"email": email,
                                                             "role": "viewer"},
@@ -225,8 +234,8 @@ def test_invitation_gives_the_invited_person_the_role(app, two_partnerships):
     assert refused.status_code == 403          # a viewer may read, not write
 
 
-def test_sign_in_throttle_and_sign_out(app):
-    person = Browser(app)
+def test_sign_in_throttle_and_sign_out(workspace_app):
+    person = Browser(workspace_app)
     person.sign_up("tom@example.org", "Tom")
     person.post("/sign-out", from_page="/")
     assert person.client.get("/workspaces", follow_redirects=False).status_code == 303
@@ -239,8 +248,8 @@ def test_sign_in_throttle_and_sign_out(app):
     assert right.status_code == 400 and "Too many" in right.text
 
 
-def test_sign_in_never_redirects_off_site(app):
-    person = Browser(app)
+def test_sign_in_never_redirects_off_site(workspace_app):
+    person = Browser(workspace_app)
     person.sign_up("sam@example.org", "Sam")
     person.post("/sign-out", from_page="/")
     response = person.post("/sign-in", {"email": "sam@example.org", "password": PASSWORD,
@@ -287,7 +296,7 @@ def test_evaluation_reports_are_published_from_the_outputs_folder(warehouse_path
         assert client.get(path).status_code in (400, 404)
 
 
-def test_journey_self_assessment_in_the_workspace(app, two_partnerships):
+def test_journey_self_assessment_in_the_workspace(two_partnerships):
     ann, eve, cornwall, _, _ = two_partnerships
     form = ann.client.get(f"/workspaces/{cornwall}/journey")
     assert form.status_code == 200 and "answer-A.1" in form.text
