@@ -216,3 +216,42 @@ def test_journey_assessments_are_versioned_private_items(people, tmp_path):
     dates = [(r["date"], r["version"]) for r in service.history(ann, cornwall.id, "E06000052")]
     assert dates == [("2026-10-01", 1), ("2026-10-01", 2), ("2026-11-30", 1),
                      ("2026-11-30", 2)]
+
+
+def test_concurrent_assessments_get_distinct_versions(people):
+    """Six editors saving the same place and day at once get versions 1–6 (the versioned
+    insert takes the partnership's write lock before reading the existing versions)."""
+    from concurrent.futures import ThreadPoolExecutor
+    from datetime import date
+
+    from placelens.geography.places import Place
+    from placelens.services.journeys import JourneyService
+
+    _, workspaces, ann, _, _, cornwall, _ = people
+    place = Place("E06000052", "Cornwall", "LAD", "LAD 2023", ("E06000052",))
+    service = JourneyService(workspaces, lambda _: {})
+    answers = {q.id: 3 for q in service.questionnaire.questions[:5]}
+    with ThreadPoolExecutor(6) as pool:
+        saved = list(pool.map(lambda _: service.record(ann, cornwall.id, place,
+                                                       date(2026, 11, 30), answers), range(6)))
+    assert sorted(item.content["version"] for item in saved) == [1, 2, 3, 4, 5, 6]
+
+
+def test_simultaneous_sign_ups_with_one_address_give_one_account(database):
+    """Two requests that both find the address free: the second is refused by the unique
+    constraint and reported on the email field, not as a server error."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    accounts = AccountService(database)
+
+    def attempt(_):
+        try:
+            return accounts.sign_up("same@example.org", "Same", PASSWORD)
+        except InputError as error:
+            return error
+
+    with ThreadPoolExecutor(4) as pool:
+        results = list(pool.map(attempt, range(4)))
+    created = [r for r in results if not isinstance(r, InputError)]
+    assert len(created) == 1
+    assert all(r.field == "email" for r in results if isinstance(r, InputError))

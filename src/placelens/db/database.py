@@ -11,7 +11,10 @@ from alembic import command
 from alembic.config import Config
 from sqlalchemy import create_engine, event
 from sqlalchemy.engine import Engine
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
+
+from placelens.errors import InputError
 
 MIGRATIONS = Path(__file__).with_name("migrations")
 
@@ -56,3 +59,13 @@ class Database:
         failed write leaves the database as it was."""
         with self._sessions() as session, session.begin():
             yield session
+
+
+def flush_unique(session: Session, field: str, message: str) -> None:
+    """Flush, reporting a unique-constraint clash (two requests creating the same name at
+    once, after both checked it was free) as an error on ``field``; the transaction is
+    rolled back."""
+    try:
+        session.flush()
+    except IntegrityError:
+        raise InputError(field, message) from None

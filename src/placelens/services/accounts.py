@@ -12,7 +12,7 @@ from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from sqlalchemy import delete, func, select
 
-from placelens.db.database import Database
+from placelens.db.database import Database, flush_unique
 from placelens.db.models import AuditEvent, LoginAttempt, User, utcnow
 from placelens.errors import InputError, SignInError
 
@@ -63,7 +63,7 @@ class AccountService:
                 raise InputError("email", "An account with this email address already exists")
             user = User(email=address, name=name, password_hash=_HASHER.hash(password))
             session.add(user)
-            session.flush()
+            flush_unique(session, "email", "An account with this email address already exists")
             session.add(AuditEvent(user_id=user.id, action="sign_up", target=f"user:{user.id}"))
             return _account(user)
 

@@ -23,6 +23,19 @@ def _title(record: dict) -> str:
             f"(version {record['version']})")
 
 
+def _key(record: dict) -> tuple:
+    return record.get("place_code"), record.get("date"), record.get("version", 1)
+
+
+def _unless_held(record: dict) -> Callable[[list[dict]], tuple[str, dict] | None]:
+    """For :meth:`WorkspaceService.add_item_in_turn`: the record, unless the partnership
+    holds it already (same place, date and version)."""
+    def prepare(existing: list[dict]) -> tuple[str, dict] | None:
+        return None if any(_key(e) == _key(record) for e in existing) else \
+            (_title(record), record)
+    return prepare
+
+
 class JourneyService:
     """Records and lists a partnership's journey self-assessments."""
 
@@ -50,30 +63,32 @@ class JourneyService:
             raise InputError("answers", "Answer at least one question")
         signals = self.signals(place)
         result = journey.score(self.questionnaire, checked, signals)
-        earlier = [r for r in self.history(actor, partnership_id, place.code)
-                   if r["date"] == when.isoformat()]
         record = {"place_code": place.code, "place_name": place.name,
-                  "area_type": place.area_type, "date": when.isoformat(),
-                  "version": len(earlier) + 1, "questionnaire": self.questionnaire.id,
+                  "area_type": place.area_type, "date": when.isoformat(), "version": 0,
+                  "questionnaire": self.questionnaire.id,
                   "questionnaire_version": self.questionnaire.version, "answers": checked,
                   "signals": signals, "result": result.as_dict()}
-        return self.workspaces.add_item(actor, partnership_id, KIND, _title(record), record)
+
+        def next_version(existing: list[dict]) -> tuple[str, dict]:
+            same_day = [r for r in existing if (r.get("place_code"), r.get("date")) ==
+                        (place.code, record["date"])]
+            record["version"] = 1 + max((r.get("version", 1) for r in same_day), default=0)
+            return _title(record), record
+
+        stored = self.workspaces.add_item_in_turn(actor, partnership_id, KIND, next_version)
+        assert stored is not None
+        return stored
 
     def import_folder(self, actor: Account, partnership_id: int, folder: Path) -> int:
         """Store every assessment file under ``folder/<place code>/`` that the partnership
         does not hold yet (same place, date and version); the number imported."""
         if not folder.is_dir():
             raise PlacelensError(f"No assessments folder at {folder}")
-        held = {(r["place_code"], r["date"], r["version"])
-                for r in self.history(actor, partnership_id)}
         imported = 0
         for place_folder in sorted(p for p in folder.iterdir() if p.is_dir()):
             for record in load_assessments(place_folder.name, folder):
                 record.setdefault("version", 1)
-                key = (record["place_code"], record["date"], record["version"])
-                if key not in held:
-                    self.workspaces.add_item(actor, partnership_id, KIND, _title(record),
-                                             record)
-                    held.add(key)
-                    imported += 1
+                stored = self.workspaces.add_item_in_turn(actor, partnership_id, KIND,
+                                                          _unless_held(record))
+                imported += stored is not None
         return imported

@@ -10,13 +10,14 @@ from __future__ import annotations
 
 import hashlib
 import secrets
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import func, or_, select, update
 from sqlalchemy.orm import Session
 
-from placelens.db.database import Database
+from placelens.db.database import Database, flush_unique
 from placelens.db.models import (
     ITEM_KINDS,
     ROLES,
@@ -122,7 +123,7 @@ class WorkspaceService:
                 raise InputError("name", "A partnership with this name already exists")
             partnership = Partnership(name=text)
             session.add(partnership)
-            session.flush()
+            flush_unique(session, "name", "A partnership with this name already exists")
             session.add(Membership(user_id=actor.id, partnership_id=partnership.id,
                                    role="admin"))
             self._audit(session, actor, partnership.id, "create_partnership",
@@ -197,13 +198,36 @@ class WorkspaceService:
         check_choice("kind", kind, ITEM_KINDS)
         with self.db.session() as session:
             self._require(session, actor, partnership_id, "editor")
-            item = WorkspaceItem(partnership_id=partnership_id, kind=kind,
-                                 title=check_title(title), content=content,
-                                 created_by=actor.id)
-            session.add(item)
-            session.flush()
-            self._audit(session, actor, partnership_id, "add_item", f"item:{item.id}", kind)
-            return self._view(session, item)
+            return self._insert(session, actor, partnership_id, kind, title, content)
+
+    def add_item_in_turn(self, actor: Account, partnership_id: int, kind: str,
+                         prepare: Callable[[list[dict]], tuple[str, dict] | None]
+                         ) -> ItemView | None:
+        """Store an item whose content depends on the partnership's items of that kind (a
+        version number, a check that it is not there yet): ``prepare`` gets their contents
+        and returns (title, content), or None to store nothing. Concurrent calls for one
+        partnership take turns: each first takes the partnership row's write lock (a row lock
+        in PostgreSQL, the database write lock in SQLite), so no two see the same items."""
+        check_choice("kind", kind, ITEM_KINDS)
+        with self.db.session() as session:
+            self._require(session, actor, partnership_id, "editor")
+            session.execute(update(Partnership).where(Partnership.id == partnership_id)
+                            .values(name=Partnership.name))
+            existing = list(session.scalars(select(WorkspaceItem.content).where(
+                WorkspaceItem.partnership_id == partnership_id, WorkspaceItem.kind == kind)))
+            prepared = prepare(existing)
+            if prepared is None:
+                return None
+            return self._insert(session, actor, partnership_id, kind, *prepared)
+
+    def _insert(self, session: Session, actor: Account, partnership_id: int, kind: str,
+                title: str, content: dict) -> ItemView:
+        item = WorkspaceItem(partnership_id=partnership_id, kind=kind, title=check_title(title),
+                             content=content, created_by=actor.id)
+        session.add(item)
+        session.flush()
+        self._audit(session, actor, partnership_id, "add_item", f"item:{item.id}", kind)
+        return self._view(session, item)
 
     def items(self, actor: Account, partnership_id: int, kind: str | None = None
               ) -> list[ItemView]:
