@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import re
 
+import pandas as pd
 import pypdf
 import pytest
 
@@ -95,9 +96,12 @@ def test_gap_message_recomputed_from_the_series(briefs, name, observatory, build
                 mine.loc[start, "value"] / theirs.loc[start, "value"])
     assert (message.figures["share_end"], message.figures["share_start"]) == \
         pytest.approx(expected)
-    word = "narrowed" if expected[0] - expected[1] > 0.005 else "widened" \
-        if expected[0] - expected[1] < -0.005 else "stayed about the same"
-    assert re.search(rf"\b{word}\b|\bgrew\b|\bshrank\b", message.text)
+    change = expected[0] - expected[1]
+    word = "narrowed" if change > 0.005 else "widened" if change < -0.005 else \
+        "stayed about the same"
+    if min(expected) >= 1:          # ahead of the UK in both years: a lead, not a gap
+        word = {"narrowed": "grew", "widened": "shrank"}.get(word, word)
+    assert re.search(rf"\b{word}\b", message.text), message.text
 
 
 def test_growth_message_gives_no_label_without_a_reliable_signal(briefs, observatory,
@@ -107,6 +111,66 @@ def test_growth_message_gives_no_label_without_a_reliable_signal(briefs, observa
     message = brief.growth(section, place)
     assert "no emerging or leading label" in message.text
     assert section["growth_class"] not in message.text.replace("no emerging or leading", "")
+
+
+class _Stub:
+    """Just enough of an Observatory for the message functions: a place, the UK and their
+    GVA-per-hour series, so the sentences can be checked against figures done by hand."""
+
+    def __init__(self, mine: dict, uk: dict, region: dict | None = None):
+        from types import SimpleNamespace
+
+        from placelens.geography.places import Place
+
+        self.place = Place("X01", "Testshire", "LAD", "LAD 2023", ("X01",))
+        self.uk = Place("K02000001", "United Kingdom", "UK", "UK", ("X01",))
+        self.region = Place("R01", "Region", "ITL1", "ITL 2021", ("X01",))
+        series = {"X01": mine, "K02000001": uk, "R01": region or {}}
+        self.places = SimpleNamespace(places={"K02000001": self.uk})
+        self.indicators = SimpleNamespace(series=lambda place, _indicator: pd.DataFrame(
+            {"period": list(series[place.code]), "value": list(series[place.code].values())}))
+
+
+def test_productivity_message_by_hand():
+    stub = _Stub({"2021": 30.0, "2022": 32.0}, {"2021": 38.0, "2022": 40.0}, {"2022": 36.0})
+    message = brief.productivity(stub, stub.place, [stub.region, stub.uk])
+    # 32 / 40 = 80%; the region's figure for the same year is quoted beside it
+    assert message.text == ("Output per hour worked was £32.0 in 2022: 80% of the UK's £40.0 "
+                            "(Region £36.0).")
+    assert message.figures["share_of_uk"] == pytest.approx(0.8)
+
+
+@pytest.mark.parametrize("mine, text", [
+    # 2017: 30/40 = 75%; 2022: 36/45 = 80% -> the gap narrowed
+    ([30, 31, 32, 33, 34, 36], "The productivity gap to the UK narrowed: output per hour was 75% "
+                               "of the UK level in 2017 and 80% in 2022."),
+    # 2017: 34/40 = 85%; 2022: 36/45 = 80% -> widened
+    ([34, 34, 35, 35, 35, 36], "The productivity gap to the UK widened: output per hour was 85% "
+                               "of the UK level in 2017 and 80% in 2022."),
+    # 2017: 44/40 = 110%; 2022: 54/45 = 120% -> ahead in both years: the lead grew
+    ([44, 46, 48, 50, 52, 54], "The lead over the UK grew: output per hour was 110% of the UK "
+                               "level in 2017 and 120% in 2022."),
+    # 2017: 32/40 = 80.0%; 2022: 36.1/45 = 80.2% -> within half a point: about the same
+    ([32, 33, 34, 35, 35, 36.1], "The productivity gap to the UK stayed about the same: output "
+                                 "per hour was 80% of the UK level in 2017 and 80% in 2022."),
+])
+def test_gap_message_by_hand(mine, text):
+    years = [str(y) for y in range(2017, 2023)]
+    uk = dict(zip(years, [40, 41, 42, 43, 44, 45], strict=True))
+    stub = _Stub(dict(zip(years, mine, strict=True)), uk)
+    assert brief.productivity_gap(stub, stub.place).text == text
+
+
+def test_gap_message_needs_six_years():
+    years = [str(y) for y in range(2018, 2023)]
+    stub = _Stub(dict.fromkeys(years, 30.0), dict.fromkeys(years, 40.0))
+    assert brief.productivity_gap(stub, stub.place) is None
+
+
+def test_index_group_names_follow_the_scoreboard():
+    assert [brief.index_group(g) for g in ("leader", "strong", "moderate", "emerging")] == \
+        ["an innovation leader", "a strong innovator", "a moderate innovator",
+         "an emerging innovator"]
 
 
 def _page_texts(path) -> list[str]:

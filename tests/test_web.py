@@ -72,7 +72,13 @@ def test_indicator_page_ranks_every_area_with_source_and_licence(browser, observ
     response = browser.client.get("/indicators/gva_per_hour_gbp?type=ITL1")
     assert response.status_code == 200
     ranking = observatory.indicators.ranking("gva_per_hour_gbp", "ITL1")
-    assert ranking["rank"].tolist() == sorted(ranking["rank"])
+    raw = observatory.indicators.table("gva_per_hour_gbp")
+    raw = raw[(raw["area_type"] == "ITL1") & (raw["period"] == raw.loc[
+        raw["area_type"] == "ITL1", "period"].max())]
+    assert len(ranking) == len(raw) == 12          # the twelve ITL1 regions
+    by_code = ranking.set_index("area_code")
+    for row in raw.itertuples():                   # rank = 1 + number of higher values
+        assert by_code.loc[row.area_code, "rank"] == 1 + int((raw["value"] > row.value).sum())
     top = ranking.iloc[0]
     assert f">{top['name']}<" in response.text and "Open Government Licence" in response.text
     assert browser.client.get("/indicators/gva_per_hour_gbp?type=MSOA").status_code == 400

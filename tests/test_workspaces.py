@@ -155,6 +155,7 @@ def test_uploaded_table_is_read_and_checked():
     (b"area_code,period,value\nE06000052,2023,inf\n", 2, "value", "finite"),
     (b"area_code,period,value\nE06000052,,1\n", 2, "period", "period"),
     (b"area_code,period,value\nE06000052,2023,1\nE06000052,2023,2\n", 3, "period", "earlier"),
+    (b"area_code,period,value\nE06000052,2023,1\nE0800002", 3, "area_code", "E0800002"),
 ])
 def test_uploaded_table_errors_name_row_and_column(content, row, column, message):
     with pytest.raises(DataFormatError, match=message) as error:

@@ -16,6 +16,10 @@ from placelens.report import charts
 from placelens.report.tables import as_table, fmt
 
 MIN_SHARE = 0.01        # industries below 1% of the place's GVA give noisy LQs
+#: The index's groups as the Regional Innovation Scoreboard names them (so "emerging" here is
+#: never read as the growth label, which has its own back-test).
+INDEX_GROUPS = {"leader": "innovation leader", "strong": "strong innovator",
+                "moderate": "moderate innovator", "emerging": "emerging innovator"}
 GAP_YEARS = 5           # "what to watch": the gap to the UK now and five years before
 
 
@@ -65,9 +69,16 @@ def productivity(obs: Observatory, place: Place, comparators: list[Place]) -> Ke
     return KeyMessage("productivity", text, figures)
 
 
-def strengths(obs: Observatory, place: Place, period: str) -> KeyMessage | None:
+def top_location_quotients(obs: Observatory, place: Place, period: str, rows: int
+                           ) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The ``rows`` industries with the highest LQ among those with at least 1% of the
+    place's GVA, and the whole LQ table (the brief's message, chart and table all use this)."""
     lq = obs.economy.location_quotients(place, period)
-    shown = lq[lq["share"] >= MIN_SHARE].dropna(subset=["lq"]).head(3)
+    return lq[lq["share"] >= MIN_SHARE].dropna(subset=["lq"]).head(rows), lq
+
+
+def strengths(obs: Observatory, place: Place, period: str) -> KeyMessage | None:
+    shown, lq = top_location_quotients(obs, place, period, 3)
     if shown.empty:
         return None
     parts = [f"{row.industry.lower()} (LQ {row.lq:.2f})" for row in shown.itertuples()]
@@ -89,10 +100,17 @@ def index_rank(benchmarking: dict, place: Place) -> KeyMessage | None:
                           {"indicators": benchmarking["indicators"]})
     b = benchmarking
     text = (f"Composite innovation index {b['index']}: rank {b['rank']} of {b['ranked']} "
-            f"{b['unit']} ({b['group']}); under other reasonable choices of method the rank "
-            f"lies between {b['low']} and {b['high']}.")
+            f"{b['unit']}, {index_group(b['group'])} in the Regional Innovation "
+            f"Scoreboard's groups; under other reasonable choices of method the rank lies "
+            f"between {b['low']} and {b['high']}.")
     return KeyMessage("index", text, {key: b[key] for key in ("index", "rank", "ranked",
                                                                 "low", "high", "group")})
+
+
+def index_group(group: str) -> str:
+    """The index group with its article: "an emerging innovator", "a strong innovator"."""
+    name = INDEX_GROUPS.get(group, group)
+    return f"{'an' if name[0] in 'aeiou' else 'a'} {name}"
 
 
 def growth(benchmarking: dict, place: Place) -> KeyMessage | None:
@@ -157,7 +175,9 @@ def similar_places(benchmarking: dict) -> dict | None:
 
 
 def brief_context(obs: Observatory, place: Place, context: dict, period: str) -> dict:
+    group = context["benchmarking"].get("group")
     return {**context, "messages": key_messages(obs, place, context, period),
+            "index_group": index_group(group) if group else None,
             "similar": similar_places(context["benchmarking"]),
             "peers": PEERS.get(place.area_type, "places"),
             "strengths": top_strengths(obs, place, period)}
@@ -166,8 +186,7 @@ def brief_context(obs: Observatory, place: Place, context: dict, period: str) ->
 def top_strengths(obs: Observatory, place: Place, period: str, rows: int = 6) -> dict | None:
     """The brief's strengths: the ``rows`` industries with the highest LQ among those with
     at least 1% of the place's GVA, as a chart and its table (the profile's first rows)."""
-    lq = obs.economy.location_quotients(place, period)
-    shown = lq[lq["share"] >= MIN_SHARE].dropna(subset=["lq"]).head(rows)
+    shown, _ = top_location_quotients(obs, place, period, rows)
     if shown.empty:
         return None
     svg = charts.bar_chart(shown.assign(label=shown["industry"].str.slice(0, 45)), "label",

@@ -14,7 +14,7 @@ from fastapi import APIRouter, Query, Request
 from fastapi.responses import Response
 
 from placelens.geography.places import PROFILE_TYPES
-from placelens.results import records
+from placelens.results import plain, records
 from placelens.web.security import current_account
 from placelens.web.site import Site
 
@@ -93,8 +93,7 @@ def series(request: Request, code: str, indicator: str):
 def _about(about: dict) -> dict:
     keys = ("indicator", "name", "definition", "unit", "geographies", "first_period",
             "last_period", "source", "publisher", "release", "licence", "url")
-    return {key: (None if about.get(key) != about.get(key) else about.get(key))
-            for key in keys}
+    return {key: plain(about.get(key)) for key in keys}
 
 
 @router.get("/indicators", summary="The indicator catalogue")

@@ -3,6 +3,8 @@ comparison page, the functional-regions map, downloads, accessibility and privac
 
 from __future__ import annotations
 
+from urllib.parse import quote
+
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
@@ -46,8 +48,6 @@ def search(request: Request, q: str = Query("", max_length=200)):
 
 
 def _quote(text: str) -> str:
-    from urllib.parse import quote
-
     return quote(text, safe="")
 
 

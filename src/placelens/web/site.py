@@ -14,7 +14,7 @@ import pandas as pd
 from markupsafe import Markup
 
 from placelens.api import Observatory
-from placelens.errors import InvalidChoiceError, NotFoundError, UnknownPlaceError
+from placelens.errors import InvalidChoiceError, UnknownPlaceError
 from placelens.geography.places import PROFILE_TYPES, Place
 from placelens.report import brief, charts
 from placelens.report.profile import Profile, ProfileBuilder
@@ -200,9 +200,3 @@ def comparison_table(table: pd.DataFrame) -> dict:
         out[column] = [fmt(v, decimals, unit) + ("%" if percent and pd.notna(v) else "")
                        for v in values]
     return as_table(out)
-
-
-def not_found_message(error: Exception) -> str:
-    if isinstance(error, UnknownPlaceError | NotFoundError | InvalidChoiceError):
-        return str(error)
-    return "Page not found"
