@@ -169,7 +169,7 @@ def test_workspace_journey_and_privacy(server, chromium, page, tmp_path):
 
 
 def _axe_pages(observatory) -> list[str]:
-    from placelens.geography.places import PROFILE_TYPES
+    from placelens.geography.area_types import PROFILE_TYPES
 
     areas = [f"/areas/{observatory.places.of_type(t)[0].code}" for t in PROFILE_TYPES]
     return ["/", *areas, "/indicators", "/indicators/gva_per_hour_gbp?type=LAD",

@@ -5,7 +5,7 @@ import pandas as pd
 import pytest
 
 from placelens.analysis import clusters as cl
-from placelens.analysis.backtest import auc, backtest, cluster_bootstrap_auc
+from placelens.analysis.backtest import auc, average_ranks, backtest, cluster_bootstrap_auc
 from placelens.analysis.complexity import complexity
 from placelens.analysis.opportunities import opportunities
 
@@ -69,6 +69,14 @@ def test_auc_by_hand_with_ties():
     outcomes = np.array([1, 1, 0, 0])
     # pairs (pos, neg): (0.9,0.5)=1, (0.9,0.1)=1, (0.5,0.5)=0.5, (0.5,0.1)=1 → 3.5 / 4
     assert auc(scores, outcomes) == pytest.approx(0.875)
+
+
+def test_average_ranks_by_hand_and_as_scipy():
+    assert average_ranks(np.array([0.9, 0.5, 0.5, 0.1])).tolist() == [4.0, 2.5, 2.5, 1.0]
+    from scipy.stats import rankdata
+
+    values = np.random.default_rng(3).integers(0, 20, 500).astype(float)  # many ties
+    np.testing.assert_array_equal(average_ranks(values), rankdata(values))
 
 
 def test_cluster_bootstrap_equals_resampling_by_hand():

@@ -20,7 +20,8 @@ from placelens.errors import (
     check_order,
     check_period,
 )
-from placelens.geography.places import PROFILE_TYPES, check_place_type, postcode_keys
+from placelens.geography.area_types import PROFILE_TYPES
+from placelens.geography.places import check_place_type, postcode_keys
 from placelens.user_files import read_yaml, safe_stem
 
 TEXT = st.text(max_size=40)

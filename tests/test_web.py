@@ -12,7 +12,7 @@ import pandas as pd
 import pypdf
 import pytest
 
-from placelens.geography.places import PROFILE_TYPES
+from placelens.geography.area_types import PROFILE_TYPES
 from placelens.report.tables import fmt
 from web_support import PASSWORD, Browser, make_app
 

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from typing import Annotated
 
-import pandas as pd
 import typer
 from rich.console import Console
 
@@ -21,7 +20,7 @@ from placelens.cli.common import (
 )
 from placelens.defaults import EMERGING_INDICATOR, EMERGING_WINDOW
 from placelens.errors import PlacelensError
-from placelens.geography.places import PEERS
+from placelens.geography.area_types import PEERS
 
 benchmark_app = typer.Typer(help="Composite innovation index and similar places.",
                             no_args_is_help=True)
@@ -96,7 +95,7 @@ def benchmark_explain(place: str, set_name: SetOption = "lad_innovation",
     else:
         out.print(f"[bold]{target.name}[/] has only {row['indicators']} of "
                   f"{len(table)} indicators, too few to rank.")
-    if "change" in scores.columns and pd.notna(row.get("change")):
+    if "change" in scores.columns and row.notna().get("change", False):
         parts = row.filter(like="contribution: ").dropna().sort_values()
         out.print(f"Change since {obs.benchmark.indicator_set(set_name).years[0]} on the "
                   f"{row['indicators_compared']:.0f} indicators it has in both years: "

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from typing import Annotated
 
-import pandas as pd
 import typer
 from rich.console import Console
 
@@ -44,6 +43,8 @@ def complexity_eci(
         result = obs.complexity.compute(matrix, period, orient.value)
     except (ValueError, PlacelensError) as error:
         fail(error)
+    import pandas as pd  # here, not at start-up: `placelens --help` must not wait for pandas
+
     table = pd.DataFrame({"name": result.eci.index.map(obs.indicators.area_name), "eci": result.eci,
                           "diversity": result.diversity, "coi": result.coi}
                          ).sort_values("eci", ascending=False)

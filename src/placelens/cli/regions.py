@@ -3,9 +3,8 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
-import pandas as pd
 import typer
 from rich.console import Console
 
@@ -21,6 +20,9 @@ from placelens.cli.common import (
     write_table,
 )
 from placelens.errors import PlacelensError
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 regions_app = typer.Typer(help="Functional economic regions from commuting flows.",
                           no_args_is_help=True)
@@ -136,6 +138,8 @@ def _regions_of_own_flows(flows: Path, method: str, options, resolution: float
 
 def _write_area_set(result: pd.DataFrame, stats: pd.DataFrame, path: Path) -> None:
     """The regions as an area-set CSV (set_code, set_name, lad_code) profiles can read."""
+    import pandas as pd  # here, not at start-up: `placelens --help` must not wait for pandas
+
     names = stats["name"] if "name" in stats else pd.Series(stats.index, stats.index)
     frame = pd.DataFrame({"set_code": "PL_FR_" + result["region"].astype(str),
                           "set_name": result["region"].map(names), "lad_code": result.index})

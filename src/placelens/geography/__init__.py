@@ -1,5 +1,4 @@
-"""Areas, vintages, hierarchies, user-defined area sets and place lookup."""
+"""Areas, vintages, hierarchies, user-defined area sets and place lookup.
 
-from placelens.geography.places import Place, PlaceIndex
-
-__all__ = ["Place", "PlaceIndex"]
+The package imports nothing itself: :mod:`placelens.geography.area_types` is read by the command
+line at start-up, which must not wait for pandas (imported by :mod:`.places`)."""

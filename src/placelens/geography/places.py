@@ -12,20 +12,14 @@ from rapidfuzz import fuzz, process
 
 from placelens.errors import UnknownPlaceError, check_choice
 from placelens.geography.area_sets import AreaSet, discover_area_sets
+from placelens.geography.area_types import (
+    ADMINISTRATIVE_TYPES,
+    PROFILE_TYPES,
+    TYPE_LABELS,
+    VINTAGES,
+)
 from placelens.geography.retired import RetiredAreas
 
-#: Area types that have LAD members and profiles, in order of preference for equal names.
-PROFILE_TYPES = ["LAD", "CA", "CR", "SET", "ITL3", "ITL2", "ITL1", "CTRY", "UK"]
-ADMINISTRATIVE_TYPES = {"LAD", "CA", "CR", "SET"}
-TYPE_LABELS = {"LAD": "local authority district", "CA": "combined authority",
-               "CR": "city region / growth deal", "SET": "area set", "ITL3": "ITL3 region",
-               "ITL2": "ITL2 region", "ITL1": "ITL1 region", "CTRY": "country", "UK": "UK"}
-#: How the peers a place of each type is compared with are named in sentences.
-PEERS = {"LAD": "districts", "CA": "combined authorities", "CR": "city regions",
-         "ITL1": "ITL1 regions", "ITL2": "ITL2 regions", "ITL3": "ITL3 areas",
-         "CTRY": "countries", "UK": "countries", "SET": "districts and area sets"}
-VINTAGES = {"LAD": "LAD 2023", "CA": "2023", "CR": "2023", "ITL3": "ITL 2021",
-            "ITL2": "ITL 2021", "ITL1": "ITL 2021", "CTRY": "2023", "UK": "2023", "SET": "LAD 2023"}
 _OUTCODE = r"[A-Z]{1,2}\d[A-Z\d]?"
 _FULL_POSTCODE = re.compile(rf"^({_OUTCODE}) ?(\d)([A-Z]{{2}})$")
 _SECTOR = re.compile(rf"^({_OUTCODE}) (\d)$")

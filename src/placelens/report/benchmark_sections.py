@@ -10,7 +10,8 @@ import pandas as pd
 from placelens.analysis import emerging as em
 from placelens.api import Observatory
 from placelens.defaults import EMERGING_WINDOW
-from placelens.geography.places import PEERS, Place
+from placelens.geography.area_types import PEERS
+from placelens.geography.places import Place
 from placelens.report import charts
 from placelens.report.tables import as_table
 

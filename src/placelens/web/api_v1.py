@@ -13,7 +13,7 @@ from typing import Any
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import Response
 
-from placelens.geography.places import PROFILE_TYPES
+from placelens.geography.area_types import PROFILE_TYPES
 from placelens.results import plain, records
 from placelens.web.security import current_account
 from placelens.web.site import Site

@@ -9,7 +9,7 @@ from fastapi import APIRouter, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from placelens.errors import InvalidChoiceError, UnknownPlaceError
-from placelens.geography.places import PEERS, PROFILE_TYPES, TYPE_LABELS
+from placelens.geography.area_types import PEERS, PROFILE_TYPES, TYPE_LABELS
 from placelens.report.files import pdf_bytes
 from placelens.report.tables import as_table, fmt
 from placelens.web.rendering import csv_download, frame_of, page, xlsx_download

@@ -15,7 +15,8 @@ from markupsafe import Markup
 
 from placelens.api import Observatory
 from placelens.errors import InvalidChoiceError, UnknownPlaceError
-from placelens.geography.places import PROFILE_TYPES, Place
+from placelens.geography.area_types import PROFILE_TYPES
+from placelens.geography.places import Place
 from placelens.report import brief, charts
 from placelens.report.profile import Profile, ProfileBuilder
 from placelens.report.regions_page import regions_context
