@@ -10,7 +10,9 @@ and the network, leadership and journey sections of place profiles.
 
 from __future__ import annotations
 
-from functools import cache, cached_property
+from collections.abc import Callable
+from functools import cached_property
+from typing import Any
 
 import pandas as pd
 
@@ -19,6 +21,7 @@ from placelens.analysis import network_structure
 from placelens.analysis import networks as nw
 from placelens.analysis.actors import ACTOR_TYPES, classify_organisations
 from placelens.geography.places import Place, PlaceIndex
+from placelens.services.base import ResultCache
 from placelens.warehouse.store import Warehouse
 
 #: Three-year windows covering the GtR snapshot (projects starting 2006–2018; 2018 is partial).
@@ -30,6 +33,8 @@ PEER_TYPES = {"LAD": "LAD", "ITL3": "ITL3", "ITL2": "ITL2", "ITL1": "ITL1", "CTR
 FALLBACK_PEER_TYPE = "ITL2"
 #: Area types whose areas partition the UK's districts (metrics for all their areas).
 NETWORK_AREA_TYPES = ("LAD", "ITL3", "ITL2", "ITL1")
+#: National results kept by ``placelens data derive``.
+STORED_RESULTS = ("network", "area_metrics", "panel", "leadership_inputs", "brokers")
 
 
 class Collaboration:
@@ -38,6 +43,15 @@ class Collaboration:
     def __init__(self, warehouse: Warehouse, places: PlaceIndex,
                  periods: tuple[nw.Period, ...] = DEFAULT_PERIODS):
         self.warehouse, self.places, self.periods = warehouse, places, periods
+        # Networks and national metrics are reused by every place; with the default periods
+        # they are also kept in the derived store (other periods are computed here).
+        stored = STORED_RESULTS if periods == DEFAULT_PERIODS else ()
+        self._cache = ResultCache("Collaboration", warehouse.derived, stored)
+
+    def _memo(self, key: tuple, compute: Callable[[], Any]) -> Any:
+        if key not in self._cache:
+            self._cache[key] = compute()
+        return self._cache[key]
 
     @cached_property
     def organisations(self) -> pd.DataFrame:
@@ -75,9 +89,9 @@ class Collaboration:
         """A period by label (``"2015-2017"``), default the latest."""
         return nw.Period.parse(label) if label else self.periods[-1]
 
-    @cache  # noqa: B019 - one Collaboration per warehouse; networks are reused by every place
     def network(self, period: nw.Period) -> nw.CollaborationNetwork:
-        return nw.build_network(self._projects, self._participants, self.organisations, period)
+        return self._memo(("network", period), lambda: nw.build_network(
+            self._projects, self._participants, self.organisations, period))
 
     @cached_property
     def travel_to_work_area(self) -> pd.Series:
@@ -108,11 +122,14 @@ class Collaboration:
             area_code=network.organisations["area_code"].map(grouping))
         return nw.CollaborationNetwork(network.period, orgs, network.edges, network.memberships)
 
-    @cache  # noqa: B019
     def area_metrics(self, area_type: str, period: nw.Period) -> pd.DataFrame:
         """Place metrics (:func:`placelens.analysis.networks.place_metrics`) for every area of
         ``area_type``; links within a 2011 TTWA count as staying in the functional region
         (districts only)."""
+        return self._memo(("area_metrics", area_type, period),
+                          lambda: self._area_metrics(area_type, period))
+
+    def _area_metrics(self, area_type: str, period: nw.Period) -> pd.DataFrame:
         grouping = self._grouping(area_type)
         network = self._regrouped(self.network(period), grouping)
         region = self.travel_to_work_area if area_type == "LAD" else None
@@ -127,10 +144,12 @@ class Collaboration:
         network = self._regrouped(self.network(period), self._grouping_for(place))
         return nw.place_metrics(network, [place.code]).loc[place.code]
 
-    @cache  # noqa: B019
     def panel(self, area_type: str = "LAD") -> pd.DataFrame:
         """Metrics of every area of a type in every period, with the share of each area's
         active organisations that are new since the previous period."""
+        return self._memo(("panel", area_type), lambda: self._panel(area_type))
+
+    def _panel(self, area_type: str) -> pd.DataFrame:
         frames = []
         grouping = self._grouping(area_type)
         for number, period in enumerate(self.periods):
@@ -160,10 +179,13 @@ class Collaboration:
             frames.append(members.assign(area_code=area.to_numpy(), period=period.label))
         return pd.concat(frames, ignore_index=True)
 
-    @cache  # noqa: B019
     def leadership_inputs(self, area_type: str = "LAD") -> pd.DataFrame:
         """Projects, actors and deciders (see :mod:`placelens.analysis.leadership`) of every
         area of a type in every period (zeros where nothing happened)."""
+        return self._memo(("leadership_inputs", area_type),
+                          lambda: self._leadership_inputs(area_type))
+
+    def _leadership_inputs(self, area_type: str) -> pd.DataFrame:
         grouping = self._grouping(area_type)
         found = ls.activity(self._memberships(grouping)).set_index(["area_code", "period"])
         index = pd.MultiIndex.from_product([sorted(set(grouping)),
@@ -213,9 +235,9 @@ class Collaboration:
 
         Organisations that cannot be placed (abroad, or no postcode) are left out: brokerage
         here means bridging UK places, and leaving them in multiplies the cost fivefold."""
-        return self._brokers(period or self.periods[-1])
+        period = period or self.periods[-1]
+        return self._memo(("brokers", period), lambda: self._brokers(period))
 
-    @cache  # noqa: B019
     def _brokers(self, period: nw.Period) -> pd.DataFrame:
         network = self.network(period)
         placed = network.organisations["area_code"].notna()

@@ -15,6 +15,7 @@ them as if it were current."""
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
+from functools import cache
 from importlib import resources
 
 import numpy as np
@@ -65,8 +66,17 @@ class IndicatorSet:
 
 def load_sets(text: str | None = None) -> dict[str, IndicatorSet]:
     """Every set in the packaged YAML (or in ``text``), checked for required fields."""
-    if text is None:
-        text = resources.files("placelens.data").joinpath(SETS_FILE).read_text("utf-8")
+    return dict(_packaged_sets()) if text is None else _parse_sets(text)
+
+
+@cache
+def _packaged_sets() -> dict[str, IndicatorSet]:
+    """The packaged sets, parsed once per process (a parse costs 60 ms; every index and
+    neighbour look-up of every profile asks for a set)."""
+    return _parse_sets(resources.files("placelens.data").joinpath(SETS_FILE).read_text("utf-8"))
+
+
+def _parse_sets(text: str) -> dict[str, IndicatorSet]:
     data = yaml.safe_load(text)
     sets = {}
     for kind, key in (("index", "indicators"), ("neighbours", "variables")):

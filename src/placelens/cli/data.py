@@ -29,9 +29,11 @@ def data_build(
         "--accept-changed", help="A datapack file (path inside the datapack) that may differ "
         "from the manifest, e.g. a newer release; repeat for several. Recorded in the "
         "warehouse.")] = None,
+    derive: Annotated[bool, typer.Option(
+        help="Then compute the national tables (as `placelens data derive`).")] = True,
 ) -> None:
     """Check the datapack against its manifest, parse every source and (re)build the
-    warehouse atomically."""
+    warehouse atomically; then derive the national tables."""
     from placelens.warehouse.build import build_warehouse
 
     try:
@@ -51,6 +53,28 @@ def data_build(
     console.print(table)
     for note in report.notes:
         console.print(f"[dim]Note: {note}[/]")
+    if derive:
+        data_derive(report.path)
+
+
+@data_app.command("derive")
+def data_derive(warehouse: WarehouseOption = None) -> None:
+    """Compute the national tables every profile and page reads (index and rank intervals,
+    place types, neighbour inputs, emerging places, complexity, functional regions,
+    networks, brokers, leadership inputs) and store them beside the warehouse with their
+    provenance. Replaces the store only when every step succeeded."""
+    from placelens.derive import derive
+
+    obs = open_observatory(warehouse)
+    state = obs.warehouse.derived.state
+    with console.status("Deriving national tables") as status:
+        report = derive(obs, progress=lambda label: status.update(f"Deriving: {label}"))
+    slowest = sorted(report.steps.items(), key=lambda item: -item[1])[:3]
+    console.print(f"Derived {report.tables} national tables in {sum(report.steps.values()):.1f}"
+                  f" s ({len(report.steps)} steps; slowest: "
+                  + ", ".join(f"{label} {seconds:.1f} s" for label, seconds in slowest)
+                  + f") into {report.folder}"
+                  + (" (the previous store was stale)" if state == "stale" else ""))
 
 
 @data_app.command("manifest")
@@ -149,3 +173,7 @@ def data_info(warehouse: WarehouseOption = None) -> None:
     for row in sources.itertuples(index=False):
         listing.add_row(row.source_id, row.release, row.licence, row.code_vintage)
     console.print(listing)
+    derived = obs.warehouse.derived
+    console.print(f"Derived tables ({derived.folder}): {derived.state}"
+                  + (f", {len(derived.entries)} tables" if derived.state == "current" else
+                     "; run `placelens data derive`"))

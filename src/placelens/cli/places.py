@@ -3,6 +3,7 @@ write their profiles and export whole metric tables."""
 
 from __future__ import annotations
 
+import os
 import time
 from pathlib import Path
 from typing import Annotated
@@ -62,12 +63,14 @@ def profile(
                                                   "(LAD, CA, CR, SET, ITL1-3...).")] = None,
     out: Annotated[Path, typer.Option(help="Output folder.")] = Path("out"),
     html_only: Annotated[bool, typer.Option("--html-only", help="Skip the PDF.")] = False,
+    jobs: Annotated[int, typer.Option(
+        "--jobs", "-j", min=0, help="Worker processes (0: one per core). With more than one, "
+        "profiles are written in parallel.")] = 1,
     warehouse: WarehouseOption = None,
 ) -> None:
     """Write place profiles (web page; board brief and full profile as tagged PDFs) and an
     index page linking every output in the folder."""
     from placelens.report.outputs_index import write_outputs_index
-    from placelens.report.profile import ProfileBuilder
 
     obs = open_observatory(warehouse)
     try:
@@ -79,20 +82,37 @@ def profile(
             raise PlacelensError("name at least one place, or use --all --type TYPE")
     except PlacelensError as error:
         fail(error)
-    builder = ProfileBuilder(obs)
+    jobs = min(jobs or os.cpu_count() or 1, len(targets))
     written = []
     started = time.perf_counter()
     columns = (TextColumn("{task.description:<50}"), BarColumn(), MofNCompleteColumn(),
                TimeElapsedColumn())
     with Progress(*columns, console=console) as progress:
         task = progress.add_task("Writing profiles", total=len(targets))
-        for place in targets:
+        for place, paths in _profiles(obs, targets, out, not html_only, jobs):
             progress.update(task, description=f"{place.name[:40]} ({place.code})")
-            written.append((place, builder.write(place, out, pdf=not html_only)))
+            written.append((place, paths))
             progress.advance(task)
     index = write_outputs_index(out, obs.places)
     console.print(f"Wrote {len(written)} profile(s) in {time.perf_counter() - started:.1f} s "
                   f"to {out.resolve()}; index: {index.resolve()}")
+
+
+def _profiles(obs, targets, out: Path, pdf: bool, jobs: int):
+    """(place, files) of each profile written, in this process or in ``jobs`` workers."""
+    if jobs > 1:
+        from placelens.report.batch import write_profiles
+
+        try:
+            yield from write_profiles(obs.warehouse.path, targets, out, pdf, jobs)
+        except RuntimeError as error:
+            fail(PlacelensError(str(error)))
+        return
+    from placelens.report.profile import ProfileBuilder
+
+    builder = ProfileBuilder(obs)
+    for place in targets:
+        yield place, builder.write(place, out, pdf=pdf)
 
 
 def index(

@@ -41,7 +41,7 @@ def _finish(chart: alt.Chart | alt.LayerChart | alt.FacetChart, title: str, sour
         title=alt.TitleParams(title, subtitle=[f"Source: {source}"], anchor="start",
                               fontSize=13, subtitleFontSize=10, subtitleColor="#505a5f"),
         width=width, height=height,
-    ).configure(font=FONT, aria=False).configure_view(stroke=None).to_dict()
+    ).configure(font=FONT, aria=False).configure_view(stroke=None).to_dict(validate=False)
     svg = vlc.vegalite_to_svg(spec)
     return ChartSVG(svg.replace("<svg ", f'<svg role="img" aria-label="{_escape(title)}" ', 1),
                     spec)

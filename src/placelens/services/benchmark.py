@@ -105,6 +105,9 @@ class PlaceTypes:
 class BenchmarkService(Service):
     """Index, neighbours, place types and emerging activity."""
 
+    stored_results = ("set", "index", "place_type_signals", "place_types", "emerging_places",
+                      "industry_backtest")
+
     def __init__(self, indicators: IndicatorService, economy: EconomyService,
                  collaboration: Collaboration):
         super().__init__(indicators.warehouse, indicators.places)

@@ -90,6 +90,8 @@ class Comparison:
 class ComparatorService(Service):
     """Statistical and geographic neighbours, comparator sets and comparisons."""
 
+    stored_results = ("parts", "context")
+
     def __init__(self, indicators: IndicatorService, economy: EconomyService):
         super().__init__(indicators.warehouse, indicators.places)
         self.indicators, self.economy = indicators, economy

@@ -94,6 +94,8 @@ class PlaceComplexity:
 class ComplexityService(Service):
     """Complexity of warehouse matrices, a place's ECI, clusters and opportunities."""
 
+    stored_results = ("complexity", "clusters", "opportunity_backtest")
+
     def __init__(self, indicators: IndicatorService, economy: EconomyService):
         super().__init__(indicators.warehouse, indicators.places)
         self.indicators, self.economy = indicators, economy

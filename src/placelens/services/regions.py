@@ -65,6 +65,8 @@ class FunctionalRegions:
 class RegionsService(Service):
     """Commuting flows, functional regions and a place's region."""
 
+    stored_results = ("regions",)
+
     def __init__(self, indicators: IndicatorService):
         super().__init__(indicators.warehouse, indicators.places)
         self.indicators = indicators

@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 import threading
+from functools import cached_property
 from pathlib import Path
 
 import duckdb
 import pandas as pd
 
 from placelens.errors import WarehouseCorruptError, WarehouseMissingError
+from placelens.warehouse.derived import DerivedStore, code_fingerprint
 from placelens.warehouse.paths import default_warehouse_path
 
 
@@ -52,6 +55,27 @@ class Warehouse:
 
     def close(self) -> None:
         self._con.close()
+
+    @property
+    def derived_folder(self) -> Path:
+        """Where ``placelens data derive`` stores national results for this warehouse."""
+        return self.path.with_name(self.path.stem + ".derived")
+
+    @cached_property
+    def build_record(self) -> dict:
+        """The warehouse's ``build_info`` row (version, build time, datapack, row counts)."""
+        return {k: str(v) for k, v in self.table("build_info").iloc[0].items()}
+
+    @cached_property
+    def derived_fingerprint(self) -> str:
+        """What derived results must match: this warehouse build and the package's code."""
+        build = json.dumps(self.build_record, sort_keys=True)
+        return hashlib.sha256(f"{build}|{code_fingerprint()}".encode()).hexdigest()
+
+    @cached_property
+    def derived(self) -> DerivedStore:
+        """National results stored beside the warehouse (empty when missing or stale)."""
+        return DerivedStore(self.derived_folder, self.derived_fingerprint)
 
     def _cursor(self) -> duckdb.DuckDBPyConnection:
         """This thread's cursor: a DuckDB connection object must not be shared between

@@ -1,0 +1,135 @@
+"""Derived national tables: stored values come back equal, are used instead of recomputing,
+are ignored when the warehouse or the code changed, and a failed derive replaces nothing."""
+
+import json
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from placelens.analysis.backtest import BacktestResult
+from placelens.analysis.networks import CollaborationNetwork, Period
+from placelens.api import Observatory
+from placelens.derive import derive
+from placelens.services.benchmark import BenchmarkService
+from placelens.warehouse.derived import DerivedStore, DerivedWriter, store_key
+
+
+def awkward_frame() -> pd.DataFrame:
+    index = pd.MultiIndex.from_tuples([("E1", "2015"), ("E2", "2016"), ("E3", "2017")],
+                                      names=["area_code", "period"])
+    frame = pd.DataFrame({2015: [1.5, np.nan, -np.inf], "name": ["a", None, "c"],
+                          "flag": [True, False, True],
+                          "kind": pd.Categorical(["x", "y", "x"])}, index=index)
+    frame.columns.name = "column"
+    return frame
+
+
+def test_every_kind_of_value_comes_back_equal(tmp_path):
+    series = pd.Series([1, 2], index=pd.Index(["a", "b"], name="k"), name=("gva", 2023))
+    network = CollaborationNetwork(Period(2015, 2017), awkward_frame(), pd.DataFrame(),
+                                   awkward_frame().reset_index())
+    scores = BacktestResult([("2015", "2018")], 10, 2, {"auc": (0.61, (0.55, float("nan")))},
+                            pd.DataFrame({"gained": [1, 0]}))
+    value = ((network, scores),
+             [series, np.arange(4.0).reshape(2, 2), np.int64(7), float("inf"), {3: None}])
+    writer = DerivedWriter(tmp_path / "x.derived", "f1", {"built_at": "today"})
+    writer.add("Svc('a',)", value, step="one")
+    writer.commit({"one": 0.1})
+
+    back = DerivedStore(tmp_path / "x.derived", "f1").get("Svc('a',)")
+    (network_back, scores_back), (series_back, array, seven, infinite, keyed) = back
+    assert network_back.period == Period(2015, 2017)
+    pd.testing.assert_frame_equal(network_back.organisations, awkward_frame())
+    pd.testing.assert_frame_equal(network_back.edges, pd.DataFrame())
+    pd.testing.assert_frame_equal(network_back.memberships, awkward_frame().reset_index())
+    assert scores_back.windows == [("2015", "2018")] and scores_back.gains == 2
+    assert scores_back.scores["auc"][0] == 0.61 and np.isnan(scores_back.scores["auc"][1][1])
+    assert keyed == {3: None}
+    pd.testing.assert_series_equal(series_back, series)
+    np.testing.assert_array_equal(array, np.arange(4.0).reshape(2, 2))
+    assert (seven, infinite) == (7, float("inf"))
+
+
+def test_a_store_is_used_only_for_its_own_fingerprint(tmp_path):
+    writer = DerivedWriter(tmp_path / "x.derived", "f1", {})
+    writer.add("n", 1, step="s")
+    writer.commit({})
+    assert DerivedStore(tmp_path / "x.derived", "f1").state == "current"
+    stale = DerivedStore(tmp_path / "x.derived", "f2")
+    assert stale.state == "stale" and stale.entries == {}
+    assert DerivedStore(tmp_path / "none.derived", "f1").state == "missing"
+
+
+def test_foreign_classes_are_neither_stored_nor_rebuilt(tmp_path):
+    @dataclass
+    class Local:  # a dataclass outside placelens's modules
+        x: int
+
+    Local.__module__ = "elsewhere"
+    writer = DerivedWriter(tmp_path / "x.derived", "f", {})
+    with pytest.raises(TypeError, match="cannot store a elsewhere"):
+        writer.add("n", Local(1), step="s")
+    writer.abandon()
+    (tmp_path / "y.derived").mkdir()
+    (tmp_path / "y.derived" / "manifest.json").write_text(json.dumps({
+        "format": 1, "fingerprint": "f", "entries": {
+            "n": {"value": {"dataclass": "os:system", "fields": {}}}}}))
+    with pytest.raises(ValueError, match="foreign class os:system"):
+        DerivedStore(tmp_path / "y.derived", "f").get("n")
+
+
+@pytest.fixture
+def own_warehouse(tmp_path, warehouse_path):
+    """The session warehouse under a path of this test's own, so its derived folder is too."""
+    link = tmp_path / "placelens.duckdb"
+    link.symlink_to(warehouse_path)
+    return link
+
+
+def test_derived_results_equal_computed_ones_and_are_read_not_recomputed(own_warehouse,
+                                                                        monkeypatch):
+    obs = Observatory(own_warehouse)
+    period = obs.collaboration.periods[0]  # place types compute the latest period's network
+    report = derive(obs, only=[("place types", obs.benchmark.place_types),
+                               ("complexity", obs.complexity.compute),
+                               ("network", lambda: obs.collaboration.network(period))])
+    # place-type signals and types (with the latest network and its metrics), complexity, and
+    # the earliest network
+    assert report.tables == 6
+    manifest = json.loads((own_warehouse.parent / "placelens.derived" /
+                           "manifest.json").read_text())
+    assert manifest["warehouse_build"]["built_at"] == str(
+        obs.warehouse.table("build_info")["built_at"].iloc[0])
+    assert {e["step"] for e in manifest["entries"].values()} == {"place types", "complexity",
+                                                                "network"}
+
+    fresh = Observatory(own_warehouse)
+    assert fresh.warehouse.derived.state == "current"
+    monkeypatch.setattr(BenchmarkService, "place_type_signals",
+                        lambda self: pytest.fail("place types were recomputed"))
+    stored_types = fresh.benchmark.place_types()
+    pd.testing.assert_frame_equal(stored_types.table, obs.benchmark.place_types().table)
+    assert stored_types.thresholds == obs.benchmark.place_types().thresholds
+    stored = fresh.complexity.compute()
+    pd.testing.assert_series_equal(stored.eci, obs.complexity.compute().eci)
+    network = fresh.collaboration.network(period)
+    pd.testing.assert_frame_equal(network.edges, obs.collaboration.network(period).edges)
+    assert store_key("Collaboration", ("network", period)) in manifest["entries"]
+
+
+def test_a_failed_derive_leaves_the_previous_store(own_warehouse):
+    obs = Observatory(own_warehouse)
+    derive(obs, only=[("place types", obs.benchmark.place_types)])
+    folder = own_warehouse.parent / "placelens.derived"
+    before = (folder / "manifest.json").read_text()
+
+    def broken():
+        raise RuntimeError("step failed")
+
+    with pytest.raises(RuntimeError, match="step failed"):
+        derive(Observatory(own_warehouse), only=[("complexity", obs.complexity.compute),
+                                                 ("broken", broken)])
+    assert (folder / "manifest.json").read_text() == before
+    assert [p.name for p in own_warehouse.parent.iterdir() if p.name.endswith(".tmp")] == []
