@@ -1,58 +1,107 @@
-"""Time the full warehouse build and the place-profile runs on this machine.
+"""Time the warehouse build, the derived tables and place profiles, as the ratios issue 19 asks.
 
-Run: ``make bench`` (or ``.venv/bin/python benchmarks/bench_build_and_profiles.py [--lads N]``).
-Targets (issue 2): warehouse build < 60 s; one profile < 2 s (HTML).
-There is no peer package that builds this warehouse or these profiles, so the script reports
-absolute times; each profile also reports how long its PDF takes.
+Run: ``make bench`` (or ``.venv/bin/python benchmarks/bench_build_and_profiles.py [--lads N]
+[--skip-all]``). Everything is measured in one run on this machine:
+
+- warehouse build and ``derive`` (the national tables) in this process;
+- warm per-profile time (HTML) in one process after a first profile: districts and combined
+  authorities, median over several places;
+- cold ``placelens profile <district> --html-only`` in a new process (start-up, imports,
+  warehouse, derived tables and the profile), as a ratio to the warm district median;
+- every district profile with two worker processes (``--jobs 2``), wall time.
+
+There is no peer package that builds these profiles, so the baselines are placelens's own:
+the warm profile (for the cold start) and the district profile (for combined authorities).
+Targets (issue 19): cold ≤ 2× warm; warm district ≤ 0.5 s; combined authority ≤ 1.5× a
+district; all districts ≤ 150 s on 2 workers.
 """
 
 from __future__ import annotations
 
 import argparse
+import os
 import statistics
+import subprocess
+import sys
 import tempfile
 import time
 from pathlib import Path
 
 from placelens.api import Observatory
+from placelens.derive import derive
 from placelens.report.profile import ProfileBuilder
 from placelens.warehouse import build_warehouse
+
+DISTRICTS = ["Leeds", "Cornwall", "Hartlepool", "Oxford", "Wigan", "Cardiff", "Eden",
+             "Glasgow City"]
+PLACELENS = str(Path(sys.executable).with_name("placelens"))
+
+
+def warm_times(builder: ProfileBuilder, obs: Observatory, queries: list[str], out: Path,
+               area_type: str | None = None) -> list[float]:
+    times = []
+    for query in queries:
+        place = obs.place(query, area_type)
+        started = time.perf_counter()
+        builder.write(place, out, pdf=False)
+        times.append(time.perf_counter() - started)
+    return times
+
+
+def run(command: list[str], env: dict[str, str]) -> float:
+    started = time.perf_counter()
+    subprocess.run(command, check=True, env=env, stdout=subprocess.DEVNULL)
+    return time.perf_counter() - started
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--lads", type=int, default=None, help="Profile only the first N LADs.")
+    parser.add_argument("--lads", type=int, default=None,
+                        help="Profile only the first N districts in the all-district run.")
+    parser.add_argument("--skip-all", action="store_true", help="Skip the all-district run.")
     args = parser.parse_args()
     work = Path(tempfile.mkdtemp(prefix="placelens-bench-"))
+    env = {**os.environ, "PLACELENS_WAREHOUSE": str(work / "placelens.duckdb")}
 
     started = time.perf_counter()
     report = build_warehouse(work / "placelens.duckdb", show_progress=False)
-    build_seconds = time.perf_counter() - started
-    print(f"warehouse build: {build_seconds:.1f} s "
+    print(f"warehouse build: {time.perf_counter() - started:.1f} s "
           f"({sum(report.row_counts.values()):,} rows)")
+    started = time.perf_counter()
+    derived = derive(Observatory(report.path))
+    print(f"derive: {time.perf_counter() - started:.1f} s ({derived.tables} tables)")
 
     obs = Observatory(report.path)
     builder = ProfileBuilder(obs)
-    demo = [obs.place(q) for q in ("Birmingham", "Greater Manchester", "Cornwall", "Cardiff")]
-    builder.write(demo[0], work / "warm", pdf=False)  # first call loads shared tables
-    for place in demo:
-        t0 = time.perf_counter()
-        builder.write(place, work / "one", pdf=False)
-        t1 = time.perf_counter()
-        builder.write(place, work / "one", pdf=True)
-        t2 = time.perf_counter()
-        print(f"profile {place.name}: HTML {t1 - t0:.2f} s; HTML+PDF {t2 - t1:.2f} s")
+    builder.write(obs.place("Birmingham"), work / "warm", pdf=False)  # the process's first
+    districts = warm_times(builder, obs, DISTRICTS, work / "warm")
+    authorities = [p.code for p in obs.places.of_type("CA")]
+    combined = warm_times(builder, obs, authorities, work / "warm", "CA")
+    warm = statistics.median(districts)
+    print(f"warm district profile (HTML): median {warm:.2f} s over {len(districts)} "
+          f"(max {max(districts):.2f} s)")
+    print(f"warm combined-authority profile: median {statistics.median(combined):.2f} s over "
+          f"{len(combined)} = {statistics.median(combined) / warm:.2f}× a district")
+    pdf_started = time.perf_counter()
+    builder.write(obs.place("Leeds"), work / "pdf", pdf=True)
+    print(f"district profile with both PDFs: {time.perf_counter() - pdf_started:.2f} s")
 
-    lads = obs.places.of_type("LAD")[: args.lads]
-    times = []
-    started = time.perf_counter()
-    for place in lads:
-        t0 = time.perf_counter()
-        builder.write(place, work / "all", pdf=False)
-        times.append(time.perf_counter() - t0)
-    total = time.perf_counter() - started
-    print(f"all-LAD profiles (HTML): {len(lads)} in {total:.1f} s; per profile median "
-          f"{statistics.median(times):.2f} s, max {max(times):.2f} s")
+    colds = [run([PLACELENS, "profile", "Leeds", "--html-only", "--out", str(work / "cold")],
+                 env) for _ in range(3)]
+    cold = statistics.median(colds)
+    print(f"cold `placelens profile Leeds --html-only` (new process): median {cold:.2f} s of 3 "
+          f"= {cold / warm:.2f}× the warm district profile")
+    help_times = [run([PLACELENS, "--help"], env) for _ in range(5)]
+    print(f"`placelens --help`: median {statistics.median(help_times):.2f} s")
+
+    if not args.skip_all:
+        lads = obs.places.of_type("LAD")[: args.lads]
+        command = [PLACELENS, "profile", "--html-only", "--jobs", "2", "--out",
+                   str(work / "all"), *(["--all", "--type", "LAD"] if args.lads is None
+                                        else [p.code for p in lads])]
+        seconds = run(command, env)
+        print(f"all {len(lads)} district profiles (HTML, 2 workers): {seconds:.1f} s "
+              f"({seconds / len(lads):.2f} s per profile)")
 
 
 if __name__ == "__main__":

@@ -21,8 +21,21 @@ from placelens.analysis.complexity import complexity
 
 
 def average_ranks(values: np.ndarray) -> np.ndarray:
-    """Ranks 1..n with ties given their average rank (as ``scipy.stats.rankdata``; pandas does
-    it without importing ``scipy.stats``, which costs half a second at start-up)."""
+    """Ranks 1..n with ties given their average rank, as ``scipy.stats.rankdata`` gives them.
+
+    pandas computes them without importing ``scipy.stats``, which costs half a second at
+    start-up.
+
+    Parameters
+    ----------
+    values : numpy.ndarray
+        Scores (NaN stays NaN).
+
+    Returns
+    -------
+    numpy.ndarray
+        Ranks as floats; tied values share the mean of the ranks they span.
+    """
     return pd.Series(values).rank(method="average").to_numpy()
 
 
