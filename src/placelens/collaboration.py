@@ -203,22 +203,23 @@ class Collaboration:
         peer_type = self.peer_type(place) if place is not None else area_type
         peers = self.leadership_inputs(peer_type)
         model = ls.fit_size_model(peers)
+        table: pd.DataFrame | None = None
         if place is None:
             table, grouping = peers, self._grouping(area_type)
         elif place.code in set(peers["area_code"]):
             table, grouping = peers[peers["area_code"] == place.code], self._grouping(peer_type)
         else:
             grouping = self._grouping_for(place)
-            table = ls.activity(self._memberships(grouping))
-            table = table[table["area_code"] == place.code]
+        memberships = self._memberships(grouping)
+        if table is None and place is not None:  # not one of its peers: its own activity
+            table = ls.activity(memberships[memberships["area_code"] == place.code])
             if table.empty:
                 table = pd.DataFrame([{"area_code": place.code, "period": p.label,
                                        "projects": 0, "actors": 0, "deciders": 0.0}
                                       for p in self.periods])
         styled = ls.leadership_styles(table, model)
-        local = self._memberships(grouping)
-        local = local[local["area_code"].isin(set(styled["area_code"]))
-                      & ~local["funder_only"]]
+        local = memberships[memberships["area_code"].isin(set(styled["area_code"]))
+                            & ~memberships["funder_only"]]
         groups = dict(list(local.groupby(["area_code", "period"])))
         styled["style_stability"] = [
             ls.bootstrap_stability(groups[(row.area_code, row.period)], row.period, model,

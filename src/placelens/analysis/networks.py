@@ -267,7 +267,7 @@ def place_metrics(network: CollaborationNetwork, areas: list[str],
     orgs = network.organisations
     area_of = orgs["area_code"]
     table = pd.DataFrame(index=pd.Index(areas, name="area_code"))
-    placed = orgs[area_of.notna()]
+    placed = orgs[area_of.isin(areas)]  # every figure is per area: only these areas' rows
     table["active_organisations"] = placed.groupby("area_code").size()
     for type_ in ACTOR_TYPES:
         table[f"active_{type_}"] = placed[placed["actor_type"] == type_].groupby(
@@ -275,7 +275,8 @@ def place_metrics(network: CollaborationNetwork, areas: list[str],
     table = table.fillna(0).astype(int)
     members = network.memberships.assign(area_code=area_of.reindex(
         network.memberships["org_id"]).to_numpy())
-    local = members.dropna(subset=["area_code"]).drop_duplicates(["area_code", "project_id"])
+    local = members[members["area_code"].isin(areas)].drop_duplicates(["area_code",
+                                                                       "project_id"])
     table["projects"] = local.groupby("area_code").size().reindex(areas).fillna(0).astype(int)
     table["value_gbp"] = local.groupby("area_code")["value_gbp"].sum().reindex(areas).fillna(0)
     leads = placed[placed["lead_projects"] > 0]
@@ -307,7 +308,7 @@ def _link_shares(network: CollaborationNetwork, areas: list[str],
                                  b=area_of.reindex(network.edges["target"]).to_numpy())
     ends = pd.concat([edges[["a", "b", "weight"]],
                       edges.rename(columns={"a": "b", "b": "a"})[["a", "b", "weight"]]])
-    ends = ends.dropna(subset=["a"])
+    ends = ends[ends["a"].isin(areas)]  # links from the areas reported (none unplaced)
     # Links inside one area appear twice in ``ends`` (once from each end); halve them so
     # every link counts once for the area.
     same_area = ends["a"] == ends["b"]
