@@ -50,8 +50,11 @@ def warm_times(builder: ProfileBuilder, obs: Observatory, queries: list[str], ou
 
 def run(command: list[str], env: dict[str, str]) -> float:
     started = time.perf_counter()
-    subprocess.run(command, check=True, env=env, stdout=subprocess.DEVNULL)
-    return time.perf_counter() - started
+    done = subprocess.run(command, env=env, capture_output=True, text=True)
+    seconds = time.perf_counter() - started
+    if done.returncode:
+        raise SystemExit(f"{' '.join(command)} failed:\n{done.stderr}{done.stdout}")
+    return seconds
 
 
 def main() -> None:

@@ -46,6 +46,30 @@ def test_cli_profile_and_index(warehouse_path, tmp_path):
     assert "Cornwall" in index and "Test Tees Partnership" in index
 
 
+def test_profiles_from_worker_processes_equal_those_written_here(warehouse_path, builder,
+                                                                 observatory, tmp_path):
+    result = runner.invoke(app, ["profile", "Cardiff", "Hartlepool", "--html-only", "--jobs",
+                                 "2", "--out", str(tmp_path / "workers"), "--warehouse",
+                                 str(warehouse_path)])
+    assert result.exit_code == 0, result.output
+    for name in ("Cardiff", "Hartlepool"):
+        here = builder.write(observatory.place(name), tmp_path / "here", pdf=False)["html"]
+        there = tmp_path / "workers" / here.name
+        assert there.read_text(encoding="utf-8") == here.read_text(encoding="utf-8")
+
+
+def test_a_failing_worker_profile_names_the_place(warehouse_path, tmp_path):
+    blocked = tmp_path / "out"
+    blocked.write_text("a file where the output folder should be")
+    result = runner.invoke(app, ["profile", "Cardiff", "Hartlepool", "--html-only", "--jobs",
+                                 "2", "--out", str(blocked), "--warehouse",
+                                 str(warehouse_path)])
+    assert result.exit_code == 2
+    said = " ".join(result.output.split())
+    assert re.search(r"the profile of (Cardiff \(W06000015\)|Hartlepool \(E06000001\)) "
+                     r"failed: .*File exists", said), said
+
+
 def test_cli_unknown_place_suggests(warehouse_path, tmp_path):
     result = runner.invoke(app, ["profile", "Cardif", "--out", str(tmp_path),
                                  "--warehouse", str(warehouse_path)])

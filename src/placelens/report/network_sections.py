@@ -4,6 +4,7 @@ style and the partnership's innovation journey."""
 from __future__ import annotations
 
 import math
+import random
 
 import numpy as np
 import pandas as pd
@@ -114,9 +115,15 @@ def _ego_layout(network, place: Place) -> tuple[pd.DataFrame, pd.DataFrame]:
     index = pd.Index(chosen)
     graph = igraph.Graph(n=len(index), edges=np.column_stack([
         index.get_indexer(keep["source"]), index.get_indexer(keep["target"])]).tolist())
-    coords = np.asarray(graph.layout_fruchterman_reingold(
-        seed=np.random.default_rng(LAYOUT_SEED).random((len(index), 2)).tolist(),
-        niter=500).coords)
+    # igraph draws from Python's global random generator during the layout too, so seeding
+    # the start positions alone gave a different picture in each process.
+    igraph.set_random_number_generator(random.Random(LAYOUT_SEED))
+    try:
+        coords = np.asarray(graph.layout_fruchterman_reingold(
+            seed=np.random.default_rng(LAYOUT_SEED).random((len(index), 2)).tolist(),
+            niter=500).coords)
+    finally:
+        igraph.set_random_number_generator(random)
     table = orgs.loc[chosen]
     nodes = pd.DataFrame({
         "id": chosen, "x": coords[:, 0], "y": coords[:, 1],
