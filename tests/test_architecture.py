@@ -34,6 +34,21 @@ def test_geography_does_not_import_analysis():
         assert not {n for n in _imports(path) if n.startswith("placelens.analysis")}, path.name
 
 
+def test_code_behind_derived_tables_never_imports_presentation_packages():
+    """The derived tables' fingerprint leaves out report, web and cli: it may only while
+    nothing else imports them (a changed template must not hide a changed method)."""
+    from placelens.warehouse.derived import PRESENTATION_PACKAGES
+
+    presentation = tuple(f"placelens.{name}" for name in PRESENTATION_PACKAGES)
+    for path in PACKAGE.rglob("*.py"):
+        inside = path.relative_to(PACKAGE).parts
+        if inside[0] in PRESENTATION_PACKAGES or inside == ("api.py",) or \
+                inside == ("derive.py",):
+            continue  # the API and derive wire services together; they compute nothing
+        reaching = {n for n in _imports(path) if n.startswith(presentation)}
+        assert not reaching, f"{'/'.join(inside)} imports {sorted(reaching)}"
+
+
 def test_reading_the_warehouse_imports_no_source_module():
     code = ("import sys; from placelens.warehouse import Warehouse; "
             "print(','.join(sorted(m for m in sys.modules if m.startswith("

@@ -33,6 +33,16 @@ def open_observatory(warehouse: Path | None):
         fail(error)
 
 
+def note_derived_tables(warehouse) -> None:
+    """Say so when the national tables are not stored for this warehouse and code: the first
+    place in each process then computes them (about 20 s)."""
+    state = warehouse.derived.state
+    if state != "current":
+        console.print(f"[dim]The derived national tables are {state} for this warehouse and "
+                      "code, so the first place computes them (about 20 s); `placelens data "
+                      "derive` stores them once.[/]")
+
+
 def resolve_place(obs, query: str, area_type: str | None = None):
     """The place a user named, printing how the query was understood when it was not a
     place's own name or code (a retired district, a postcode) or when it names several."""

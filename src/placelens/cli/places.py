@@ -19,6 +19,7 @@ from placelens.cli.common import (
     WarehouseOption,
     console,
     fail,
+    note_derived_tables,
     open_observatory,
     resolve_place,
     write_table,
@@ -82,6 +83,7 @@ def profile(
             raise PlacelensError("name at least one place, or use --all --type TYPE")
     except PlacelensError as error:
         fail(error)
+    note_derived_tables(obs.warehouse)
     jobs = min(jobs or os.cpu_count() or 1, len(targets))
     written = []
     started = time.perf_counter()

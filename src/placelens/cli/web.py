@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import typer
 
-from placelens.cli.common import console
+from placelens.cli.common import console, note_derived_tables
 
 accounts_app = typer.Typer(help="Accounts of the web observatory (operator tasks).",
                            no_args_is_help=True)
@@ -18,9 +18,11 @@ def serve(host: str = typer.Option("127.0.0.1", help="Address to listen on."),
     application database ($PLACELENS_DATABASE_URL, default a SQLite file in var/)."""
     import uvicorn
 
+    from placelens.warehouse import Warehouse
     from placelens.web.app import create_app
 
     create_app()   # fail here, with a clear message, if the warehouse or assets are missing
+    note_derived_tables(Warehouse())
     console.print(f"placelens web observatory: http://{host}:{port}/")
     uvicorn.run("placelens.web.app:create_app", factory=True, host=host, port=port,
                 workers=workers, proxy_headers=True, log_level="info")

@@ -40,14 +40,23 @@ FORMAT = 1
 MANIFEST = "manifest.json"
 
 
+#: Packages that only present results (pages, files, commands):
+#: none of the code computing stored results imports them (``tests/test_architecture.py``),
+#: so changing them does not make the derived tables stale.
+PRESENTATION_PACKAGES = frozenset({"report", "web", "cli"})
+
+
 @cache
 def code_fingerprint() -> str:
-    """SHA-256 of every Python module and data file of the installed package (methods,
-    defaults, indicator sets): a stored result is valid only for the code that made it."""
+    """SHA-256 of every Python module and data file of the installed package that computes
+    results (methods, services, defaults, indicator sets): a stored result is valid only for
+    the code that made it."""
     root = Path(placelens.__file__).parent
     digest = hashlib.sha256()
     for path in sorted(root.rglob("*")):
-        if path.suffix in {".py", ".yaml", ".json"} and "static" not in path.parts:
+        inside = path.relative_to(root).parts
+        if path.suffix in {".py", ".yaml", ".json"} and \
+                inside[0] not in PRESENTATION_PACKAGES:
             digest.update(path.relative_to(root).as_posix().encode())
             digest.update(path.read_bytes())
     return digest.hexdigest()
