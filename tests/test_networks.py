@@ -93,6 +93,16 @@ def test_place_metrics_by_hand(network):
     assert np.isnan(x3["local_link_share"])
 
 
+def test_place_metrics_of_areas_where_nobody_takes_part(network):
+    metrics = nw.place_metrics(network, ["X3", "NOWHERE"])
+    assert metrics["active_organisations"].tolist() == [0, 0]
+    assert metrics["projects"].tolist() == [0, 0] and metrics["link_weight"].tolist() == [0, 0]
+    assert metrics["effective_deciders"].isna().all()
+    # asked alone or among others, an area's figures are the same
+    pd.testing.assert_series_equal(nw.place_metrics(network, ["X1"]).loc["X1"],
+                                   nw.place_metrics(network, ["X1", "X2", "X3"]).loc["X1"])
+
+
 def test_place_links_aggregate_organisation_links(network):
     links = network_structure.place_links(network).set_index(["origin", "destination"])
     assert links.loc[("X1", "X1"), "weight"] == pytest.approx(150)

@@ -286,8 +286,9 @@ def place_metrics(network: CollaborationNetwork, areas: list[str],
         lambda v: herfindahl(v.to_numpy())).reindex(areas)
     table["lead_value_hhi"] = leads.groupby("area_code")["lead_value_gbp"].agg(
         lambda v: herfindahl(v.to_numpy())).reindex(areas)
-    table["effective_deciders"] = local.groupby("area_code").apply(
-        _effective_leads, include_groups=False).reindex(areas)
+    deciders = local.groupby("area_code").apply(_effective_leads, include_groups=False) \
+        if len(local) else pd.Series(dtype="float64")  # (apply on no rows gives a frame)
+    table["effective_deciders"] = deciders.reindex(areas)
     table = table.join(_link_shares(network, areas, region_of))
     return table
 
