@@ -51,6 +51,26 @@ def test_a_known_effect_is_recovered():
     assert result.average_gap() == pytest.approx(3.0, abs=1e-3)
 
 
+def test_placebos_and_refits_get_the_treated_fits_optimiser_effort(monkeypatch):
+    predictors = [sc.Predictor("x", tuple(range(2000, 2005))), sc.Predictor("y", (2004,))]
+    result = sc.synthetic_control(_panel(effect=3.0), "unit", "year", "y", "t", 2005,
+                                  predictors, starts=4, seed=7)
+    assert (result.starts, result.seed) == (4, 7)
+    efforts = []
+
+    def recording(*args, **options):
+        efforts.append((options["starts"], options.get("seed", 0)))
+        return sc.synthetic_control(*args, **options)
+
+    monkeypatch.setattr(checks, "synthetic_control", recording)
+    checks.placebo_in_space(_panel(effect=3.0), "unit", "year", "y", result, predictors)
+    assert efforts == [(4, 7)] * len(result.weights)  # one refit per donor, same effort
+    efforts.clear()
+    checks.robustness_table(_panel(effect=3.0), "unit", "year", "y", result, predictors,
+                            fake_lead=2)
+    assert efforts and {starts for starts, _ in efforts} == {4}
+
+
 @pytest.mark.parametrize("change,message", [
     (lambda p: p[~((p.unit == "a") & (p.year == 2003))], "unbalanced"),
     (lambda p: p.assign(x=np.where(p.unit == "c", np.nan, p.x)), "no values for c"),

@@ -28,9 +28,11 @@ class PlaceboTest:
 
 def placebo_in_space(panel: pd.DataFrame, unit: str, time: str, outcome: str,
                      result: SCMResult, predictors: list[Predictor],
-                     starts: int = 3, seed: int = 0) -> PlaceboTest:
+                     starts: int | None = None, seed: int | None = None) -> PlaceboTest:
     """Refit with every donor treated in turn (the real treated unit left out of the pool);
-    see :class:`PlaceboTest`.
+    see :class:`PlaceboTest`. Each placebo gets the treated fit's optimiser effort by
+    default: with fewer starts the placebos fit worse before the start, their post/pre
+    ratios grow and the treated unit's p-value is overstated.
 
     Parameters
     ----------
@@ -43,7 +45,7 @@ def placebo_in_space(panel: pd.DataFrame, unit: str, time: str, outcome: str,
     predictors
         Predictors: a variable and the years it is averaged over.
     starts, seed
-        As for :func:`synthetic_control`.
+        As for :func:`synthetic_control`; default those of ``result``.
 
     Returns
     -------
@@ -63,7 +65,8 @@ def placebo_in_space(panel: pd.DataFrame, unit: str, time: str, outcome: str,
         for donor in pool:
             fit = synthetic_control(panel, unit, time, outcome, donor, result.treatment_year,
                                     predictors, [d for d in pool if d != donor],
-                                    starts=starts, seed=seed)
+                                    starts=result.starts if starts is None else starts,
+                                    seed=result.seed if seed is None else seed)
             rows.append({"unit": donor, "pre_rmspe": fit.pre_rmspe,
                          "post_rmspe": fit.post_rmspe, "ratio": fit.ratio, "treated": False})
             gaps[donor] = fit.gap
@@ -174,7 +177,7 @@ def evidence_grade(result: SCMResult, p_value: float | None) -> tuple[int, str]:
 
 def robustness_table(panel: pd.DataFrame, unit: str, time: str, outcome: str,
                      result: SCMResult, predictors: list[Predictor], fake_lead: int = 5,
-                     starts: int = 3) -> pd.DataFrame:
+                     starts: int | None = None) -> pd.DataFrame:
     """The in-time placebo (start ``fake_lead`` years early, where the pre-period allows)
     and every leave-one-out refit (with at least three donors), each with its average gap
     after its start; a check that cannot run is listed with the reason.
@@ -192,13 +195,14 @@ def robustness_table(panel: pd.DataFrame, unit: str, time: str, outcome: str,
     fake_lead
         Years before the real start for the in-time placebo.
     starts
-        Starting points of each refit's V search.
+        Starting points of each refit's V search (default: as many as ``result`` had).
 
     Returns
     -------
     pandas.DataFrame
         One row per check with its average gap after its start.
     """
+    starts = result.starts if starts is None else starts
     rows = [{"Check": "Main estimate", "Start": result.treatment_year,
              "Average gap": f"{result.average_gap():+.3f}"}]
     fake = result.treatment_year - fake_lead

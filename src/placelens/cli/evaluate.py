@@ -98,7 +98,7 @@ def _scm_checks(panel, unit: str, time: str, outcome: str, result, predictors: l
     donors_used = len(result.weights)
     run_placebo = placebo and donors_used >= 3
     placebo_table = checks_.placebo_in_space(panel, unit, time, outcome, result,
-                                             predictors, starts=1) if run_placebo else None
+                                             predictors) if run_placebo else None
     checks = checks_.robustness_table(panel, unit, time, outcome, result, predictors)
     if placebo and not run_placebo:
         reason = f"not run: needs at least 3 donors ({donors_used} given)"

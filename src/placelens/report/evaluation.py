@@ -69,7 +69,8 @@ def write_scm_report(result: SCMResult, placebo: PlaceboTest | None, out_dir: Pa
         "effect": f"{effect:+.2f}", "last_gap": f"{result.gap.iloc[-1]:+.2f}",
         "last_year": int(years.max()), "pre_rmspe": f"{result.pre_rmspe:.2f}",
         "p_value": None if p_value is None else f"{p_value:.3f}",
-        "units": None if placebo is None else len(placebo), "grade": grade,
+        "units": None if placebo is None else len(placebo), "starts": result.starts,
+        "grade": grade,
         "grade_reason": reason, "notes": result.notes, "path_chart": path_chart,
         "gap_chart": gap_chart, "placebo_chart": placebo_chart,
         "placebo_table": placebo_table,
@@ -89,7 +90,8 @@ def write_scm_report(result: SCMResult, placebo: PlaceboTest | None, out_dir: Pa
         paths["pdf"] = out_dir / f"{stem}.pdf"
         HTML(string=html, base_url=str(out_dir)).write_pdf(paths["pdf"])
     interval = "" if p_value is None or placebo is None else \
-        f"placebo p = {p_value:.3f} ({len(placebo)} units)"
+        f"placebo p = {p_value:.3f} ({len(placebo)} units, each fitted with {result.starts} " \
+        "optimiser starts as the treated unit)"
     record = EvidenceRecord(result.treated, place_name, intervention, outcome_label,
                             "synthetic control", result.treatment_year, round(effect, 4),
                             outcome_label, interval, grade, reason, source,
