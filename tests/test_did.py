@@ -78,6 +78,8 @@ def test_cli_did_on_a_csv_panel(tmp_path):
     assert "Callaway" in result.output
     record = json.loads((tmp_path / "o" / "did.evidence.json").read_text())
     assert record["effect"] == pytest.approx(2.0, abs=0.3) and record["grade"] == 3
+    assert record["specification"]["controls"] == "never-treated units"
+    assert "200 draws, seed 0" in record["specification"]["standard_errors"]
 
 
 def _tiny():

@@ -34,10 +34,14 @@ class Estimate:
 @dataclass(frozen=True)
 class StaggeredEstimate:
     """Callaway–Sant'Anna: the overall ATT and the event study (index years since
-    treatment; estimate, std_error)."""
+    treatment; estimate, std_error), with the control group and the bootstrap that gave the
+    standard errors (resamples of units, ``draws`` of them, ``seed``)."""
 
     overall: Estimate
     event_study: pd.DataFrame
+    control: str = "never"
+    draws: int = 200
+    seed: int = 0
 
 
 def _check(panel: pd.DataFrame, columns: list[str]) -> None:
@@ -275,7 +279,7 @@ def callaway_santanna(panel: pd.DataFrame, unit: str, time: str, outcome: str,
     table.index.name = "years_since_treatment"
     return StaggeredEstimate(Estimate(overall, float(np.std(boot_overall, ddof=1)),
                                       f"Callaway–Sant'Anna ({control}-treated controls)"),
-                             table)
+                             table, control, draws, seed)
 
 
 def evidence_grade(event_study: pd.DataFrame, z: float = 1.96) -> tuple[int, str]:

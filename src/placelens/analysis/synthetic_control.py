@@ -54,6 +54,7 @@ class SCMResult:
     notes: list[str] = field(default_factory=list)
     starts: int = 10              # optimiser starts of the V search (placebos get as many)
     seed: int = 0
+    fit_years: tuple[int, ...] = ()  # years whose outcome fit chose V
 
     @property
     def gap(self) -> pd.Series:
@@ -224,7 +225,8 @@ def synthetic_control(panel: pd.DataFrame, unit: str, time: str, outcome: str,
     notes = _fit_notes(actual[pre], pre_rmspe)
     return SCMResult(treated, treatment_year, pd.Series(w, index=donors, name="weight"),
                      pd.Series(v, index=x.columns, name="v"), actual, synthetic, balance,
-                     pre_rmspe, post_rmspe, notes, starts, seed)
+                     pre_rmspe, post_rmspe, notes, starts, seed,
+                     tuple(int(y) for y in fit_years))
 
 
 def _fit_notes(pre_actual: pd.Series, pre_rmspe: float) -> list[str]:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field
 from datetime import date
 from pathlib import Path
 
@@ -36,6 +36,9 @@ class EvidenceRecord:
     grade_reason: str
     source: str
     created: str
+    #: How the estimate was made: method, comparison, inference and their settings, so a
+    #: reader can judge it and rerun it.
+    specification: dict = field(default_factory=dict)
 
 
 def write_scm_report(result: SCMResult, placebo: PlaceboTest | None, out_dir: Path,
@@ -95,9 +98,35 @@ def write_scm_report(result: SCMResult, placebo: PlaceboTest | None, out_dir: Pa
     record = EvidenceRecord(result.treated, place_name, intervention, outcome_label,
                             "synthetic control", result.treatment_year, round(effect, 4),
                             outcome_label, interval, grade, reason, source,
-                            date.today().isoformat())
+                            date.today().isoformat(), _scm_specification(result, placebo))
     paths["record"].write_text(json.dumps(asdict(record), indent=2), encoding="utf-8")
     return paths
+
+
+def _scm_specification(result: SCMResult, placebo: PlaceboTest | None) -> dict:
+    """Method, donors, V and the years that fitted it, optimiser effort and inference."""
+    fitted = f"{min(result.fit_years)}–{max(result.fit_years)}" if result.fit_years else ""
+    return {
+        "method": "synthetic control (Abadie, Diamond & Hainmueller 2010)",
+        "donors": len(result.weights),
+        "predictor_weights_V": {name: round(float(v), 4)
+                                for name, v in result.predictor_weights.items()},
+        "V_fitted_on": f"pre-treatment outcome MSPE, years {fitted}",
+        "optimiser_starts": result.starts, "seed": result.seed,
+        "inference": "not run" if placebo is None else
+        f"in-space placebo over {len(placebo)} units, each fitted with the same starts; "
+        "p = rank of the post/pre RMSPE ratio"}
+
+
+def _did_specification(staggered: StaggeredEstimate) -> dict:
+    """Method, control group, base period, standard errors and aggregation of a DiD."""
+    return {"method": "Callaway & Sant'Anna (2021), no covariates",
+            "controls": f"{staggered.control}-treated units",
+            "base_period": "universal (the year before each cohort's first treated year)",
+            "standard_errors": f"bootstrap resampling units with replacement, "
+                               f"{staggered.draws} draws, seed {staggered.seed}",
+            "aggregation": "post-treatment ATT(g,t) weighted by cohort size; event study by "
+                           "years since treatment"}
 
 
 def _balance(result: SCMResult) -> pd.DataFrame:
@@ -153,7 +182,7 @@ def write_did_record(out_dir: Path, codes: str, names: str, intervention: str, o
                             "difference-in-differences (Callaway–Sant'Anna)", start_year,
                             round(robust.estimate, 4), outcome,
                             f"95% CI {low:.4g} to {high:.4g}", grade, reason, source,
-                            date.today().isoformat())
+                            date.today().isoformat(), _did_specification(staggered))
     path = out_dir / "did.evidence.json"
     path.write_text(json.dumps(asdict(record), indent=2), encoding="utf-8")
     return path
