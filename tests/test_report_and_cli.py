@@ -1,6 +1,8 @@
 """Profiles and the command line, end to end on the real warehouse."""
 
 import re
+import subprocess
+import sys
 
 import pytest
 from typer.testing import CliRunner
@@ -46,12 +48,18 @@ def test_cli_profile_and_index(warehouse_path, tmp_path):
     assert "Cornwall" in index and "Test Tees Partnership" in index
 
 
+def _placelens(*args: str) -> subprocess.CompletedProcess:
+    """The command in a process of its own: the worker pool it starts must not share this
+    test process (where a browser test may serve pages from a thread)."""
+    return subprocess.run([sys.executable, "-m", "placelens.cli", *args], capture_output=True,
+                          text=True, timeout=600)
+
+
 def test_profiles_from_worker_processes_equal_those_written_here(warehouse_path, builder,
                                                                  observatory, tmp_path):
-    result = runner.invoke(app, ["profile", "Cardiff", "Hartlepool", "--html-only", "--jobs",
-                                 "2", "--out", str(tmp_path / "workers"), "--warehouse",
-                                 str(warehouse_path)])
-    assert result.exit_code == 0, result.output
+    result = _placelens("profile", "Cardiff", "Hartlepool", "--html-only", "--jobs", "2",
+                        "--out", str(tmp_path / "workers"), "--warehouse", str(warehouse_path))
+    assert result.returncode == 0, result.stdout + result.stderr
     for name in ("Cardiff", "Hartlepool"):
         here = builder.write(observatory.place(name), tmp_path / "here", pdf=False)["html"]
         there = tmp_path / "workers" / here.name
@@ -61,11 +69,10 @@ def test_profiles_from_worker_processes_equal_those_written_here(warehouse_path,
 def test_a_failing_worker_profile_names_the_place(warehouse_path, tmp_path):
     blocked = tmp_path / "out"
     blocked.write_text("a file where the output folder should be")
-    result = runner.invoke(app, ["profile", "Cardiff", "Hartlepool", "--html-only", "--jobs",
-                                 "2", "--out", str(blocked), "--warehouse",
-                                 str(warehouse_path)])
-    assert result.exit_code == 2
-    said = " ".join(result.output.split())
+    result = _placelens("profile", "Cardiff", "Hartlepool", "--html-only", "--jobs", "2",
+                        "--out", str(blocked), "--warehouse", str(warehouse_path))
+    assert result.returncode == 2
+    said = " ".join((result.stdout + result.stderr).split())
     assert re.search(r"the profile of (Cardiff \(W06000015\)|Hartlepool \(E06000001\)) "
                      r"failed: .*File exists", said), said
 
