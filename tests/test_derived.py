@@ -133,3 +133,19 @@ def test_a_failed_derive_leaves_the_previous_store(own_warehouse):
                                                  ("broken", broken)])
     assert (folder / "manifest.json").read_text() == before
     assert [p.name for p in own_warehouse.parent.iterdir() if p.name.endswith(".tmp")] == []
+
+
+def test_only_named_national_results_outside_area_sets_are_looked_up(tmp_path):
+    from placelens.services.base import ResultCache
+
+    writer = DerivedWriter(tmp_path / "x.derived", "f", {})
+    for key in [("index", "lad_innovation", "LAD"), ("index", "lad_innovation", "SET"),
+                ("all", "gva")]:
+        writer.add(store_key("Svc", key), 1.5, step="s")
+    writer.commit({})
+    cache = ResultCache("Svc", DerivedStore(tmp_path / "x.derived", "f"), ("index",))
+    assert ("index", "lad_innovation", "LAD") in cache  # stored kind: read from the store
+    assert cache[("index", "lad_innovation", "LAD")] == 1.5
+    assert ("index", "lad_innovation", "SET") not in cache  # user area sets: never read
+    assert ("all", "gva") not in cache  # not a kind this service stores
+    assert ("index", "lad_innovation", "CA") not in cache  # not stored at all
