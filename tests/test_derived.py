@@ -149,3 +149,19 @@ def test_only_named_national_results_outside_area_sets_are_looked_up(tmp_path):
     assert ("index", "lad_innovation", "SET") not in cache  # user area sets: never read
     assert ("all", "gva") not in cache  # not a kind this service stores
     assert ("index", "lad_innovation", "CA") not in cache  # not stored at all
+
+
+def test_a_damaged_store_is_ignored_and_results_are_computed(tmp_path):
+    from placelens.services.base import ResultCache
+
+    writer = DerivedWriter(tmp_path / "x.derived", "f", {})
+    writer.add(store_key("Svc", ("index", "a")), pd.DataFrame({"v": [1.0]}), step="s")
+    writer.commit({})
+    for table in (tmp_path / "x.derived" / "tables").iterdir():
+        table.write_bytes(table.read_bytes()[:20])  # a cut Parquet file
+    cache = ResultCache("Svc", DerivedStore(tmp_path / "x.derived", "f"), ("index",))
+    assert ("index", "a") not in cache  # so the service computes it
+    manifest = tmp_path / "x.derived" / "manifest.json"
+    manifest.write_text(manifest.read_text()[:50])  # a cut manifest
+    damaged = DerivedStore(tmp_path / "x.derived", "f")
+    assert damaged.state == "damaged" and damaged.entries == {}

@@ -40,7 +40,10 @@ class ResultCache(dict):
         name = store_key(self.namespace, key)
         if name not in self.derived.entries:
             return False
-        self[key] = self.derived.get(name)
+        try:
+            self[key] = self.derived.get(name)
+        except (OSError, ValueError):  # a table file missing or damaged: compute it instead
+            return False
         return True
 
     def is_stored(self, key: tuple) -> bool:

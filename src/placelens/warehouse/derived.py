@@ -76,13 +76,18 @@ class DerivedStore:
         self.state = "missing"
         manifest = folder / MANIFEST
         if manifest.exists():
-            found = json.loads(manifest.read_text("utf-8"))
+            try:
+                found = json.loads(manifest.read_text("utf-8"))
+            except (OSError, ValueError):  # a cut or damaged manifest: compute instead
+                self.state = "damaged"
+                return
             self.state = "stale"
             if found.get("format") == FORMAT and found.get("fingerprint") == fingerprint:
                 self.entries, self.state = found["entries"], "current"
 
     def get(self, name: str) -> Any:
-        """The stored value of ``name``; KeyError when the store does not have it."""
+        """The stored value of ``name``; KeyError when the store does not have it, OSError or
+        ValueError when its files are missing or damaged."""
         return _decode(self.entries[name]["value"], self.folder)
 
 
