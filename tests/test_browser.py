@@ -13,6 +13,7 @@ import uuid
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
 from web_support import PASSWORD, make_app
 
@@ -192,7 +193,10 @@ def test_axe_finds_no_wcag_violations(server, chromium, observatory):
     for path in [*_axe_pages(observatory), "/workspaces", workspace, f"{workspace}/journey"]:
         started = time.perf_counter()
         page.goto(base + path)
-        page.wait_for_load_state("networkidle")
+        try:  # charts drawn; in some full runs the browser never reports the network idle
+            page.wait_for_load_state("networkidle", timeout=20_000)
+        except PlaywrightTimeout:  # the page itself has loaded (goto waited for that)
+            print(f"{path}: network not idle after 20 s; checking the loaded page")
         print(f"{path}: {time.perf_counter() - started:.1f} s")
         page.add_script_tag(path=str(AXE))
         result = page.evaluate("tags => axe.run(document, {runOnly: {type: 'tag', values: "
