@@ -99,7 +99,7 @@ def _docstring_lines(node: ast.FunctionDef | ast.AsyncFunctionDef) -> int:
 
 
 def test_cli_choices_mirror_the_services():
-    from placelens.analysis import did
+    from placelens.analysis import did, staggered_did
     from placelens.analysis import functional_regions as fr
     from placelens.analysis.opportunities import RANKINGS
     from placelens.cli import common
@@ -108,10 +108,12 @@ def test_cli_choices_mirror_the_services():
     from placelens.services.economy import UK_REFERENCES
     from placelens.services.regions import LEVELS
 
-    for choice, allowed in ((common.RegionMethod, fr.METHODS), (common.Control, did.CONTROLS),
+    for choice, allowed in ((common.RegionMethod, fr.METHODS),
+                            (common.Control, staggered_did.CONTROLS),
                             (common.Ranking, RANKINGS), (common.Orientation, ORIENTATIONS),
                             (common.UKReference, UK_REFERENCES),
                             (common.SmallSample, did.SMALL_SAMPLE),
+                            (common.BasePeriod, staggered_did.BASES),
                             (common.ComparatorMethod, COMPARATOR_METHODS)):
         assert tuple(c.value for c in choice) == tuple(allowed), choice.__name__
     assert tuple(c.value.upper() for c in common.RegionLevel) == tuple(LEVELS)

@@ -9,7 +9,8 @@ import pandas as pd
 import pytest
 from typer.testing import CliRunner
 
-from placelens.analysis import did
+from placelens.analysis import staggered_did as sd
+from placelens.analysis.did import Estimate
 from placelens.errors import DataFormatError
 from placelens.services import evaluation as ev
 
@@ -31,15 +32,20 @@ def test_csv_panel_names_the_bad_cell(tmp_path):
         ev.csv_panel(path, "unit", "year", "y")
 
 
+def _graded(table: pd.DataFrame, overall: float = 1.0, se: float = 0.1):
+    return sd.evidence_grade(sd.StaggeredEstimate(Estimate(overall, se, "CS"), table))
+
+
 def test_did_grade_follows_the_pre_trends():
-    flat = pd.DataFrame({"estimate": [0.1, -0.05, 0.0, 1.0], "std_error": [0.1] * 4},
-                        index=pd.Index([-3, -2, -1, 0], name="years_since_treatment"))
-    assert did.evidence_grade(flat)[0] == 3
-    trending = flat.assign(estimate=[0.5, 0.3, 0.0, 1.0])     # −3 is 5 SE from zero
-    grade, reason = did.evidence_grade(trending)
+    flat = pd.DataFrame({"estimate": [0.1, -0.05, 1.0], "std_error": [0.1] * 3},
+                        index=pd.Index([-3, -2, 0], name="years_since_treatment"))
+    assert _graded(flat)[0] == 3
+    trending = flat.assign(estimate=[0.5, 0.3, 1.0])     # −3 is 5 SE from zero, −2 is 3
+    grade, reason = _graded(trending)
     assert grade == 2 and "-3" in reason and "-2" in reason
-    no_pre = flat.loc[[-1, 0]]
-    assert did.evidence_grade(no_pre)[0] == 2
+    assert _graded(flat.loc[[0]])[0] == 2                  # nothing before to test
+    assert _graded(flat.assign(std_error=[0.1, np.nan, 0.1]))[0] is None
+    assert _graded(flat, overall=np.inf)[0] is None
 
 
 def test_did_command_records_codes_and_a_derived_grade(tmp_path, warehouse_path):
@@ -53,7 +59,7 @@ def test_did_command_records_codes_and_a_derived_grade(tmp_path, warehouse_path)
     assert record["place"] == "E06000052, E08000035"          # codes are keys ...
     assert record["place_name"] == "Cornwall, Leeds"          # ... names are labels
     event = pd.read_csv(tmp_path / "did_event_study.csv", index_col=0)
-    assert record["grade"] == did.evidence_grade(event)[0]
+    assert record["grade"] == _graded(event, record["effect"])[0]
     result = CliRunner().invoke(app, [
         "evaluate", "did", "--outcome", "gva_per_hour_gbp", "--treated", "Leeds:2014",
         "--control", "nevre", "--warehouse", str(warehouse_path)], env={"COLUMNS": "200"})

@@ -171,7 +171,8 @@ def test_cli_report_and_evidence_record(tmp_path):
     spec = record["specification"]
     assert set(spec["predictor_weights_V"]) == {"x (2000–2004)", "y (2004)"}
     assert sum(spec["predictor_weights_V"].values()) == pytest.approx(1.0, abs=1e-3)
-    assert spec["V_fitted_on"].endswith("years 2000–2004")
+    assert spec["V_chosen"].endswith("years 2000–2004")
+    assert sum(spec["donor_weights"].values()) == pytest.approx(1.0, abs=5e-3)
     assert spec["optimiser_starts"] == 10 and spec["donors"] == 4
     html = (tmp_path / "out" / "scm_t_2005.html").read_text(encoding="utf-8")
     assert "Test programme" in html and "<svg" in html

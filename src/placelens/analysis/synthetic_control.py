@@ -35,9 +35,44 @@ class Predictor:
 
     @property
     def label(self) -> str:
-        span = (f"{self.years[0]}" if len(self.years) == 1
-                else f"{self.years[0]}–{self.years[-1]}")
+        """``variable (years)``: one year, a first–last span when the years run without a
+        gap, or the years listed (1980, 1985)."""
+        years = [int(y) for y in self.years]
+        if len(years) == 1:
+            span = f"{years[0]}"
+        elif years == list(range(years[0], years[-1] + 1)):
+            span = f"{years[0]}–{years[-1]}"
+        else:
+            span = ", ".join(str(y) for y in years)
         return f"{self.variable} ({span})"
+
+
+@dataclass(frozen=True)
+class VChoice:
+    """How the predictor weights V are chosen.
+
+    By default V is fitted so that the synthetic outcome tracks the treated unit's over
+    ``fit_years`` (empty: every pre-treatment year). ``given``: V as stated, one weight per
+    predictor in order, without fitting. ``training``: out-of-sample cross-validation as in
+    Abadie, Diamond & Hainmueller (2015): V is fitted on these training-period predictors (one
+    per main predictor, in order) to the outcome over ``fit_years`` (the validation period),
+    then used unchanged with the main predictors.
+    """
+
+    fit_years: tuple[int, ...] = ()
+    given: tuple[float, ...] = ()
+    training: tuple[Predictor, ...] = ()
+
+    def describe(self, fit_years: tuple[int, ...]) -> str:
+        """One line for reports and evidence records."""
+        span = f"{min(fit_years)}–{max(fit_years)}" if fit_years else ""
+        if self.given:
+            return "given by the analyst (not fitted)"
+        if self.training:
+            labels = ", ".join(p.label for p in self.training)
+            return (f"cross-validated (ADH 2015): fitted on training predictors {labels} to "
+                    f"the outcome over {span}, then used with the main predictors")
+        return f"fitted to the pre-treatment outcome (MSPE), years {span}"
 
 
 @dataclass
@@ -54,7 +89,8 @@ class SCMResult:
     notes: list[str] = field(default_factory=list)
     starts: int = 10              # optimiser starts of the V search (placebos get as many)
     seed: int = 0
-    fit_years: tuple[int, ...] = ()  # years whose outcome fit chose V
+    fit_years: tuple[int, ...] = ()  # years whose outcome fit chose V (none when given)
+    v_choice: VChoice = field(default_factory=VChoice)
 
     @property
     def gap(self) -> pd.Series:
@@ -154,12 +190,11 @@ def _fit_weights(x1, x0, z1, z0, starts: int, seed: int) -> tuple[np.ndarray, np
 
 def synthetic_control(panel: pd.DataFrame, unit: str, time: str, outcome: str,
                       treated: str, treatment_year: int, predictors: list[Predictor],
-                      donors: list[str] | None = None, fit_years: list[int] | None = None,
+                      donors: list[str] | None = None, v_choice: VChoice | None = None,
                       starts: int = 10, seed: int = 0) -> SCMResult:
     """Fit a synthetic control for ``treated`` from ``donors`` (default: every other unit).
 
-    ``fit_years``: pre-treatment years whose outcome MSPE chooses V (default: all years
-    before ``treatment_year``). Bad panels raise errors that say what is wrong.
+    Bad panels and specifications raise errors that say what is wrong.
 
     Parameters
     ----------
@@ -175,8 +210,8 @@ def synthetic_control(panel: pd.DataFrame, unit: str, time: str, outcome: str,
         Predictors: a variable and the years it is averaged over.
     donors
         Donor units (default: every other unit).
-    fit_years
-        Pre-treatment years whose outcome fit chooses V.
+    v_choice
+        How V is chosen (:class:`VChoice`; default: fitted to every pre-treatment year).
     starts, seed
         Starting points of the V search and their seed.
 
@@ -198,22 +233,17 @@ def synthetic_control(panel: pd.DataFrame, unit: str, time: str, outcome: str,
         raise ValueError(f"donors {absent} are not in the panel")
     if len(donors) < 2:
         raise ValueError("a synthetic control needs at least 2 donors")
-    years = sorted(panel[time].unique())
-    fit_years = fit_years or [y for y in years if y < treatment_year]
-    if len(fit_years) < 2:
-        raise ValueError(f"need at least 2 pre-treatment years before {treatment_year}")
-    late = [p for p in predictors if max(p.years) >= treatment_year]
-    if late:
-        raise ValueError(f"predictor {late[0].label} uses years from {treatment_year} on; "
-                         "predictors must come from before the treatment starts")
-    x = predictor_matrix(panel[panel[unit].isin([treated, *donors])], unit, time, predictors)
-    scale = x.std()
-    scale[scale == 0] = 1.0
-    xs = x / scale
+    v_choice = v_choice or VChoice()
+    fit_years = _fit_years(v_choice, sorted(panel[time].unique()), treatment_year)
+    for spec in (*predictors, *v_choice.training):
+        if max(spec.years) >= treatment_year:
+            raise ValueError(f"predictor {spec.label} uses years from {treatment_year} on; "
+                             "predictors must come from before the treatment starts")
+    x, xs = _scaled_predictors(panel, unit, time, predictors, treated, donors)
     wide = panel.pivot(index=time, columns=unit, values=outcome)
-    z = wide.loc[fit_years]
-    w, v = _fit_weights(xs.loc[treated].to_numpy(), xs.loc[donors].to_numpy().T,
-                        z[treated].to_numpy(), z[donors].to_numpy(), starts, seed)
+    v = _choose_v(panel, unit, time, wide, treated, donors, predictors, v_choice, fit_years,
+                  starts, seed)
+    w = donor_weights(xs.loc[treated].to_numpy(), xs.loc[donors].to_numpy().T, v)
     synthetic = wide[donors] @ w
     actual = wide[treated]
     pre = actual.index < treatment_year
@@ -226,7 +256,55 @@ def synthetic_control(panel: pd.DataFrame, unit: str, time: str, outcome: str,
     return SCMResult(treated, treatment_year, pd.Series(w, index=donors, name="weight"),
                      pd.Series(v, index=x.columns, name="v"), actual, synthetic, balance,
                      pre_rmspe, post_rmspe, notes, starts, seed,
-                     tuple(int(y) for y in fit_years))
+                     tuple(int(y) for y in fit_years), v_choice)
+
+
+def _fit_years(v_choice: VChoice, years: list, treatment_year: int) -> list:
+    """The years whose outcome fit chooses V: as asked (each before the start and in the
+    panel), every pre-treatment year by default, none when V is given."""
+    if v_choice.given:
+        return []
+    chosen = list(v_choice.fit_years) or [y for y in years if y < treatment_year]
+    wrong = [y for y in chosen if y not in years or y >= treatment_year]
+    if wrong:
+        raise ValueError(f"V-fitting year {wrong[0]} is not a pre-treatment year of the panel "
+                         f"(before {treatment_year})")
+    if len(chosen) < 2:
+        raise ValueError(f"need at least 2 pre-treatment years before {treatment_year} to "
+                         "fit V")
+    return chosen
+
+
+def _scaled_predictors(panel: pd.DataFrame, unit: str, time: str, predictors: list[Predictor],
+                       treated: str, donors: list[str]) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The predictor matrix of the treated unit and donors, and the same divided by each
+    predictor's standard deviation across them (as Synth scales)."""
+    x = predictor_matrix(panel[panel[unit].isin([treated, *donors])], unit, time, predictors)
+    scale = x.std()
+    scale[scale == 0] = 1.0
+    return x, x / scale
+
+
+def _choose_v(panel, unit, time, wide, treated, donors, predictors, v_choice: VChoice,
+              fit_years, starts: int, seed: int) -> np.ndarray:
+    """V as :class:`VChoice` says: given, cross-validated on training predictors, or fitted
+    on the main predictors."""
+    if v_choice.given:
+        given = np.asarray(v_choice.given, dtype=float)
+        if len(given) != len(predictors) or not np.isfinite(given).all() or \
+                (given < 0).any() or given.sum() <= 0:
+            raise ValueError(f"a given V needs one non-negative weight per predictor "
+                             f"({len(predictors)}), not all zero; got {list(v_choice.given)}")
+        return given / given.sum()
+    if v_choice.training and len(v_choice.training) != len(predictors):
+        raise ValueError(f"cross-validation needs one training predictor per predictor "
+                         f"({len(predictors)}); got {len(v_choice.training)}")
+    _, xs = _scaled_predictors(panel, unit, time, list(v_choice.training or predictors),
+                               treated, donors)
+    z = wide.loc[fit_years]
+    _, v = _fit_weights(xs.loc[treated].to_numpy(), xs.loc[donors].to_numpy().T,
+                        z[treated].to_numpy(), z[donors].to_numpy(), starts, seed)
+    return v
 
 
 def _fit_notes(pre_actual: pd.Series, pre_rmspe: float) -> list[str]:

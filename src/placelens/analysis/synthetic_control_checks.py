@@ -9,7 +9,12 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from placelens.analysis.synthetic_control import Predictor, SCMResult, synthetic_control
+from placelens.analysis.synthetic_control import (
+    Predictor,
+    SCMResult,
+    VChoice,
+    synthetic_control,
+)
 
 
 @dataclass(frozen=True)
@@ -30,9 +35,10 @@ def placebo_in_space(panel: pd.DataFrame, unit: str, time: str, outcome: str,
                      result: SCMResult, predictors: list[Predictor],
                      starts: int | None = None, seed: int | None = None) -> PlaceboTest:
     """Refit with every donor treated in turn (the real treated unit left out of the pool);
-    see :class:`PlaceboTest`. Each placebo gets the treated fit's optimiser effort by
-    default: with fewer starts the placebos fit worse before the start, their post/pre
-    ratios grow and the treated unit's p-value is overstated.
+    see :class:`PlaceboTest`. Each placebo chooses V the same way as the treated fit
+    (``result.v_choice``) and gets its optimiser effort by default: with fewer starts the
+    placebos fit worse before the start, their post/pre ratios grow and the treated unit's
+    p-value is overstated.
 
     Parameters
     ----------
@@ -65,6 +71,7 @@ def placebo_in_space(panel: pd.DataFrame, unit: str, time: str, outcome: str,
         for donor in pool:
             fit = synthetic_control(panel, unit, time, outcome, donor, result.treatment_year,
                                     predictors, [d for d in pool if d != donor],
+                                    v_choice=result.v_choice,
                                     starts=result.starts if starts is None else starts,
                                     seed=result.seed if seed is None else seed)
             rows.append({"unit": donor, "pre_rmspe": fit.pre_rmspe,
@@ -79,7 +86,8 @@ def placebo_in_time(panel: pd.DataFrame, unit: str, time: str, outcome: str,
                     treated: str, fake_year: int, treatment_year: int,
                     predictors: list[Predictor], **options) -> SCMResult:
     """Pretend treatment happened at ``fake_year`` using only years before the real one: a
-    large 'effect' here casts doubt on the real estimate.
+    large 'effect' here casts doubt on the real estimate. V is fitted to the years before
+    ``fake_year`` (a given or cross-validated V belongs to the real start's predictors).
 
     Parameters
     ----------
@@ -109,7 +117,8 @@ def placebo_in_time(panel: pd.DataFrame, unit: str, time: str, outcome: str,
 def leave_one_out(panel: pd.DataFrame, unit: str, time: str, outcome: str,
                   result: SCMResult, predictors: list[Predictor], **options
                   ) -> dict[str, SCMResult]:
-    """Refit without each donor that had weight, to show how much the estimate rests on it.
+    """Refit without each donor that had weight, to show how much the estimate rests on it;
+    V is chosen as for ``result``.
 
     Parameters
     ----------
@@ -132,8 +141,52 @@ def leave_one_out(panel: pd.DataFrame, unit: str, time: str, outcome: str,
     for donor in result.weights[result.weights > 1e-3].index:
         out[donor] = synthetic_control(panel, unit, time, outcome, result.treated,
                                        result.treatment_year, predictors,
-                                       [d for d in pool if d != donor], **options)
+                                       [d for d in pool if d != donor],
+                                       v_choice=result.v_choice, **options)
     return out
+
+
+def fit_comparison(panel: pd.DataFrame, unit: str, time: str, outcome: str,
+                   result: SCMResult, predictors: list[Predictor]) -> pd.DataFrame:
+    """The pre-treatment fit with V as chosen beside the fit with equal predictor weights, so
+    a reader sees what choosing V bought (a fitted V can only fit its years better).
+
+    Parameters
+    ----------
+    panel
+        Long panel, one row per unit and year.
+    unit, time, outcome
+        Column names.
+    result
+        The fit.
+    predictors
+        Its predictors.
+
+    Returns
+    -------
+    pandas.DataFrame
+        V, pre-treatment RMSPE, average gap after the start and the largest donor weight.
+    """
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        equal = synthetic_control(panel, unit, time, outcome, result.treated,
+                                  result.treatment_year, predictors,
+                                  list(result.weights.index),
+                                  VChoice(given=(1.0,) * len(predictors)))
+    rows = []
+    for label, fit in (("As chosen: " + result.v_choice.describe(result.fit_years), result),
+                       ("Equal weights on every predictor", equal)):
+        top = fit.weights.idxmax()
+        rows.append({"V": label, "Pre-treatment RMSPE": f"{fit.pre_rmspe:.3f}",
+                     "Average gap": f"{fit.average_gap():+.3f}",
+                     "Largest donor weight": f"{top} {fit.weights[top]:.3f}"})
+    return pd.DataFrame(rows)
+
+
+#: The grading rule, as evidence records state it.
+SCM_GRADE_RULE = ("Maryland Scientific Methods Scale, as placelens applies it to synthetic "
+                  "control: level 3 when the pre-treatment fit raised no warning and the "
+                  "in-space placebo p-value is at most 0.10, otherwise level 2")
 
 
 def evidence_grade(result: SCMResult, p_value: float | None) -> tuple[int, str]:

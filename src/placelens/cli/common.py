@@ -114,6 +114,7 @@ OutOption = Annotated[Path | None, typer.Option(help="Write to .csv, .parquet or
 RegionMethod = StrEnum("RegionMethod", ["ttwa", "leiden"])
 RegionLevel = StrEnum("RegionLevel", ["lad", "msoa"])
 Control = StrEnum("Control", ["never", "notyet"])
+BasePeriod = StrEnum("BasePeriod", ["universal", "varying"])
 Ranking = StrEnum("Ranking", ["feasibility", "density", "cog", "rca"])
 Orientation = StrEnum("Orientation", ["productivity", "diversity"])
 UKReference = StrEnum("UKReference", ["published", "lad_sum"])

@@ -8,6 +8,7 @@ from typing import Annotated
 import typer
 
 from placelens.cli.common import (
+    BasePeriod,
     Control,
     SmallSample,
     WarehouseOption,
@@ -39,34 +40,43 @@ def evaluate_scm(
                           ] = None,
     unit: Annotated[str, typer.Option(help="Unit column of --panel.")] = "unit",
     time: Annotated[str, typer.Option(help="Time column of --panel.")] = "year",
+    fit_years: Annotated[str | None, typer.Option(
+        help="Years whose outcome fit chooses V, e.g. 1960-1969 (default: every year before "
+        "--start); with --training-predictor, the validation period.")] = None,
+    predictor_weights: Annotated[str | None, typer.Option(
+        "--v", help="A given V instead of a fitted one: one weight per --predictor, in order, "
+        "comma-separated.")] = None,
+    training_predictor: Annotated[list[str] | None, typer.Option(
+        help="ADH 2015 cross-validation: V is fitted on these training-period predictors "
+        "(one per --predictor, in order; VARIABLE:YEARS) to the outcome over --fit-years, then "
+        "used with the --predictor values.")] = None,
     placebo: Annotated[bool, typer.Option(help="Run the in-space placebo test.")] = True,
     out: Annotated[Path, typer.Option(help="Output folder.")] = Path("out/evaluations"),
     html_only: Annotated[bool, typer.Option("--html-only")] = False,
     warehouse: WarehouseOption = None,
 ) -> None:
     """Synthetic control for one place: report (HTML/PDF) with gap and placebo plots, weights,
-    balance, a plain-language summary, its evidence grade, and an evidence record (JSON)."""
+    V with the predictor balance and fit, a plain-language summary, its evidence grade, and an
+    evidence record (JSON). Predictor years are single years, ranges or lists
+    (gdpcap:1960-1969, sec.energy:1961,1963,1965)."""
     from placelens.analysis import synthetic_control as sc
+    from placelens.analysis import synthetic_control_checks as checks_
     from placelens.report.evaluation import write_scm_report
-    from placelens.services import evaluation as ev
 
     try:
-        if panel_file is not None:
-            data, name = ev.csv_panel(panel_file, unit, time, outcome), treated
-        else:
-            obs = open_observatory(warehouse)
-            place = resolve_place(obs, treated, "LAD")
-            data, treated, name = ev.warehouse_panel(obs.indicators, outcome), place.code, \
-                place.name
+        data, treated, name = _scm_panel(panel_file, treated, outcome, unit, time, warehouse)
         panel, unit, time, label = data.frame, data.unit, data.time, data.label
         predictors = [_parse_predictor(p) for p in predictor] if predictor else \
             _default_predictors(outcome, sorted(panel[time].unique()), start)
+        v_choice = _v_choice(fit_years, predictor_weights, training_predictor)
         result = sc.synthetic_control(panel, unit, time, outcome, treated, start, predictors,
-                                      donors or None)
+                                      donors or None, v_choice)
         placebo_table, checks = _scm_checks(panel, unit, time, outcome, result, predictors,
                                             placebo)
+        comparison = checks_.fit_comparison(panel, unit, time, outcome, result, predictors)
         paths = write_scm_report(result, placebo_table, out, name, label, intervention,
-                                 data.source, pdf=not html_only, robustness=checks)
+                                 data.source, pdf=not html_only, robustness=checks,
+                                 fit_comparison=comparison)
     except (ValueError, PlacelensError) as error:
         fail(error)
     console.print(f"Average gap after {start}: {result.average_gap():+.3f}"
@@ -74,6 +84,18 @@ def evaluate_scm(
                      if placebo_table is not None else ""))
     for kind, path in paths.items():
         console.print(f"Wrote {kind}: {path.resolve()}")
+
+
+def _scm_panel(panel_file: Path | None, treated: str, outcome: str, unit: str, time: str,
+               warehouse: Path | None):
+    """The panel (a CSV, or the warehouse's districts), the treated unit's key and its name."""
+    from placelens.services import evaluation as ev
+
+    if panel_file is not None:
+        return ev.csv_panel(panel_file, unit, time, outcome), treated, treated
+    obs = open_observatory(warehouse)
+    place = resolve_place(obs, treated, "LAD")
+    return ev.warehouse_panel(obs.indicators, outcome), place.code, place.name
 
 
 def _default_predictors(outcome: str, years: list, start: int) -> list:
@@ -122,6 +144,13 @@ def evaluate_did(
                                                "(blank = never treated).")] = "first_treated",
     control: Annotated[Control, typer.Option(help="never-treated or not-yet-treated "
                                              "controls.")] = Control.never,
+    base: Annotated[BasePeriod, typer.Option(
+        help="Base period of pre-treatment cells: universal (the period before treatment) "
+        "or varying (the period before each cell, as R did/csdid by default).")
+    ] = BasePeriod.universal,
+    draws: Annotated[int, typer.Option(min=0, help="Multiplier-bootstrap draws (0: analytic "
+                                       "standard errors).")] = 1000,
+    seed: Annotated[int, typer.Option(help="Bootstrap seed.")] = 0,
     small_sample: Annotated[SmallSample, typer.Option(
         help="Clustered-SE correction: full (every fixed effect counts, as Stata areg) or "
         "nonnested (unit effects nested in clusters do not count, as fixest/pyfixest).")
@@ -133,7 +162,7 @@ def evaluate_did(
     """Difference-in-differences for one or many places adopting at different times:
     two-way fixed effects and the heterogeneity-robust Callaway–Sant'Anna estimator, with an
     event study; writes the tables and an evidence record."""
-    from placelens.analysis import did
+    from placelens.analysis import did, staggered_did
     from placelens.report.evaluation import write_did_record
     from placelens.services import evaluation as ev
 
@@ -147,18 +176,22 @@ def evaluate_did(
         panel, unit, time = data.frame, data.unit, data.time
         panel["treated_now"] = (panel[time] >= panel[first_treated]).astype(int)
         simple = did.twfe(panel, unit, time, outcome, "treated_now", small_sample.value)
-        staggered = did.callaway_santanna(panel, unit, time, outcome, first_treated,
-                                          control.value)
+        staggered = staggered_did.callaway_santanna(panel, unit, time, outcome,
+                                                    first_treated, control.value, base.value,
+                                                    draws, seed)
         robust, dynamic = staggered.overall, staggered.event_study
     except (ValueError, PlacelensError) as error:
         fail(error)
     low, high = robust.interval
-    console.print(f"Two-way fixed effects: {simple.estimate:+.3f} (SE {simple.std_error:.3f})")
+    console.print(f"Two-way fixed effects: {simple.estimate:+.3f} (SE {simple.std_error:.3f}, "
+                  f"clustered by unit, small-sample correction {small_sample.value})")
     console.print(f"{robust.method}: {robust.estimate:+.3f} (95% CI {low:+.3f} to "
                   f"{high:+.3f})")
     write_did_record(out, codes, names, intervention, data.label, data.source,
-                     int(panel[first_treated].min()), staggered)
-    write_table(dynamic, None, "Event study (years since treatment)")
+                     int(panel[first_treated].min()), staggered, simple, small_sample.value)
+    write_table(dynamic, None, f"Event study (years since treatment; band: "
+                f"{staggered.confidence:.0%} simultaneous, critical value "
+                f"{staggered.critical_value:.2f})")
     console.print(f"Wrote {out.resolve()}/did_event_study.csv and did.evidence.json")
 
 
@@ -181,13 +214,45 @@ def _adoption_panel(treated: list[str] | None, outcome: str, first_treated: str,
             ", ".join(obs.indicators.area_name(c) for c in starts))
 
 
-def _parse_predictor(text: str):
+def _parse_years(text: str, option: str) -> tuple[int, ...]:
+    """Years written as 1980, 1980-1988 or a comma list of either (1961,1963,1965-1969)."""
+    years: list[int] = []
+    try:
+        for part in text.split(","):
+            first, _, last = part.strip().partition("-")
+            years.extend(range(int(first), int(last or first) + 1))
+    except ValueError as error:
+        raise PlacelensError(f"{option} {text!r}: years must look like 1980, 1980-1988 or "
+                             "1961,1963,1965-1969") from error
+    if not years:
+        raise PlacelensError(f"{option} {text!r} names no year")
+    return tuple(years)
+
+
+def _parse_predictor(text: str, option: str = "--predictor"):
     from placelens.analysis.synthetic_control import Predictor
 
+    variable, colon, span = text.rpartition(":")
+    if not colon or not variable:
+        raise PlacelensError(f"{option} {text!r} must look like VARIABLE:1980-1988")
+    return Predictor(variable, _parse_years(span, option))
+
+
+def _v_choice(fit_years: str | None, given: str | None, training: list[str] | None):
+    """The V specification from --fit-years, --v and --training-predictor."""
+    from placelens.analysis.synthetic_control import VChoice
+
+    if given and (fit_years or training):
+        raise PlacelensError("--v gives V, so --fit-years and --training-predictor do not "
+                             "apply; use one or the other")
+    if training and not fit_years:
+        raise PlacelensError("--training-predictor needs --fit-years: the validation period "
+                             "whose outcome fit chooses V")
     try:
-        variable, span = text.rsplit(":", 1)
-        first, _, last = span.partition("-")
-        return Predictor(variable, tuple(range(int(first), int(last or first) + 1)))
+        weights = tuple(float(v) for v in given.split(",")) if given else ()
     except ValueError as error:
-        raise PlacelensError(f"--predictor {text!r} must look like VARIABLE:1980-1988") \
-            from error
+        raise PlacelensError(f"--v {given!r} must be numbers separated by commas") from error
+    return VChoice(fit_years=_parse_years(fit_years, "--fit-years") if fit_years else (),
+                   given=weights,
+                   training=tuple(_parse_predictor(p, "--training-predictor")
+                                  for p in training or ()))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import math
 from dataclasses import asdict, dataclass, field
 from datetime import date
 from pathlib import Path
@@ -10,10 +11,15 @@ from pathlib import Path
 import pandas as pd
 
 import placelens
-from placelens.analysis.did import StaggeredEstimate
-from placelens.analysis.did import evidence_grade as did_grade
+from placelens.analysis.did import Estimate
+from placelens.analysis.staggered_did import GRADE_RULE, StaggeredEstimate
+from placelens.analysis.staggered_did import evidence_grade as did_grade
 from placelens.analysis.synthetic_control import SCMResult
-from placelens.analysis.synthetic_control_checks import PlaceboTest, evidence_grade
+from placelens.analysis.synthetic_control_checks import (
+    SCM_GRADE_RULE,
+    PlaceboTest,
+    evidence_grade,
+)
 from placelens.report import charts
 from placelens.report.tables import as_table, template_environment
 from placelens.user_files import safe_stem
@@ -29,10 +35,11 @@ class EvidenceRecord:
     outcome: str
     design: str
     start_year: int
-    effect: float
+    effect: float | None
     effect_unit: str
     uncertainty: str
-    grade: int
+    #: Maryland Scientific Methods Scale level; None when the result could not be graded
+    grade: int | None
     grade_reason: str
     source: str
     created: str
@@ -44,7 +51,8 @@ class EvidenceRecord:
 def write_scm_report(result: SCMResult, placebo: PlaceboTest | None, out_dir: Path,
                      place_name: str, outcome_label: str, intervention: str,
                      source: str, pdf: bool = True,
-                     robustness: pd.DataFrame | None = None) -> dict[str, Path]:
+                     robustness: pd.DataFrame | None = None,
+                     fit_comparison: pd.DataFrame | None = None) -> dict[str, Path]:
     """The synthetic-control report (HTML, and PDF unless ``pdf`` is False) and its evidence
     record (JSON), graded by :func:`evidence_grade`."""
     out_dir.mkdir(parents=True, exist_ok=True)
@@ -73,14 +81,15 @@ def write_scm_report(result: SCMResult, placebo: PlaceboTest | None, out_dir: Pa
         "last_year": int(years.max()), "pre_rmspe": f"{result.pre_rmspe:.2f}",
         "p_value": None if p_value is None else f"{p_value:.3f}",
         "units": None if placebo is None else len(placebo), "starts": result.starts,
-        "grade": grade,
-        "grade_reason": reason, "notes": result.notes, "path_chart": path_chart,
+        "grade": grade, "grade_reason": reason, "notes": result.notes, "path_chart": path_chart,
         "gap_chart": gap_chart, "placebo_chart": placebo_chart,
         "placebo_table": placebo_table,
         "robustness": None if robustness is None else robustness.pipe(as_table),
         "weights": pd.DataFrame({"Donor": weights.index, "Weight": weights.map(
             lambda v: f"{v:.3f}")}).pipe(as_table),
         "balance": _balance(result).pipe(as_table), "v_note": _v_note(result),
+        "v_choice": result.v_choice.describe(result.fit_years),
+        "fit_comparison": None if fit_comparison is None else as_table(fit_comparison),
         "source": source, "ogl": placelens.OGL_ATTRIBUTION, "version": placelens.__version__,
         "today": date.today().isoformat()}
     html = template_environment().get_template("evaluation.html.j2").render(**context)
@@ -105,28 +114,48 @@ def write_scm_report(result: SCMResult, placebo: PlaceboTest | None, out_dir: Pa
 
 def _scm_specification(result: SCMResult, placebo: PlaceboTest | None) -> dict:
     """Method, donors, V and the years that fitted it, optimiser effort and inference."""
-    fitted = f"{min(result.fit_years)}–{max(result.fit_years)}" if result.fit_years else ""
     return {
         "method": "synthetic control (Abadie, Diamond & Hainmueller 2010)",
         "donors": len(result.weights),
         "predictor_weights_V": {name: round(float(v), 4)
                                 for name, v in result.predictor_weights.items()},
-        "V_fitted_on": f"pre-treatment outcome MSPE, years {fitted}",
-        "optimiser_starts": result.starts, "seed": result.seed,
+        "V_chosen": result.v_choice.describe(result.fit_years),
+        "donor_weights": {str(name): round(float(w), 4)
+                          for name, w in result.weights[result.weights > 0.001].items()},
+        "optimiser_starts": result.starts, "seed": result.seed, "grade_rule": SCM_GRADE_RULE,
         "inference": "not run" if placebo is None else
         f"in-space placebo over {len(placebo)} units, each fitted with the same starts; "
         "p = rank of the post/pre RMSPE ratio"}
 
 
-def _did_specification(staggered: StaggeredEstimate) -> dict:
-    """Method, control group, base period, standard errors and aggregation of a DiD."""
+def _rounded(value: float) -> float | None:
+    """The value to four decimals, or None when it is not finite (JSON has no NaN)."""
+    return round(value, 4) if math.isfinite(value) else None
+
+
+def _did_specification(staggered: StaggeredEstimate, twfe: Estimate,
+                       small_sample: str) -> dict:
+    """Method, control group, base period, inference, aggregation and the grade rule of a
+    DiD, with the two-way fixed-effects estimate beside it and its standard-error convention."""
+    if staggered.draws:
+        errors = (f"multiplier bootstrap on the influence functions (Rademacher weights, "
+                  f"clustered by unit), {staggered.draws} draws, seed {staggered.seed}; "
+                  "standard errors from the interquartile range")
+    else:
+        errors = "analytic, from the influence functions (clustered by unit)"
     return {"method": "Callaway & Sant'Anna (2021), no covariates",
             "controls": f"{staggered.control}-treated units",
-            "base_period": "universal (the year before each cohort's first treated year)",
-            "standard_errors": f"bootstrap resampling units with replacement, "
-                               f"{staggered.draws} draws, seed {staggered.seed}",
-            "aggregation": "post-treatment ATT(g,t) weighted by cohort size; event study by "
-                           "years since treatment"}
+            "base_period": staggered.base,
+            "standard_errors": errors,
+            "event_study_band": f"{staggered.confidence:.0%} simultaneous, critical value "
+                                f"{staggered.critical_value:.3f}",
+            "aggregation": "post-treatment ATT(g,t) weighted by cohort share (the weights' "
+                           "estimation in the standard errors); event study by periods since "
+                           "treatment",
+            "twfe": {"estimate": round(twfe.estimate, 6), "std_error": round(twfe.std_error, 6),
+                     "standard_errors": f"clustered by unit, CR1, small-sample correction "
+                                        f"'{small_sample}'"},
+            "grade_rule": GRADE_RULE}
 
 
 def _balance(result: SCMResult) -> pd.DataFrame:
@@ -170,19 +199,21 @@ def _placebo_parts(result: SCMResult, placebo: PlaceboTest | None, place_name: s
 
 
 def write_did_record(out_dir: Path, codes: str, names: str, intervention: str, outcome: str,
-                     source: str, start_year: int, staggered: StaggeredEstimate) -> Path:
+                     source: str, start_year: int, staggered: StaggeredEstimate,
+                     twfe: Estimate, small_sample: str) -> Path:
     """The event study (CSV) and the evidence record (JSON) of a difference-in-differences,
-    graded from its pre-trends (:func:`placelens.analysis.did.evidence_grade`)."""
+    graded from its pre-trends (:func:`placelens.analysis.staggered_did.evidence_grade`)."""
     out_dir.mkdir(parents=True, exist_ok=True)
     staggered.event_study.to_csv(out_dir / "did_event_study.csv")
     robust = staggered.overall
     low, high = robust.interval
-    grade, reason = did_grade(staggered.event_study)
+    grade, reason = did_grade(staggered)
     record = EvidenceRecord(codes, names, intervention, outcome,
                             "difference-in-differences (Callaway–Sant'Anna)", start_year,
-                            round(robust.estimate, 4), outcome,
+                            _rounded(robust.estimate), outcome,
                             f"95% CI {low:.4g} to {high:.4g}", grade, reason, source,
-                            date.today().isoformat(), _did_specification(staggered))
+                            date.today().isoformat(),
+                            _did_specification(staggered, twfe, small_sample))
     path = out_dir / "did.evidence.json"
     path.write_text(json.dumps(asdict(record), indent=2), encoding="utf-8")
     return path
