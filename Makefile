@@ -49,7 +49,7 @@ PROP99 ?= $(or $(PLACELENS_DATAPACK),../shared/datapack)/synth_control_benchmark
 
 demo: build
 	$(BIN)/placelens profile Birmingham "Greater Manchester" Cornwall Cardiff --out $(OUT)
-	$(BIN)/placelens profile --all --type lad --html-only --jobs 0 --out $(OUT)
+	$(BIN)/placelens profile --all --type lad --html-only --charts browser --jobs 0 --out $(OUT)
 	$(BIN)/placelens regions build --map $(OUT)/functional_regions.html --area-set $(OUT)/functional_regions.csv > /dev/null
 	$(BIN)/placelens network build --out $(OUT)/networks
 	$(BIN)/placelens evaluate scm --treated California --outcome cigsale --start 1989 \

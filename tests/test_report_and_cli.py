@@ -34,8 +34,37 @@ def test_profile_html_has_every_section_and_attribution(builder, observatory, tm
     assert "W06000015" in html and "£37.0" in html  # Cardiff GVA per hour 2022
 
 
+def test_browser_charts_draw_from_specs_without_rendering_svg(builder, observatory, tmp_path,
+                                                             monkeypatch):
+    import json
+
+    import vl_convert
+
+    def no_svg(*_args, **_kwargs):
+        raise AssertionError("an HTML page with browser charts rendered SVG")
+
+    monkeypatch.setattr(vl_convert, "vegalite_to_svg", no_svg)
+    paths = builder.write(observatory.place("Cardiff"), tmp_path, pdf=False,
+                          charts_mode="browser")
+    html = paths["html"].read_text(encoding="utf-8")
+    specs = re.findall(r'<div class="chart" data-chart><script type="application/json">(.*?)'
+                       r'</script>', html, re.S)
+    assert len(specs) >= 4 and "<svg" not in html
+    titles = [json.loads(spec)["title"]["text"] for spec in specs]
+    for title in titles:                  # each chart is one image named by its title
+        assert f'role="img" aria-label="{title}"' in html.replace("&#39;", "'")
+    for script in ("vega.min.js", "vega-lite.min.js", "vega-embed.min.js",
+                   "profile-charts.js"):
+        assert f'<script src="assets/{script}" defer>' in html
+        assert (tmp_path / "assets" / script).stat().st_size > 500
+    with pytest.raises(ValueError, match="charts must be one of 'svg', 'browser'"):
+        builder.write(observatory.place("Cardiff"), tmp_path, pdf=False, charts_mode="png")
+
+
 def test_profile_pdf_for_a_combined_authority(builder, observatory, tmp_path):
-    paths = builder.write(observatory.place("Greater Manchester"), tmp_path, pdf=True)
+    paths = builder.write(observatory.place("Greater Manchester"), tmp_path, pdf=True,
+                          charts_mode="browser")      # the PDF still embeds SVG charts
+    assert "<svg" not in paths["html"].read_text(encoding="utf-8")
     assert paths["pdf"].read_bytes()[:5] == b"%PDF-"
     assert paths["pdf"].stat().st_size > 50_000
 

@@ -170,13 +170,32 @@ class Collaboration:
     def peer_type(self, place: Place) -> str:
         return PEER_TYPES.get(place.area_type, FALLBACK_PEER_TYPE)
 
-    def _memberships(self, grouping: pd.Series) -> pd.DataFrame:
-        """Memberships of every period with the organisation's area under ``grouping``."""
+    def _memberships(self, grouping: pd.Series, areas: set[str] | None = None
+                     ) -> pd.DataFrame:
+        """Memberships of every period with the organisation's area under ``grouping`` (only
+        of organisations in ``areas``, when given)."""
+        if areas is None:
+            every = self._district_memberships()
+        else:
+            by_district = self._memo(("memberships_by_district",), lambda: dict(
+                list(self._district_memberships().groupby("district", sort=False))))
+            frames = [by_district[d] for d in grouping.index[grouping.isin(areas)]
+                      if d in by_district]
+            every = pd.concat(frames).sort_index() if frames else \
+                self._district_memberships().iloc[:0]  # in the order of all memberships
+        return every.assign(area_code=every["district"].map(grouping).to_numpy())
+
+    def _district_memberships(self) -> pd.DataFrame:
+        """Memberships of every period with the organisation's district (read once: every
+        place's leadership needs them)."""
+        return self._memo(("district_memberships",), self._read_memberships)
+
+    def _read_memberships(self) -> pd.DataFrame:
         frames = []
         for period in self.periods:
             members = self.network(period).memberships
-            area = self.organisations["area_code"].reindex(members["org_id"]).map(grouping)
-            frames.append(members.assign(area_code=area.to_numpy(), period=period.label))
+            district = self.organisations["area_code"].reindex(members["org_id"])
+            frames.append(members.assign(district=district.to_numpy(), period=period.label))
         return pd.concat(frames, ignore_index=True)
 
     def leadership_inputs(self, area_type: str = "LAD") -> pd.DataFrame:
@@ -210,16 +229,15 @@ class Collaboration:
             table, grouping = peers[peers["area_code"] == place.code], self._grouping(peer_type)
         else:
             grouping = self._grouping_for(place)
-        memberships = self._memberships(grouping)
         if table is None and place is not None:  # not one of its peers: its own activity
-            table = ls.activity(memberships[memberships["area_code"] == place.code])
+            table = ls.activity(self._memberships(grouping, {place.code}))
             if table.empty:
                 table = pd.DataFrame([{"area_code": place.code, "period": p.label,
                                        "projects": 0, "actors": 0, "deciders": 0.0}
                                       for p in self.periods])
         styled = ls.leadership_styles(table, model)
-        local = memberships[memberships["area_code"].isin(set(styled["area_code"]))
-                            & ~memberships["funder_only"]]
+        memberships = self._memberships(grouping, set(styled["area_code"]))
+        local = memberships[~memberships["funder_only"]]
         groups = dict(list(local.groupby(["area_code", "period"])))
         styled["style_stability"] = [
             ls.bootstrap_stability(groups[(row.area_code, row.period)], row.period, model,

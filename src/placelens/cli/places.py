@@ -14,6 +14,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from rich.table import Table
 
 from placelens.cli.common import (
+    ChartMode,
     OutOption,
     UKReference,
     WarehouseOption,
@@ -64,6 +65,11 @@ def profile(
                                                   "(LAD, CA, CR, SET, ITL1-3...).")] = None,
     out: Annotated[Path, typer.Option(help="Output folder.")] = Path("out"),
     html_only: Annotated[bool, typer.Option("--html-only", help="Skip the PDF.")] = False,
+    charts: Annotated[ChartMode, typer.Option(
+        help="How the HTML page draws its charts: svg (embedded; the page stands alone) or "
+        "browser (from their specs, with the Vega scripts in OUT/assets: no chart rendering "
+        "when writing, so many profiles are written faster). PDFs always embed SVG.")
+    ] = ChartMode.svg,
     jobs: Annotated[int, typer.Option(
         "--jobs", "-j", min=0, help="Worker processes (0: one per core). With more than one, "
         "profiles are written in parallel.")] = 1,
@@ -91,7 +97,7 @@ def profile(
                TimeElapsedColumn())
     with Progress(*columns, console=console) as progress:
         task = progress.add_task("Writing profiles", total=len(targets))
-        for place, paths in _profiles(obs, targets, out, not html_only, jobs):
+        for place, paths in _profiles(obs, targets, out, not html_only, charts.value, jobs):
             progress.update(task, description=f"{place.name[:40]} ({place.code})")
             written.append((place, paths))
             progress.advance(task)
@@ -100,13 +106,13 @@ def profile(
                   f"to {out.resolve()}; index: {index.resolve()}")
 
 
-def _profiles(obs, targets, out: Path, pdf: bool, jobs: int):
+def _profiles(obs, targets, out: Path, pdf: bool, charts_mode: str, jobs: int):
     """(place, files) of each profile written, in this process or in ``jobs`` workers."""
     if jobs > 1:
         from placelens.report.batch import write_profiles
 
         try:
-            yield from write_profiles(obs.warehouse.path, targets, out, pdf, jobs)
+            yield from write_profiles(obs.warehouse.path, targets, out, pdf, jobs, charts_mode)
         except RuntimeError as error:
             fail(PlacelensError(str(error)))
         return
@@ -114,7 +120,7 @@ def _profiles(obs, targets, out: Path, pdf: bool, jobs: int):
 
     builder = ProfileBuilder(obs)
     for place in targets:
-        yield place, builder.write(place, out, pdf=pdf)
+        yield place, builder.write(place, out, pdf=pdf, charts_mode=charts_mode)
 
 
 def index(

@@ -25,13 +25,13 @@ def _start_worker(warehouse: str) -> None:
     _builder = ProfileBuilder(Observatory(warehouse))
 
 
-def _write_one(place: Place, out: Path, pdf: bool) -> dict[str, Path]:
+def _write_one(place: Place, out: Path, pdf: bool, charts_mode: str) -> dict[str, Path]:
     assert _builder is not None, "worker not started"
-    return _builder.write(place, out, pdf=pdf)
+    return _builder.write(place, out, pdf=pdf, charts_mode=charts_mode)
 
 
-def write_profiles(warehouse: Path, places: list[Place], out: Path, pdf: bool, jobs: int
-                   ) -> Iterator[tuple[Place, dict[str, Path]]]:
+def write_profiles(warehouse: Path, places: list[Place], out: Path, pdf: bool, jobs: int,
+                   charts_mode: str = "svg") -> Iterator[tuple[Place, dict[str, Path]]]:
     """Write the profiles of ``places`` into ``out`` with ``jobs`` worker processes, yielding
     each place and its files as it is finished (in no fixed order).
 
@@ -47,6 +47,8 @@ def write_profiles(warehouse: Path, places: list[Place], out: Path, pdf: bool, j
         Also write the brief and full profile as PDFs.
     jobs
         Worker processes (at least 1).
+    charts_mode
+        How the HTML pages draw their charts (:data:`placelens.report.charts.CHART_MODES`).
 
     Raises
     ------
@@ -56,7 +58,7 @@ def write_profiles(warehouse: Path, places: list[Place], out: Path, pdf: bool, j
     context = multiprocessing.get_context("spawn")  # no DuckDB handle inherited by a fork
     with ProcessPoolExecutor(max(1, jobs), mp_context=context, initializer=_start_worker,
                              initargs=(str(warehouse),)) as pool:
-        futures = {pool.submit(_write_one, place, out, pdf): place for place in places}
+        futures = {pool.submit(_write_one, place, out, pdf, charts_mode): place for place in places}
         for future in as_completed(futures):
             place = futures[future]
             try:

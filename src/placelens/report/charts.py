@@ -1,5 +1,7 @@
-"""Charts as offline SVG (Vega-Lite rendered by vl-convert: no CDN, no browser), each carrying
-the Vega-Lite spec it was drawn from so the web observatory can show it interactively.
+"""Charts as Vega-Lite specs, drawn either as offline SVG (vl-convert: no CDN, no browser) for
+PDFs and self-contained pages, or in the browser from the same spec (web pages, and offline
+profiles written with ``charts="browser"``). The SVG is rendered only when a page asks for it:
+it is most of a profile's time.
 
 Every chart has a title, axis titles with units and a source line; the caller shows the data
 table beside it, so the chart is never the only way to read the numbers."""
@@ -8,11 +10,13 @@ from __future__ import annotations
 
 import json
 import math
+import re
+from functools import cached_property
 from typing import Any
 
 import numpy as np
 import pandas as pd
-import vl_convert as vlc
+from markupsafe import Markup
 
 FONT = "DejaVu Sans"
 SCHEMA = "https://vega.github.io/schema/vega-lite/v6.json"
@@ -20,20 +24,45 @@ PALETTE = {"place": "#1d70b8", "region": "#f47738", "uk": "#505a5f", "highlight"
 Spec = dict[str, Any]
 
 
-class ChartSVG(str):
-    """A chart's SVG markup (a ``str``, so offline pages embed it as it is) with ``spec``, the
-    Vega-Lite specification it was rendered from (web pages draw that with tooltips)."""
+#: How an HTML page draws its charts: ``svg`` embeds them (self-contained, as PDFs need);
+#: ``browser`` draws them from their specs with the Vega scripts beside the page.
+CHART_MODES = ("svg", "browser")
 
-    spec: dict
 
-    def __new__(cls, svg: str, spec: dict) -> ChartSVG:
-        chart = super().__new__(cls, svg)
-        chart.spec = spec
-        return chart
+#: ARIA roles Vega still gives some mark groups (line marks) with ``aria: false``: inside an
+#: image labelled as a whole they would be read out one by one, and axe flags them.
+_MARK_ROLES = re.compile(r' (?:role="graphics-symbol"|aria-roledescription="[^"]*")')
+
+
+class Chart:
+    """A chart: its Vega-Lite ``spec`` and ``title``; ``svg`` (rendered on first use) is
+    the offline image, labelled with the title. In a template the chart renders as its SVG."""
+
+    def __init__(self, spec: Spec, title: str) -> None:
+        self.spec = spec
+        self.title = title
+
+    @cached_property
+    def svg(self) -> str:
+        import vl_convert as vlc
+
+        svg = _MARK_ROLES.sub("", vlc.vegalite_to_svg(self.spec))
+        return svg.replace("<svg ", f'<svg role="img" aria-label="{_escape(self.title)}" ', 1)
+
+    @cached_property
+    def spec_json(self) -> Markup:
+        """The spec as JSON safe inside a script element, serialised once (a map's spec
+        holds every boundary, and web pages are served many times)."""
+        from jinja2.utils import htmlsafe_json_dumps
+
+        return htmlsafe_json_dumps(self.spec)
+
+    def __html__(self) -> str:
+        return self.svg
 
 
 def _finish(body: Spec, title: str, source: str, width: int, height: int,
-            datasets: dict[str, list] | None = None) -> ChartSVG:
+            datasets: dict[str, list] | None = None) -> Chart:
     """Title, source line and size; the SVG is one image labelled with the title (marks carry
     no ARIA roles of their own: the data table beside the chart is the accessible form).
 
@@ -50,9 +79,7 @@ def _finish(body: Spec, title: str, source: str, width: int, height: int,
         "width": width, "height": height}
     if datasets:
         spec["datasets"] = datasets
-    svg = vlc.vegalite_to_svg(spec)
-    return ChartSVG(svg.replace("<svg ", f'<svg role="img" aria-label="{_escape(title)}" ', 1),
-                    spec)
+    return Chart(spec, title)
 
 
 def _values(frame: pd.DataFrame) -> dict[str, list]:
@@ -72,7 +99,7 @@ def _escape(text: str) -> str:
 
 
 def trend_chart(frame: pd.DataFrame, title: str, y_title: str, source: str,
-                width: int = 420, height: int = 200) -> str:
+                width: int = 420, height: int = 200) -> Chart:
     """Lines per series over years. ``frame``: columns period, value, series."""
     data = frame.assign(year=frame["period"].astype(int))
     order = list(dict.fromkeys(data["series"]))
@@ -98,7 +125,7 @@ def _ticks(data: pd.DataFrame) -> list[int]:
 
 def bar_chart(frame: pd.DataFrame, category: str, value: str, title: str, x_title: str,
               source: str, reference: float | None = None, width: int = 360,
-              height: int | None = None, diverging: bool = False) -> str:
+              height: int | None = None, diverging: bool = False) -> Chart:
     """Horizontal bars in the frame's order, with an optional reference line (e.g. LQ = 1)."""
     height = height or max(120, 22 * len(frame))
     colour: Spec = {"value": PALETTE["place"]}
@@ -119,7 +146,7 @@ def bar_chart(frame: pd.DataFrame, category: str, value: str, title: str, x_titl
 
 def choropleth(features: list[dict], title: str, legend_title: str, source: str,
                highlight: set[str], width: int = 380, height: int = 380,
-               value_format: str = ",.0f") -> str:
+               value_format: str = ",.0f") -> Chart:
     """A map of areas coloured by ``properties.value``; ``highlight`` codes are outlined.
     The boundaries are one named dataset that both layers read (a map of 361 districts
     would otherwise carry every boundary twice)."""
@@ -146,7 +173,7 @@ def _plain(features: list[dict]) -> list[dict]:
 
 
 def region_map(features: list[dict], title: str, source: str, width: int = 560,
-               height: int = 640) -> str:
+               height: int = 640) -> Chart:
     """Areas coloured by ``properties.region`` (neighbouring regions get different colours
     from a 20-colour palette), with region names in the tooltip."""
     body = {"data": {"values": _plain(features)}, "projection": {"type": "mercator"},
@@ -161,7 +188,7 @@ def region_map(features: list[dict], title: str, source: str, width: int = 560,
 
 
 def placebo_chart(frame: pd.DataFrame, treated: str, title: str, y_title: str, source: str,
-                  width: int = 460, height: int = 240) -> str:
+                  width: int = 460, height: int = 240) -> Chart:
     """Gap paths of every placebo unit (grey) with the treated unit's on top (blue)."""
     data = frame.assign(year=frame["period"].astype(int))
     axes: Spec = {"x": _field("year", "ordinal", title="Year",
@@ -185,7 +212,7 @@ ACTOR_COLOURS = {"University or research organisation": "#1d70b8", "Business": "
 
 
 def network_diagram(nodes: pd.DataFrame, edges: pd.DataFrame, title: str, source: str,
-                    width: int = 440, height: int = 320) -> str:
+                    width: int = 440, height: int = 320) -> Chart:
     """Organisations as points at precomputed layout positions, links as lines.
 
     ``nodes``: id, x, y, label, labelled (bool), type (a key of ``ACTOR_COLOURS``), size,
@@ -219,7 +246,7 @@ def network_diagram(nodes: pd.DataFrame, edges: pd.DataFrame, title: str, source
 
 
 def leadership_chart(frame: pd.DataFrame, title: str, source: str, width: int = 360,
-                     height: int = 300) -> str:
+                     height: int = 300) -> Chart:
     """The leadership 2×2: actors against deciders, each relative to what places with as much
     funded R&D have (exp of the size-model residual; log scales, 1 = as size predicts), with
     the place's trajectory over periods. ``frame``: period, actors_residual,

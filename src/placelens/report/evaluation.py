@@ -180,7 +180,7 @@ def _v_note(result: SCMResult) -> str:
 
 
 def _placebo_parts(result: SCMResult, placebo: PlaceboTest | None, place_name: str,
-                   outcome_label: str, source: str) -> tuple[str | None, dict | None]:
+                   outcome_label: str, source: str) -> tuple[charts.Chart | None, dict | None]:
     """The placebo-gaps chart and the table of the ten largest post/pre ratios."""
     if placebo is None:
         return None, None

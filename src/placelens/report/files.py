@@ -3,8 +3,11 @@ writer and the outputs index) and tagged PDFs."""
 
 from __future__ import annotations
 
+import os
+from importlib import resources
 from pathlib import Path
 
+from placelens.errors import PlacelensError
 from placelens.geography.places import Place
 from placelens.user_files import safe_stem
 
@@ -31,3 +34,30 @@ def write_pdf(html: str, path: Path, base: Path | None = None) -> Path:
     """``html`` as a tagged PDF at ``path``."""
     path.write_bytes(pdf_bytes(html, base or path.parent))
     return path
+
+
+#: What a page with browser-drawn charts loads from ``assets/`` beside it, in order: Vega,
+#: Vega-Lite and vega-embed (vendored from npm by ``make assets``) and placelens's script.
+CHART_SCRIPTS = ("vega.min.js", "vega-lite.min.js", "vega-embed.min.js", "profile-charts.js")
+
+
+def copy_chart_scripts(out_dir: Path) -> None:
+    """Put :data:`CHART_SCRIPTS` in ``out_dir/assets``; a file already there with the same
+    size is kept, and each copy lands whole (written aside, then renamed), so parallel
+    workers can all call this."""
+    assets = out_dir / "assets"
+    assets.mkdir(parents=True, exist_ok=True)
+    for name in CHART_SCRIPTS:
+        folder = ("placelens.report", "static") if name == "profile-charts.js" else \
+            ("placelens.web", "static/vendor")
+        source = resources.files(folder[0]) / folder[1] / name
+        if not source.is_file():
+            raise PlacelensError(f"{name} is not installed, so charts cannot be drawn in the "
+                                 "browser: run `make assets`, or write the charts as SVG")
+        data = source.read_bytes()
+        target = assets / name
+        if target.exists() and target.stat().st_size == len(data):
+            continue
+        aside = assets / f".{name}.{os.getpid()}"
+        aside.write_bytes(data)
+        os.replace(aside, target)

@@ -11,6 +11,7 @@ import pandas as pd
 
 import placelens
 from placelens.api import Observatory
+from placelens.errors import check_choice
 from placelens.geography.places import Place
 from placelens.report import (
     benchmark_sections,
@@ -19,7 +20,7 @@ from placelens.report import (
     complexity_section,
     network_sections,
 )
-from placelens.report.files import profile_stem, write_pdf
+from placelens.report.files import CHART_SCRIPTS, copy_chart_scripts, profile_stem, write_pdf
 from placelens.report.tables import as_table, fmt, template_environment
 
 HEADLINE = [  # indicator, label, unit, decimals
@@ -346,26 +347,36 @@ class ProfileBuilder:
         }
         return Profile(place, context)
 
-    def render_html(self, profile: Profile) -> str:
-        return self.env.get_template("profile.html.j2").render(**profile.context)
+    def render_html(self, profile: Profile, charts_mode: str = "svg") -> str:
+        """The full profile as one HTML page, its charts drawn as ``charts_mode`` says
+        (:data:`placelens.report.charts.CHART_MODES`)."""
+        return self.env.get_template("profile.html.j2").render(
+            **profile.context, chart_mode=charts_mode, chart_scripts=CHART_SCRIPTS)
 
     def render_brief(self, profile: Profile) -> str:
         """The board brief (key messages first, at most four pages) of a built profile."""
         context = brief.brief_context(self.obs, profile.place, profile.context, self.period)
         return self.env.get_template("brief.html.j2").render(**context)
 
-    def write(self, place: Place, out_dir: Path, pdf: bool = True) -> dict[str, Path]:
+    def write(self, place: Place, out_dir: Path, pdf: bool = True,
+              charts_mode: str = "svg") -> dict[str, Path]:
         """The full profile as HTML and, with ``pdf``, the board brief and the full profile
         (its annex) as tagged PDFs (PDF/UA-1: headings, tables and reading order for screen
-        readers)."""
+        readers). With ``charts_mode`` "browser" the HTML page draws its charts from their
+        specs (scripts copied to ``out_dir/assets``) and no SVG is rendered for it; PDFs
+        always carry SVG."""
+        check_choice("charts", charts_mode, charts.CHART_MODES)
         out_dir.mkdir(parents=True, exist_ok=True)
+        if charts_mode == "browser":
+            copy_chart_scripts(out_dir)
         profile = self.build(place)
-        html = self.render_html(profile)
+        html = self.render_html(profile, charts_mode)
         stem = profile_stem(place)
         paths = {"html": out_dir / f"{stem}.html"}
         paths["html"].write_text(html, encoding="utf-8")
         if pdf:
-            paths["pdf"] = write_pdf(html, out_dir / f"{stem}.pdf", out_dir)
+            printed = html if charts_mode == "svg" else self.render_html(profile)
+            paths["pdf"] = write_pdf(printed, out_dir / f"{stem}.pdf", out_dir)
             paths["brief"] = write_pdf(self.render_brief(profile),
                                        out_dir / f"{stem}_brief.pdf", out_dir)
         return paths

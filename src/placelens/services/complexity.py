@@ -101,7 +101,13 @@ class ComplexityService(Service):
         self.indicators, self.economy = indicators, economy
 
     def matrix(self, name: str, period: str) -> pd.DataFrame:
-        return load_matrix(self.warehouse, name, str(period), clip_negative=name in GVA_MATRICES)
+        """An area × activity matrix of the warehouse (:mod:`placelens.warehouse.matrices`),
+        read once per process."""
+        key = ("matrix", name, str(period))
+        if key not in self._cache:
+            self._cache[key] = load_matrix(self.warehouse, name, str(period),
+                                           clip_negative=name in GVA_MATRICES)
+        return self._cache[key]
 
     def productivity_for(self, area_codes: pd.Index, period: str) -> pd.Series:
         """GVA per hour worked for the areas of a matrix (LAD, ITL3, or NUTS2 through the

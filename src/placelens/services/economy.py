@@ -92,6 +92,12 @@ class EconomyService(Service):
         suppressed districts' whole GVA, so LQs of suppression-heavy industries come out too
         high. Kept for reproducing old results."""
         check_choice("method", method, UK_REFERENCES)
+        key = ("uk_reference", str(period), method)
+        if key not in self._cache:
+            self._cache[key] = self._uk_reference(str(period), method)
+        return self._cache[key]
+
+    def _uk_reference(self, period: str, method: str) -> pd.Series:
         if method == "lad_sum":
             reference = self.lad_gva_matrix(period).sum(min_count=1)
             reference["__total__"] = self.lad_gva_totals(period).sum()

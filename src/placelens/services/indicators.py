@@ -30,13 +30,21 @@ class IndicatorService(Service):
             self._cache[key] = frame[frame["vintage"] != "pre-2023"]
         return self._cache[key]
 
+    def _by_area(self, indicator: str) -> dict[str, pd.DataFrame]:
+        """The indicator's published rows by area code (split once: a profile asks for a
+        hundred series, and scanning the whole table for each was a tenth of its time)."""
+        key = ("by_area", indicator)
+        if key not in self._cache:
+            self._cache[key] = dict(list(self.table(indicator).groupby("area_code",
+                                                                       sort=False)))
+        return self._cache[key]
+
     def series(self, place: Place, indicator: str) -> pd.DataFrame:
         """A place's series: published for its code where ONS publishes it, otherwise derived
         from its member LADs (sums of additive measures, ratios of sums). Columns: period,
         value, method ('published' or 'derived from N LADs')."""
-        published = self.table(indicator)
-        own = published[published["area_code"] == place.code]
-        if len(own):
+        own = self._by_area(indicator).get(place.code)
+        if own is not None:
             derived = own["derived_from"]
             method = ("derived from predecessors: " + derived).where(derived.notna(),
                                                                        "published")

@@ -30,6 +30,7 @@ class Warehouse:
         except duckdb.Error as exc:
             raise WarehouseCorruptError(self.path, exc) from exc
         self._cache: dict[str, pd.DataFrame] = {}
+        self._matrices: dict[tuple, pd.DataFrame] = {}
         self._local = threading.local()
         self._check_whole()
 
@@ -156,7 +157,21 @@ class Warehouse:
                         activity_codes: list[str] | None = None,
                         area_codes: list[str] | None = None) -> pd.DataFrame:
         """An area × activity matrix for one period. Cells the source suppressed or omitted
-        are NaN, so analysis can treat them explicitly."""
+        are NaN, so analysis can treat them explicitly. Matrices of every area of a type are
+        kept for the process (the warehouse is read-only; pandas copies on write)."""
+        if area_codes is None:
+            key = ("matrix", classification, measure, area_type, str(period),
+                   None if activity_codes is None else tuple(activity_codes))
+            if key not in self._matrices:
+                self._matrices[key] = self._activity_matrix(classification, measure,
+                                                            area_type, period, activity_codes)
+            return self._matrices[key]
+        return self._activity_matrix(classification, measure, area_type, period,
+                                     activity_codes, area_codes)
+
+    def _activity_matrix(self, classification: str, measure: str, area_type: str, period: str,
+                         activity_codes: list[str] | None = None,
+                         area_codes: list[str] | None = None) -> pd.DataFrame:
         long = self.activity(classification, measure, area_type, [period], activity_codes,
                              area_codes)
         matrix = long.pivot_table(index="area_code", columns="activity_code", values="value",

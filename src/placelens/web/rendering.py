@@ -10,8 +10,6 @@ import pandas as pd
 from fastapi import Request
 from fastapi.responses import HTMLResponse, Response
 from jinja2 import ChoiceLoader, Environment, PackageLoader, select_autoescape
-from jinja2.utils import htmlsafe_json_dumps
-from markupsafe import Markup
 
 import placelens
 from placelens.web.security import csrf_token, current_account
@@ -27,17 +25,7 @@ def environment() -> Environment:
     return env
 
 
-def spec_json(chart) -> Markup:
-    """A chart's Vega-Lite spec as JSON safe inside a script element, serialised once per
-    chart (a map's spec holds every boundary, and pages are served many times)."""
-    cached = chart.__dict__.get("_spec_json")
-    if cached is None:
-        cached = chart.__dict__["_spec_json"] = htmlsafe_json_dumps(chart.spec)
-    return cached
-
-
 ENV = environment()
-ENV.filters["spec_json"] = spec_json
 
 
 def page(request: Request, template: str, status_code: int = 200, **context) -> HTMLResponse:
