@@ -5,10 +5,13 @@ Run: ``make bench`` (or ``.venv/bin/python benchmarks/bench_build_and_profiles.p
 
 - warehouse build and ``derive`` (the national tables) in this process;
 - warm per-profile time (HTML) in one process after a first profile: districts and combined
-  authorities, median over several places;
+  authorities, median over several places, with charts drawn in the browser (``--charts
+  browser``: no SVG rendered) and embedded as SVG (the default);
 - cold ``placelens profile <district> --html-only`` in a new process (start-up, imports,
-  warehouse, derived tables and the profile), as a ratio to the warm district median;
-- every district profile with two worker processes (``--jobs 2``), wall time.
+  warehouse, derived tables and the profile) in both chart modes, as a ratio to the warm
+  district median of the same mode;
+- every district profile with two worker processes (``--jobs 2 --charts browser``, as
+  ``make demo`` writes them), wall time.
 
 There is no peer package that builds these profiles, so the baselines are placelens's own:
 the warm profile (for the cold start) and the district profile (for combined authorities).
@@ -38,12 +41,12 @@ PLACELENS = str(Path(sys.executable).with_name("placelens"))
 
 
 def warm_times(builder: ProfileBuilder, obs: Observatory, queries: list[str], out: Path,
-               area_type: str | None = None) -> list[float]:
+               charts: str, area_type: str | None = None) -> list[float]:
     times = []
     for query in queries:
         place = obs.place(query, area_type)
         started = time.perf_counter()
-        builder.write(place, out, pdf=False)
+        builder.write(place, out, pdf=False, charts_mode=charts)
         times.append(time.perf_counter() - started)
     return times
 
@@ -77,34 +80,39 @@ def main() -> None:
     obs = Observatory(report.path)
     builder = ProfileBuilder(obs)
     builder.write(obs.place("Birmingham"), work / "warm", pdf=False)  # the process's first
-    districts = warm_times(builder, obs, DISTRICTS, work / "warm")
     authorities = [p.code for p in obs.places.of_type("CA")]
-    combined = warm_times(builder, obs, authorities, work / "warm", "CA")
-    warm = statistics.median(districts)
-    print(f"warm district profile (HTML): median {warm:.2f} s over {len(districts)} "
-          f"(max {max(districts):.2f} s)")
-    print(f"warm combined-authority profile: median {statistics.median(combined):.2f} s over "
-          f"{len(combined)} = {statistics.median(combined) / warm:.2f}× a district")
+    warm = {}
+    for charts in ("browser", "svg"):
+        districts = warm_times(builder, obs, DISTRICTS, work / "warm", charts)
+        combined = warm_times(builder, obs, authorities, work / "warm", charts, "CA")
+        warm[charts] = statistics.median(districts)
+        print(f"warm district profile (HTML, charts {charts}): median {warm[charts]:.2f} s "
+              f"over {len(districts)} (max {max(districts):.2f} s)")
+        print(f"warm combined-authority profile (charts {charts}): median "
+              f"{statistics.median(combined):.2f} s over {len(combined)} = "
+              f"{statistics.median(combined) / warm[charts]:.2f}× a district")
     pdf_started = time.perf_counter()
     builder.write(obs.place("Leeds"), work / "pdf", pdf=True)
     print(f"district profile with both PDFs: {time.perf_counter() - pdf_started:.2f} s")
 
-    colds = [run([PLACELENS, "profile", "Leeds", "--html-only", "--out", str(work / "cold")],
-                 env) for _ in range(3)]
-    cold = statistics.median(colds)
-    print(f"cold `placelens profile Leeds --html-only` (new process): median {cold:.2f} s of 3 "
-          f"= {cold / warm:.2f}× the warm district profile")
+    for charts in ("browser", "svg"):
+        colds = [run([PLACELENS, "profile", "Leeds", "--html-only", "--charts", charts,
+                      "--out", str(work / "cold")], env) for _ in range(3)]
+        cold = statistics.median(colds)
+        print(f"cold `placelens profile Leeds --html-only --charts {charts}` (new process): "
+              f"median {cold:.2f} s of 3 = {cold / warm[charts]:.1f}× the warm district "
+              "profile")
     help_times = [run([PLACELENS, "--help"], env) for _ in range(5)]
     print(f"`placelens --help`: median {statistics.median(help_times):.2f} s")
 
     if not args.skip_all:
         lads = obs.places.of_type("LAD")[: args.lads]
-        command = [PLACELENS, "profile", "--html-only", "--jobs", "2", "--out",
-                   str(work / "all"), *(["--all", "--type", "LAD"] if args.lads is None
-                                        else [p.code for p in lads])]
+        command = [PLACELENS, "profile", "--html-only", "--charts", "browser", "--jobs", "2",
+                   "--out", str(work / "all"),
+                   *(["--all", "--type", "LAD"] if args.lads is None else [p.code for p in lads])]
         seconds = run(command, env)
-        print(f"all {len(lads)} district profiles (HTML, 2 workers): {seconds:.1f} s "
-              f"({seconds / len(lads):.2f} s per profile)")
+        print(f"all {len(lads)} district profiles (HTML, browser charts, 2 workers): "
+              f"{seconds:.1f} s ({seconds / len(lads):.2f} s per profile)")
 
 
 if __name__ == "__main__":
