@@ -273,10 +273,10 @@ def place_metrics(network: CollaborationNetwork, areas: list[str],
         table[f"active_{type_}"] = placed[placed["actor_type"] == type_].groupby(
             "area_code").size()
     table = table.fillna(0).astype(int)
-    members = network.memberships.assign(area_code=area_of.reindex(
-        network.memberships["org_id"]).to_numpy())
-    local = members[members["area_code"].isin(areas)].drop_duplicates(["area_code",
-                                                                       "project_id"])
+    members = network.memberships
+    members = members[members["org_id"].isin(placed.index)]
+    local = members.assign(area_code=area_of.reindex(members["org_id"]).to_numpy()) \
+        .drop_duplicates(["area_code", "project_id"])
     table["projects"] = local.groupby("area_code").size().reindex(areas).fillna(0).astype(int)
     table["value_gbp"] = local.groupby("area_code")["value_gbp"].sum().reindex(areas).fillna(0)
     leads = placed[placed["lead_projects"] > 0]
@@ -305,8 +305,11 @@ def _effective_leads(projects: pd.DataFrame) -> float:
 def _link_shares(network: CollaborationNetwork, areas: list[str],
                  region_of: pd.Series | None) -> pd.DataFrame:
     area_of = network.organisations["area_code"]
-    edges = network.edges.assign(a=area_of.reindex(network.edges["source"]).to_numpy(),
-                                 b=area_of.reindex(network.edges["target"]).to_numpy())
+    inside = area_of.index[area_of.isin(areas)]
+    edges = network.edges
+    edges = edges[edges["source"].isin(inside) | edges["target"].isin(inside)]  # the rest
+    edges = edges.assign(a=area_of.reindex(edges["source"]).to_numpy(),  # count for no area
+                         b=area_of.reindex(edges["target"]).to_numpy())
     ends = pd.concat([edges[["a", "b", "weight"]],
                       edges.rename(columns={"a": "b", "b": "a"})[["a", "b", "weight"]]])
     ends = ends[ends["a"].isin(areas)]  # links from the areas reported (none unplaced)
