@@ -87,6 +87,10 @@ def test_cli_did_on_a_csv_panel(tmp_path):
     assert spec["twfe"]["estimate"] == pytest.approx(2.0, abs=0.3)
     assert "small-sample correction 'full'" in spec["twfe"]["standard_errors"]
     assert spec["grade_rule"].startswith("Maryland Scientific Methods Scale")
+    cells = pd.read_csv(tmp_path / "o" / "did_group_time.csv")
+    assert list(cells.columns) == ["cohort", "year", "base_year", "size", "att", "std_error",
+                                   "band_low", "band_high"]
+    assert "over every ATT(g,t)" in spec["group_time_band"]
     study = pd.read_csv(tmp_path / "o" / "did_event_study.csv", index_col=0)
     assert list(study.columns) == ["estimate", "std_error", "band_low", "band_high"]
     assert (study["band_high"] - study["band_low"] > 2 * 1.96 * study["std_error"]).all()
@@ -225,6 +229,12 @@ def test_bootstrap_errors_agree_with_analytic_and_the_band_is_simultaneous():
     bonferroni = NormalDist().inv_cdf(1 - 0.05 / (2 * events))
     assert 1.96 < boot.critical_value < bonferroni
     assert analytic.critical_value == pytest.approx(1.959964, abs=1e-6)
+    # every ATT(g, t) gets its own standard error and a simultaneous band over all cells
+    cells = boot.group_time.merge(analytic.group_time, on=["cohort", "year"])
+    assert (cells["std_error_x"] / cells["std_error_y"]).between(0.9, 1.1).all()
+    assert boot.group_time_critical_value > boot.critical_value      # more cells to cover
+    assert analytic.group_time["std_error"].to_numpy() == pytest.approx(
+        sd.group_time_effects(panel, "unit", "year", "y", "first").cells["std_error"])
 
 
 def test_unbalanced_or_non_finite_panels_are_refused_naming_unit_and_year():

@@ -19,7 +19,7 @@ the event study.
 from __future__ import annotations
 
 import warnings
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
@@ -51,8 +51,9 @@ class GroupTimeEffects:
 class StaggeredEstimate:
     """Callaway–Sant'Anna: the overall ATT and the event study (index: periods since
     treatment; estimate, std_error, band_low, band_high: the simultaneous band), with the
-    choices that made them. ``draws`` = 0 means analytic standard errors and a pointwise
-    band."""
+    choices that made them; ``group_time`` holds every ATT(g, t) with its standard error and
+    a simultaneous band of its own (critical value ``group_time_critical_value``). ``draws``
+    = 0 means analytic standard errors and pointwise bands."""
 
     overall: Estimate
     event_study: pd.DataFrame
@@ -62,6 +63,8 @@ class StaggeredEstimate:
     seed: int = 0
     critical_value: float = 1.959963984540054
     confidence: float = 0.95
+    group_time: pd.DataFrame = field(default_factory=pd.DataFrame)
+    group_time_critical_value: float = float("nan")
 
 
 def _wide(panel: pd.DataFrame, unit: str, time: str, outcome: str,
@@ -245,19 +248,27 @@ def multiplier_bootstrap(influence: np.ndarray, signs: np.ndarray,
     return scale, float(np.quantile(t_max, confidence, method="inverted_cdf"))
 
 
-def _inference(influence: np.ndarray, draws: int, seed: int,
-               confidence: float) -> tuple[np.ndarray, float]:
-    """Standard errors of the influence functions' columns (all but the last form the
-    band): multiplier bootstrap, or analytic with a pointwise normal band when draws = 0."""
+def _inference(blocks: list[np.ndarray], draws: int, seed: int,
+               confidence: float) -> list[tuple[np.ndarray, float]]:
+    """Standard errors and simultaneous-band critical value of each block of influence
+    functions (units × estimates), all from the same multiplier draws; analytic errors with
+    a pointwise normal band when draws = 0."""
     if draws == 0:
         from statistics import NormalDist
 
-        analytic = np.sqrt((influence ** 2).sum(axis=0)) / influence.shape[0]
-        return analytic, NormalDist().inv_cdf(0.5 + confidence / 2)
-    signs = rademacher_signs(draws, influence.shape[0], seed)
-    errors, _ = multiplier_bootstrap(influence[:, -1:], signs, confidence)
-    band_errors, critical = multiplier_bootstrap(influence[:, :-1], signs, confidence)
-    return np.append(band_errors, errors), critical
+        z = NormalDist().inv_cdf(0.5 + confidence / 2)
+        return [(np.sqrt((block ** 2).sum(axis=0)) / block.shape[0], z) for block in blocks]
+    signs = rademacher_signs(draws, blocks[0].shape[0], seed)
+    return [multiplier_bootstrap(block, signs, confidence) for block in blocks]
+
+
+def _with_band(table: pd.DataFrame, estimate: str, errors: np.ndarray,
+               critical: float) -> pd.DataFrame:
+    """``table`` with its standard errors and the band estimate ± critical · SE."""
+    table = table.assign(std_error=errors)
+    table["band_low"] = table[estimate] - critical * table["std_error"]
+    table["band_high"] = table[estimate] + critical * table["std_error"]
+    return table
 
 
 def callaway_santanna(panel: pd.DataFrame, unit: str, time: str, outcome: str,
@@ -293,14 +304,14 @@ def callaway_santanna(panel: pd.DataFrame, unit: str, time: str, outcome: str,
     if treated_units < 5:
         warnings.warn(f"only {treated_units} treated unit(s): standard errors are unreliable "
                       "and a synthetic control suits single places better", stacklevel=2)
-    errors, critical = _inference(np.column_stack([dynamic_influence, overall_influence]),
-                                  draws, seed, confidence)
-    table = pd.DataFrame({"estimate": dynamic, "std_error": errors[:-1]})
-    table["band_low"] = table["estimate"] - critical * table["std_error"]
-    table["band_high"] = table["estimate"] + critical * table["std_error"]
+    (event_errors, critical), (cell_errors, cell_critical), (overall_error, _) = _inference(
+        [dynamic_influence, effects.influence, overall_influence[:, None]], draws, seed,
+        confidence)
+    table = _with_band(pd.DataFrame({"estimate": dynamic}), "estimate", event_errors, critical)
+    cells = _with_band(effects.cells, "att", cell_errors, cell_critical)
     method = f"Callaway–Sant'Anna ({control}-treated controls, {base} base period)"
-    return StaggeredEstimate(Estimate(overall, float(errors[-1]), method), table, control,
-                             base, draws, seed, critical, confidence)
+    return StaggeredEstimate(Estimate(overall, float(overall_error[0]), method), table, control,
+                             base, draws, seed, critical, confidence, cells, cell_critical)
 
 
 #: The grading rule, as evidence records state it.

@@ -192,7 +192,8 @@ def evaluate_did(
     write_table(dynamic, None, f"Event study (years since treatment; band: "
                 f"{staggered.confidence:.0%} simultaneous, critical value "
                 f"{staggered.critical_value:.2f})")
-    console.print(f"Wrote {out.resolve()}/did_event_study.csv and did.evidence.json")
+    console.print(f"Wrote {out.resolve()}/did_event_study.csv, did_group_time.csv and "
+                  "did.evidence.json")
 
 
 def _adoption_panel(treated: list[str] | None, outcome: str, first_treated: str,

@@ -149,6 +149,8 @@ def _did_specification(staggered: StaggeredEstimate, twfe: Estimate,
             "standard_errors": errors,
             "event_study_band": f"{staggered.confidence:.0%} simultaneous, critical value "
                                 f"{staggered.critical_value:.3f}",
+            "group_time_band": f"{staggered.confidence:.0%} simultaneous over every ATT(g,t), "
+                               f"critical value {staggered.group_time_critical_value:.3f}",
             "aggregation": "post-treatment ATT(g,t) weighted by cohort share (the weights' "
                            "estimation in the standard errors); event study by periods since "
                            "treatment",
@@ -201,10 +203,12 @@ def _placebo_parts(result: SCMResult, placebo: PlaceboTest | None, place_name: s
 def write_did_record(out_dir: Path, codes: str, names: str, intervention: str, outcome: str,
                      source: str, start_year: int, staggered: StaggeredEstimate,
                      twfe: Estimate, small_sample: str) -> Path:
-    """The event study (CSV) and the evidence record (JSON) of a difference-in-differences,
+    """The event study and every ATT(g, t) with their bands (CSV) and the evidence record
+    (JSON) of a difference-in-differences,
     graded from its pre-trends (:func:`placelens.analysis.staggered_did.evidence_grade`)."""
     out_dir.mkdir(parents=True, exist_ok=True)
     staggered.event_study.to_csv(out_dir / "did_event_study.csv")
+    staggered.group_time.to_csv(out_dir / "did_group_time.csv", index=False)
     robust = staggered.overall
     low, high = robust.interval
     grade, reason = did_grade(staggered)
