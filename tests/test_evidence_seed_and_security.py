@@ -1,0 +1,92 @@
+"""The evidence library's seed (grades keep their source) and the evidence-security rating of
+an intervention × outcome cell, on hand-worked sets of findings."""
+
+from __future__ import annotations
+
+import math
+
+import pytest
+
+from placelens.analysis.evidence_security import Finding, evidence_security
+from placelens.errors import DataFormatError
+from placelens.sources.evidence_seed import SEED_FILE, read_seed
+
+
+def test_seed_has_58_records_and_each_grade_shows_where_it_came_from(datapack):
+    records = read_seed(datapack / SEED_FILE)
+    assert len(records) == 58 and len({r.id for r in records}) == 58
+    sources = [r.grade_source for r in records]
+    assert sources.count("What Works Growth") == 1
+    assert sources.count("design-implied") == 35 and sources.count("not graded") == 22
+    wwg = next(r for r in records if r.grade_source == "What Works Growth")
+    assert wwg.id == "LPIP-001" and wwg.sms == 3 and "What Works Growth" in wwg.grade_detail
+    assert wwg.grade_label == "SMS 3 (What Works Growth)"
+    for record in records:
+        if record.grade_source == "design-implied":
+            # a design-implied grade is never displayed as What Works Growth's
+            assert "(What Works Growth)" not in record.grade_label
+            assert "not a What Works Growth grade" in record.grade_label
+            assert record.grade_detail == ""
+        if record.sms is None:
+            assert record.grade_label.startswith("not graded")
+
+
+@pytest.mark.parametrize("change,column,message", [
+    (("4,design-implied", "7,design-implied"), "sms_score", "not a whole number from 1 to 5"),
+    (("4,design-implied", "4,my guess"), "sms_source", "a score needs its source"),
+    ((",positive,", ",upwards,"), "effect_direction", "is not one of positive"),
+])
+def test_bad_seed_rows_are_refused_naming_row_and_column(datapack, tmp_path, change, column,
+                                                         message):
+    text = (datapack / SEED_FILE).read_text(encoding="utf-8")
+    lines = text.splitlines(keepends=True)
+    row = next(n for n, line in enumerate(lines) if n and change[0] in line)
+    lines[row] = lines[row].replace(change[0], change[1], 1)
+    bad = tmp_path / "interventions.csv"
+    bad.write_text("".join(lines), encoding="utf-8")
+    with pytest.raises(DataFormatError, match=message) as caught:
+        read_seed(bad)
+    assert f"row {row + 1}" in str(caught.value) and column in str(caught.value)
+
+
+def _findings(n, sms=4, directions=None, year=2020, uk=True):
+    directions = directions or ["positive"] * n
+    return [Finding(sms, d, year, uk) for d in directions]
+
+
+def test_consistent_high_quality_evidence_rates_highest():
+    security = evidence_security(_findings(5, sms=5), 2026)
+    assert security.rating == 5 and security.consistency == 1.0
+    assert security.reasons == ["median SMS of 5 graded studies: 5"]
+    assert evidence_security(_findings(5, sms=4), 2026).rating == 4
+
+
+def test_mixed_directions_lower_the_rating():
+    # 4 studies at SMS 4: 2 of 4 agree (positive) → 50%, not below half → −1 → 3
+    half = evidence_security(_findings(4, directions=["positive", "positive", "none",
+                                                      "mixed"]), 2026)
+    assert half.consistency == 0.5 and half.rating == 3
+    # 1 of 4 agrees → 25% → −2 → 2; a "mixed" finding never counts as agreeing
+    quarter = evidence_security(_findings(4, directions=["positive", "none", "mixed",
+                                                         "mixed"]), 2026)
+    assert quarter.consistency == 0.25 and quarter.rating == 2
+    assert "−2: only 25% of graded findings agree" in quarter.reasons[-1]
+
+
+def test_one_study_is_capped_however_good():
+    single = evidence_security(_findings(1, sms=5), 2026)
+    assert single.rating == 2 and "capped at 2: only 1 study" in single.reasons
+    assert evidence_security(_findings(2, sms=5), 2026).rating == 3
+
+
+def test_old_or_foreign_evidence_and_ungraded_cells():
+    # median of 3, 3, 4, 4, 4 is 4; all end in 2010 (more than 10 years before 2026) and none
+    # is UK: 4 − 1 − 1 = 2
+    old_abroad = [Finding(s, "positive", 2010, False) for s in (3, 4, 4, 3, 4)]
+    security = evidence_security(old_abroad, 2026)
+    assert security.median_sms == 4 and security.recent_share == 0 and security.uk_share == 0
+    assert security.rating == 2
+    # an even count takes the mean of the middle two (3.5), rounded down
+    assert evidence_security(_findings(2, sms=3) + _findings(2, sms=4), 2026).rating == 3
+    ungraded = evidence_security([Finding(None, "positive", 2020, True)] * 3, 2026)
+    assert ungraded.rating == 0 and ungraded.graded == 0 and math.isnan(ungraded.median_sms)
