@@ -90,3 +90,39 @@ def test_old_or_foreign_evidence_and_ungraded_cells():
     assert evidence_security(_findings(2, sms=3) + _findings(2, sms=4), 2026).rating == 3
     ungraded = evidence_security([Finding(None, "positive", 2020, True)] * 3, 2026)
     assert ungraded.rating == 0 and ungraded.graded == 0 and math.isnan(ungraded.median_sms)
+
+
+def test_unknown_years_are_not_judged_old():
+    undated = evidence_security([Finding(4, "positive", None, True)] * 5, 2026)
+    assert undated.rating == 4 and math.isnan(undated.recent_share)
+    assert "recency not judged: no study gives its years" in undated.reasons
+
+
+def test_gap_map_of_the_seed_and_the_commands(datapack, tmp_path):
+    import pandas as pd
+    from typer.testing import CliRunner
+
+    from placelens.cli import app
+    from placelens.services import evidence
+
+    records = evidence.seed_records(datapack / SEED_FILE)
+    cells = evidence.gap_map(records, 2026)
+    pairs = {(r.intervention_type, r.outcome_domain) for r in records}
+    assert set(cells.index) == pairs and cells["studies"].sum() == 58
+    assert cells["security"].between(0, 5).all() and cells["reasons"].str.len().gt(0).all()
+    # the one What Works Growth-graded finding: R&D grants → survival, SMS 3, a single UK
+    # study from 2008–2012: 3, capped at 2 for one study, −1 for nothing since 2016 → 1
+    survival = cells.loc[("rd_grant", "survival")]
+    assert survival["security"] == 1 and survival["median_sms"] == 3
+    assert "capped at 2" in survival["reasons"] and "since 2016" in survival["reasons"]
+    result = CliRunner().invoke(app, ["evidence", "map", "--year", "2026", "--out",
+                                      str(tmp_path / "map.csv")])
+    assert result.exit_code == 0, result.output
+    written = pd.read_csv(tmp_path / "map.csv")
+    assert len(written) == len(cells) and "reasons" in written.columns
+    listed = CliRunner().invoke(app, ["evidence", "list", "--type", "rd_grant", "--out",
+                                      str(tmp_path / "list.csv")])
+    assert listed.exit_code == 0, listed.output
+    grants = pd.read_csv(tmp_path / "list.csv")
+    assert len(grants) == 10 and grants["grade"].str.contains("design-implied").any()
+    assert grants.loc[grants["id"] == "LPIP-001", "grade"].item() == "SMS 3 (What Works Growth)"

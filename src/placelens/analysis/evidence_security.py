@@ -35,8 +35,9 @@ class Finding:
 @dataclass(frozen=True)
 class Security:
     """The rating (0–5) and its components: studies, graded studies, median SMS of the graded
-    ones, the share agreeing with the most common direction, the share within
-    :data:`RECENT_YEARS` of the reference year, the UK share, and the reasons for each step."""
+    ones, the share agreeing with the most common direction, the share of dated studies
+    within :data:`RECENT_YEARS` of the reference year, the UK share, and the reasons for each
+    step."""
 
     rating: int
     studies: int
@@ -54,9 +55,9 @@ def evidence_security(findings: list[Finding], reference_year: int) -> Security:
     Rules, in order: start at the median SMS of the graded findings, rounded down (0 with none
     graded); cap at 2 for one study, 3 for two, 4 for three or four; lower by 1 when fewer
     than three quarters of the graded findings agree on a direction (a "mixed" finding never
-    agrees) and by 2 when fewer than half do; lower by 1 when no finding covers a year within
-    :data:`RECENT_YEARS` of ``reference_year``; lower by 1 when none is from the UK; never
-    below 0.
+    agrees) and by 2 when fewer than half do; lower by 1 when findings give their years and
+    none covers a year within :data:`RECENT_YEARS` of ``reference_year``; lower by 1 when
+    none is from the UK; never below 0.
 
     Parameters
     ----------
@@ -95,6 +96,8 @@ def evidence_security(findings: list[Finding], reference_year: int) -> Security:
     if recent == 0:
         rating -= 1
         reasons.append(f"−1: no study covers a year since {reference_year - RECENT_YEARS}")
+    elif math.isnan(recent):
+        reasons.append("recency not judged: no study gives its years")
     uk = _uk(findings)
     if uk == 0:
         rating -= 1
@@ -110,9 +113,11 @@ def _consistency(graded: list[Finding]) -> float:
 
 
 def _recent(findings: list[Finding], reference_year: int) -> float:
-    dated = [f for f in findings if f.year is not None]
-    return sum(f.year >= reference_year - RECENT_YEARS for f in dated  # type: ignore[operator]
-               ) / len(findings) if findings else math.nan
+    """Share of the dated findings covering a year within :data:`RECENT_YEARS` (NaN when
+    none is dated: unknown years are not old ones)."""
+    years = [f.year for f in findings if f.year is not None]
+    return sum(y >= reference_year - RECENT_YEARS for y in years) / len(years) if years \
+        else math.nan
 
 
 def _uk(findings: list[Finding]) -> float:

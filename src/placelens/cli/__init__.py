@@ -10,6 +10,7 @@ from placelens.cli.compare import compare
 from placelens.cli.complexity import complexity_app
 from placelens.cli.data import data_app
 from placelens.cli.evaluate import evaluate_app
+from placelens.cli.evidence import evidence_app
 from placelens.cli.networks import journey_app, network_app
 from placelens.cli.places import index, indicators, metrics, places_app, profile
 from placelens.cli.regions import regions_app
@@ -25,6 +26,7 @@ app.command()(index)
 app.command()(indicators)
 app.add_typer(complexity_app, name="complexity")
 app.add_typer(evaluate_app, name="evaluate")
+app.add_typer(evidence_app, name="evidence")
 app.add_typer(regions_app, name="regions")
 app.add_typer(benchmark_app, name="benchmark")
 app.command()(compare)

@@ -1,0 +1,71 @@
+"""The evidence library's service: its records (for now the datapack's seed) as tables, and
+the evidence-and-gap map of intervention types × outcome domains with each cell's evidence
+security (docs/evidence.md)."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+import pandas as pd
+
+from placelens.analysis.evidence_security import Finding, evidence_security
+from placelens.sources.evidence_seed import SEED_FILE, SeedRecord, read_seed
+from placelens.sources.provenance import datapack_dir
+
+#: Countries counted as UK evidence (the seed codes Great Britain as GB).
+UK_CODES = frozenset({"GB", "UK", "NI"})
+
+
+def seed_records(path: Path | None = None) -> list[SeedRecord]:
+    """The seed records (default: the datapack's ``evidence_seed/interventions.csv``)."""
+    return read_seed(path or datapack_dir() / SEED_FILE)
+
+
+def records_table(records: list[SeedRecord]) -> pd.DataFrame:
+    """One row per record, the grade shown with its source (never a bare number)."""
+    return pd.DataFrame([{"id": r.id, "intervention": r.intervention,
+                          "type": r.intervention_type, "country": r.country,
+                          "period": _period(r), "outcome": r.outcome_domain,
+                          "direction": r.direction, "grade": r.grade_label}
+                         for r in records]).set_index("id")
+
+
+def gap_map(records: list[SeedRecord], reference_year: int | None = None) -> pd.DataFrame:
+    """Every intervention type × outcome domain with findings: the evidence-security rating
+    and its components, and the reasons in words; empty cells are the gaps.
+
+    Parameters
+    ----------
+    records
+        Evidence records.
+    reference_year
+        Year recency is judged from (default: this year).
+
+    Returns
+    -------
+    pandas.DataFrame
+        Indexed by intervention type and outcome domain.
+    """
+    year = reference_year or date.today().year
+    rows = []
+    cells: dict[tuple[str, str], list[Finding]] = {}
+    for r in records:
+        cells.setdefault((r.intervention_type, r.outcome_domain), []).append(
+            Finding(r.sms, r.direction, r.period_end or r.period_start, r.country in UK_CODES))
+    for (kind, outcome), findings in sorted(cells.items()):
+        rated = evidence_security(findings, year)
+        rows.append({"intervention_type": kind, "outcome": outcome, "security": rated.rating,
+                     "studies": rated.studies, "graded": rated.graded,
+                     "median_sms": rated.median_sms, "consistency": rated.consistency,
+                     "recent_share": rated.recent_share, "uk_share": rated.uk_share,
+                     "reasons": "; ".join(rated.reasons)})
+    return pd.DataFrame(rows).set_index(["intervention_type", "outcome"])
+
+
+def _period(record: SeedRecord) -> str:
+    if record.period_start is None:
+        return ""
+    if record.period_end in (None, record.period_start):
+        return str(record.period_start)
+    return f"{record.period_start}–{record.period_end}"
