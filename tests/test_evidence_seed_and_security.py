@@ -126,3 +126,36 @@ def test_gap_map_of_the_seed_and_the_commands(datapack, tmp_path):
     grants = pd.read_csv(tmp_path / "list.csv")
     assert len(grants) == 10 and grants["grade"].str.contains("design-implied").any()
     assert grants.loc[grants["id"] == "LPIP-001", "grade"].item() == "SMS 3 (What Works Growth)"
+
+
+def test_context_distance_by_hand():
+    import pandas as pd
+
+    from placelens.analysis.transferability import context_distance
+
+    study = pd.Series({"a": 1.0, "b": 2.0, "c": 5.0, "d": 1.0})
+    yours = pd.Series({"a": 0.0, "b": 0.0, "c": None, "d": 1.0})
+    spread = pd.Series({"a": 1.0, "b": 1.0, "c": 1.0, "d": 0.0})
+    # c has no value for yours and d no spread: compared on a (1 SD) and b (2 SD);
+    # RMS = sqrt((1 + 4) / 2)
+    found = context_distance(study, yours, spread)
+    assert found.compared == 2 and found.distance == pytest.approx((5 / 2) ** 0.5)
+    assert found.differing_most() == ["b", "a"]
+    assert found.differences.loc["b", "difference_sd"] == 2.0
+
+
+def test_a_study_abroad_is_compared_on_the_country_scoreboard(datapack):
+    from placelens.errors import PlacelensError
+    from placelens.services import evidence
+    from placelens.sources.eis_scoreboard import SCOREBOARD_FILE, read_scoreboard
+
+    board = read_scoreboard(datapack / SCOREBOARD_FILE)
+    year, ireland = evidence.country_context("IE", 2014, board)
+    _, romania = evidence.country_context("RO", 2014, board)
+    assert year == 2016                                   # the scoreboard starts in 2016
+    assert ireland.distance < romania.distance            # a similar context scores closer
+    assert len(romania.differing_most()) == 3
+    assert all(name[0].isdigit() for name in romania.differing_most())   # dimensions named
+    assert evidence.country_context("GB", 2020, board)[1].distance == 0.0
+    with pytest.raises(PlacelensError, match="no figures for 'US': it covers European"):
+        evidence.country_context("US", 2010, board)

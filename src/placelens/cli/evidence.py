@@ -74,3 +74,38 @@ def _readable(table):
         consistency=shown["consistency"].map(percent),
         recent=shown["recent_share"].map(percent), uk=shown["uk_share"].map(percent),
     )[["security", "studies", "median_sms", "consistency", "recent", "uk", "reasons"]]
+
+
+@evidence_app.command("context")
+def evidence_context(
+    record_id: Annotated[str, typer.Argument(help="Record id, e.g. LPIP-012.")],
+    seed: SeedOption = None,
+) -> None:
+    """How far a study's country is from the UK in innovation context (European Innovation
+    Scoreboard dimensions), and where it differs most: the automatic first layer of judging
+    whether a finding transfers."""
+    from placelens.cli.common import console
+    from placelens.services import evidence
+
+    try:
+        records = {r.id: r for r in evidence.seed_records(seed)}
+        if record_id not in records:
+            raise PlacelensError(f"no record {record_id!r}; records run "
+                                 f"{min(records)}–{max(records)}")
+        record = records[record_id]
+        if record.country in evidence.UK_CODES:
+            console.print(f"{record_id} is a UK study ({record.place}): at country level its "
+                          "context is yours. A comparison of the places themselves is not "
+                          "built yet.")
+            return
+        year, found = evidence.country_context(record.country,
+                                               record.period_end or record.period_start)
+    except PlacelensError as error:
+        fail(error)
+    console.print(f"{record_id}: {record.intervention} ({record.country}). Context distance "
+                  f"from the UK, European Innovation Scoreboard {year}: {found.distance:.2f} "
+                  f"(0 = the same; 1 = a typical spread apart on every one of {found.compared} "
+                  "dimensions).")
+    write_table(found.differences.round(2), None, "Where the contexts differ most "
+                "(scores relative to the EU; difference in standard deviations across "
+                "countries)")

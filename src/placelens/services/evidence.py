@@ -10,6 +10,14 @@ from pathlib import Path
 import pandas as pd
 
 from placelens.analysis.evidence_security import Finding, evidence_security
+from placelens.analysis.transferability import ContextDistance, context_distance
+from placelens.errors import PlacelensError
+from placelens.sources.eis_scoreboard import (
+    SCOREBOARD_CODES,
+    SCOREBOARD_FILE,
+    dimensions,
+    read_scoreboard,
+)
 from placelens.sources.evidence_seed import SEED_FILE, SeedRecord, read_seed
 from placelens.sources.provenance import datapack_dir
 
@@ -61,6 +69,45 @@ def gap_map(records: list[SeedRecord], reference_year: int | None = None) -> pd.
                      "recent_share": rated.recent_share, "uk_share": rated.uk_share,
                      "reasons": "; ".join(rated.reasons)})
     return pd.DataFrame(rows).set_index(["intervention_type", "outcome"])
+
+
+def country_context(country: str, year: int | None, scoreboard: pd.DataFrame | None = None,
+                    yours: str = "UK") -> tuple[int, ContextDistance]:
+    """How far a study country's innovation context is from ``yours`` (the UK): the twelve
+    dimensions of the European Innovation Scoreboard in the scoreboard year nearest the
+    study's (2016–2023), each difference in units of its spread across the scoreboard's
+    countries.
+
+    Parameters
+    ----------
+    country
+        ISO code of the study's country (GB, FR, ...; EU for the EU average).
+    year
+        The study's last year (None: the latest scoreboard year).
+    scoreboard
+        The scoreboard (default: read from the datapack).
+    yours
+        Scoreboard code of the country compared with.
+
+    Returns
+    -------
+    tuple
+        The scoreboard year used and the distance.
+    """
+    board = scoreboard if scoreboard is not None else read_scoreboard(
+        datapack_dir() / SCOREBOARD_FILE)
+    years = sorted(board["year"].unique())
+    chosen = int(min(years, key=lambda y: abs(y - (year or years[-1]))))
+    table = dimensions(board, chosen)
+    if not country:
+        raise PlacelensError("the study gives no country, so its context cannot be compared")
+    code = SCOREBOARD_CODES.get(country, country)
+    for wanted in (code, yours):
+        if wanted not in table.index:
+            raise PlacelensError(f"the European Innovation Scoreboard has no figures for "
+                                 f"{wanted!r}: it covers European countries only")
+    spread = table.drop(index="EU Average", errors="ignore").std()
+    return chosen, context_distance(table.loc[code], table.loc[yours], spread)
 
 
 def _period(record: SeedRecord) -> str:
