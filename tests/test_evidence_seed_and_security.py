@@ -159,3 +159,44 @@ def test_a_study_abroad_is_compared_on_the_country_scoreboard(datapack):
     assert evidence.country_context("GB", 2020, board)[1].distance == 0.0
     with pytest.raises(PlacelensError, match="no figures for 'US': it covers European"):
         evidence.country_context("US", 2010, board)
+
+
+def test_minimum_detectable_effect_by_hand():
+    import pandas as pd
+
+    from placelens.analysis.evaluation_plan import minimum_detectable_effect
+
+    ratios = pd.Series({"a": 3.0, "b": 5.0, "c": 1.0, "d": 4.0, "e": 2.0})   # J = 5
+    # alpha 0.34: rank ≤ ⌊0.34 × 6⌋ = 2, so the treated ratio must beat the 2nd largest (4);
+    # with a pre-treatment RMSPE of 2.5 that takes an effect of 4 × 2.5 = 10
+    found = minimum_detectable_effect(ratios, 2.5, 0.34)
+    assert found.rank_needed == 2 and found.ratio_to_beat == 4.0 and found.value == 10.0
+    # alpha 0.10: ⌊0.6⌋ = 0 — five placebos cannot give p ≤ 0.10
+    assert minimum_detectable_effect(ratios, 2.5, 0.10).value == math.inf
+    # alpha 1/3 exactly: ⌊2⌋ = 2 (no rounding loss)
+    assert minimum_detectable_effect(ratios, 2.5, 1 / 3).rank_needed == 2
+
+
+def test_prop99_plan_minimum_detectable_effect_matches_a_hand_reading(datapack):
+    import pandas as pd
+
+    from placelens.analysis import synthetic_control as sc
+    from placelens.analysis.evaluation_plan import held_out_fit, minimum_detectable_effect
+
+    panel = pd.read_csv(datapack / "synth_control_benchmarks" /
+                        "california_prop99_smoking_adh2010.csv")
+    predictors = [sc.Predictor("cigsale", (1975,)), sc.Predictor("cigsale", (1980,)),
+                  sc.Predictor("retprice", tuple(range(1975, 1981)))]
+    # planned in 1988: synthetic controls fitted on 1970–1980, judged on 1981–1988
+    fits = held_out_fit(panel, "state", "year", "cigsale", 1981, 1988, predictors, starts=2)
+    placebos = fits["ratio"].drop("California")
+    california = fits.loc["California", "pre_rmspe"]
+    found = minimum_detectable_effect(placebos, california, 0.10)
+    # by hand: 38 placebos, ⌊0.1 × 39⌋ = 3, so the 3rd largest held-out/fitted ratio, times
+    # California's own pre-period RMSPE
+    third = sorted(placebos.tolist(), reverse=True)[2]
+    assert found.rank_needed == 3 and found.units == 38
+    assert found.value == pytest.approx(third * california)
+    # Proposition 99's published average gap (about 19 packs) is above it: the test could
+    # have detected the effect the literature reports
+    assert 0 < found.value < 19
