@@ -200,3 +200,19 @@ def test_prop99_plan_minimum_detectable_effect_matches_a_hand_reading(datapack):
     # Proposition 99's published average gap (about 19 packs) is above it: the test could
     # have detected the effect the literature reports
     assert 0 < found.value < 19
+
+
+def test_a_uk_study_in_a_similar_place_scores_closer(observatory, datapack):
+    from placelens.services import evidence
+
+    hartlepool = observatory.place("Hartlepool")
+    hull = evidence.place_context(observatory.comparators, "E06000010", hartlepool)
+    westminster = evidence.place_context(observatory.comparators, "E09000033", hartlepool)
+    assert hull.distance < westminster.distance and hull.compared == 6
+    assert westminster.differing_most()[0] in ("GVA per hour", "GDHI per head", "density")
+    records = {r.id: r for r in evidence.seed_records(datapack / SEED_FILE)}
+    codes = {i: evidence.study_place_code(r) for i, r in records.items()
+             if r.country in evidence.UK_CODES}
+    assert codes["LPIP-001"] == "K02000001"
+    assert "E06000010" in codes.values()          # the Hull broadband study names its district
+    assert any(code is None for code in codes.values())   # Manchester City Region gives none

@@ -7,7 +7,15 @@ from typing import Annotated
 
 import typer
 
-from placelens.cli.common import OutOption, fail, write_table
+from placelens.cli.common import (
+    OutOption,
+    WarehouseOption,
+    console,
+    fail,
+    open_observatory,
+    resolve_place,
+    write_table,
+)
 from placelens.errors import PlacelensError
 
 evidence_app = typer.Typer(help="What worked elsewhere: evidence records and how secure the "
@@ -79,12 +87,15 @@ def _readable(table):
 @evidence_app.command("context")
 def evidence_context(
     record_id: Annotated[str, typer.Argument(help="Record id, e.g. LPIP-012.")],
+    place: Annotated[str | None, typer.Option(help="Your place (name or code); needed for a "
+                                              "UK study.")] = None,
     seed: SeedOption = None,
+    warehouse: WarehouseOption = None,
 ) -> None:
-    """How far a study's country is from the UK in innovation context (European Innovation
-    Scoreboard dimensions), and where it differs most: the automatic first layer of judging
-    whether a finding transfers."""
-    from placelens.cli.common import console
+    """How far a study's context is from yours, and where it differs most: the automatic
+    first layer of judging whether a finding transfers. A UK study's place is compared with
+    yours on the similar-places variables; a study abroad, its country with the UK on the
+    European Innovation Scoreboard's dimensions."""
     from placelens.services import evidence
 
     try:
@@ -94,18 +105,33 @@ def evidence_context(
                                  f"{min(records)}–{max(records)}")
         record = records[record_id]
         if record.country in evidence.UK_CODES:
-            console.print(f"{record_id} is a UK study ({record.place}): at country level its "
-                          "context is yours. A comparison of the places themselves is not "
-                          "built yet.")
-            return
-        year, found = evidence.country_context(record.country,
-                                               record.period_end or record.period_start)
+            found, heading = _uk_context(record, place, warehouse)
+        else:
+            year, found = evidence.country_context(record.country,
+                                                   record.period_end or record.period_start)
+            heading = (f"{record.country} against the UK, European Innovation Scoreboard "
+                       f"{year}")
     except PlacelensError as error:
         fail(error)
-    console.print(f"{record_id}: {record.intervention} ({record.country}). Context distance "
-                  f"from the UK, European Innovation Scoreboard {year}: {found.distance:.2f} "
-                  f"(0 = the same; 1 = a typical spread apart on every one of {found.compared} "
-                  "dimensions).")
+    console.print(f"{record_id}: {record.intervention}. {heading}: context distance "
+                  f"{found.distance:.2f} (0 = the same; 1 = a typical spread apart on every "
+                  f"one of {found.compared} variables).")
     write_table(found.differences.round(2), None, "Where the contexts differ most "
-                "(scores relative to the EU; difference in standard deviations across "
-                "countries)")
+                "(difference in standard deviations)")
+
+
+def _uk_context(record, place: str | None, warehouse: Path | None):
+    """A UK study's place against yours, with the heading that says which places."""
+    from placelens.services import evidence
+
+    code = evidence.study_place_code(record)
+    if code is None:
+        raise PlacelensError(f"{record.id} gives no GSS code for its place ({record.place}), "
+                             "so it cannot be compared")
+    if place is None:
+        raise PlacelensError(f"{record.id} is a UK study: name your place with --place to "
+                             "compare the two places")
+    obs = open_observatory(warehouse)
+    yours = resolve_place(obs, place)
+    found = evidence.place_context(obs.comparators, code, yours)
+    return found, f"{obs.places.get(code).name} ({code}) against {yours.name} ({yours.code})"

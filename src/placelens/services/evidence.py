@@ -4,6 +4,7 @@ security (docs/evidence.md)."""
 
 from __future__ import annotations
 
+import re
 from datetime import date
 from pathlib import Path
 
@@ -12,6 +13,8 @@ import pandas as pd
 from placelens.analysis.evidence_security import Finding, evidence_security
 from placelens.analysis.transferability import ContextDistance, context_distance
 from placelens.errors import PlacelensError
+from placelens.geography.places import Place
+from placelens.services.comparators import ComparatorService
 from placelens.sources.eis_scoreboard import (
     SCOREBOARD_CODES,
     SCOREBOARD_FILE,
@@ -23,6 +26,12 @@ from placelens.sources.provenance import datapack_dir
 
 #: Countries counted as UK evidence (the seed codes Great Britain as GB).
 UK_CODES = frozenset({"GB", "UK", "NI"})
+#: The similar-places variables a UK study's place is compared with yours on: rurality,
+#: density, prosperity and skills (the business mix is left out: its 17 shares would
+#: outweigh the rest in a plain root mean square).
+PLACE_VARIABLES = ("rural share", "density", "GVA per hour", "GDHI per head",
+                   "employment rate", "NVQ3+")
+_GSS_CODE = re.compile(r"\b([EKNSW]\d{8})\b")
 
 
 def seed_records(path: Path | None = None) -> list[SeedRecord]:
@@ -108,6 +117,43 @@ def country_context(country: str, year: int | None, scoreboard: pd.DataFrame | N
                                  f"{wanted!r}: it covers European countries only")
     spread = table.drop(index="EU Average", errors="ignore").std()
     return chosen, context_distance(table.loc[code], table.loc[yours], spread)
+
+
+def study_place_code(record: SeedRecord) -> str | None:
+    """The GSS code the record gives for the study's place (the first one named), if any."""
+    found = _GSS_CODE.search(record.place or "")
+    return found.group(1) if found else None
+
+
+def place_context(comparators: ComparatorService, study_code: str, yours: Place
+                  ) -> ContextDistance:
+    """How far a UK study's place is from yours on :data:`PLACE_VARIABLES`, each difference
+    in units of the variable's spread across districts.
+
+    Parameters
+    ----------
+    comparators
+        The similar-places service (its context table of every place type).
+    study_code
+        GSS code of the study's place (a district, country or the UK).
+    yours
+        Your place.
+
+    Returns
+    -------
+    ContextDistance
+        The distance and the variables that differ most.
+    """
+    columns = list(PLACE_VARIABLES)
+    rows = []
+    for code in (study_code, yours.code):
+        place = comparators.places.get(code)
+        table = comparators.context(place.area_type)
+        if code not in table.index:
+            raise PlacelensError(f"no context figures for {place.name} ({code})")
+        rows.append(table.loc[code, columns].astype("float64"))
+    spread = comparators.context("LAD")[columns].std()
+    return context_distance(rows[0], rows[1], spread)
 
 
 def _period(record: SeedRecord) -> str:
