@@ -246,6 +246,18 @@ def test_cli_cells_are_formatted_for_people():
         ["617,982,855", "1,234", "123.5", "2.27", "0.072", "–", "–", "42", "text"]
 
 
+def test_printed_tables_keep_whole_numbers_whole(capsys):
+    import pandas as pd
+
+    from placelens.cli.common import write_table
+
+    # a row mixing whole numbers and fractions: pandas' iterrows would make 7 a float ("7.00")
+    write_table(pd.DataFrame({"studies": [7, 12], "share": [0.4, 0.25]}, index=["a", "b"]),
+                None, "Mixed")
+    printed = capsys.readouterr().out
+    assert "7.00" not in printed and " 7 " in printed and "0.400" in printed
+
+
 def test_cli_indicator_catalogue(warehouse_path):
     result = runner.invoke(app, ["indicators", "gva_per_hour", "--warehouse",
                                  str(warehouse_path)], env={"COLUMNS": "250"})

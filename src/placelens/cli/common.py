@@ -90,7 +90,7 @@ def write_table(table, out: Path | None, title: str, columns: list[str] | None =
         grid.add_column(str(shown.index.name or ""))
         for column in shown.columns:
             grid.add_column(str(column), justify="right" if _numeric(shown[column]) else "left")
-        for index, row in shown.iterrows():
+        for index, *row in shown.itertuples(name=None):  # each column keeps its type
             grid.add_row(cell(index), *[cell(v) for v in row])
         Console().print(grid)
         return
