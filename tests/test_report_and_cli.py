@@ -61,6 +61,21 @@ def test_browser_charts_draw_from_specs_without_rendering_svg(builder, observato
         builder.write(observatory.place("Cardiff"), tmp_path, pdf=False, charts_mode="png")
 
 
+def test_chart_scripts_are_copied_whole_even_by_parallel_writers(tmp_path):
+    from concurrent.futures import ThreadPoolExecutor
+
+    from placelens.report.files import CHART_SCRIPTS, copy_chart_scripts
+
+    with ThreadPoolExecutor(4) as pool:                   # four workers at once
+        list(pool.map(lambda _: copy_chart_scripts(tmp_path), range(4)))
+    sizes = {name: (tmp_path / "assets" / name).stat().st_size for name in CHART_SCRIPTS}
+    assert sorted(p.name for p in (tmp_path / "assets").iterdir()) == sorted(CHART_SCRIPTS)
+    cut = tmp_path / "assets" / "vega.min.js"             # a copy left truncated is replaced
+    cut.write_bytes(cut.read_bytes()[:1000])
+    copy_chart_scripts(tmp_path)
+    assert cut.stat().st_size == sizes["vega.min.js"]
+
+
 def test_profile_pdf_for_a_combined_authority(builder, observatory, tmp_path):
     paths = builder.write(observatory.place("Greater Manchester"), tmp_path, pdf=True,
                           charts_mode="browser")      # the PDF still embeds SVG charts

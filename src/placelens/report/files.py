@@ -4,6 +4,7 @@ writer and the outputs index) and tagged PDFs."""
 from __future__ import annotations
 
 import os
+import tempfile
 from importlib import resources
 from pathlib import Path
 
@@ -43,8 +44,8 @@ CHART_SCRIPTS = ("vega.min.js", "vega-lite.min.js", "vega-embed.min.js", "profil
 
 def copy_chart_scripts(out_dir: Path) -> None:
     """Put :data:`CHART_SCRIPTS` in ``out_dir/assets``; a file already there with the same
-    size is kept, and each copy lands whole (written aside, then renamed), so parallel
-    workers can all call this."""
+    size is kept, and each copy lands whole (written to a file of its own, then renamed), so
+    parallel workers, processes or threads, can all call this."""
     assets = out_dir / "assets"
     assets.mkdir(parents=True, exist_ok=True)
     for name in CHART_SCRIPTS:
@@ -58,6 +59,7 @@ def copy_chart_scripts(out_dir: Path) -> None:
         target = assets / name
         if target.exists() and target.stat().st_size == len(data):
             continue
-        aside = assets / f".{name}.{os.getpid()}"
-        aside.write_bytes(data)
+        handle, aside = tempfile.mkstemp(dir=assets, prefix=f".{name}.")  # one per writer
+        with os.fdopen(handle, "wb") as file:
+            file.write(data)
         os.replace(aside, target)
