@@ -49,6 +49,26 @@ def test_bad_seed_rows_are_refused_naming_row_and_column(datapack, tmp_path, cha
     assert f"row {row + 1}" in str(caught.value) and column in str(caught.value)
 
 
+def test_a_repeated_or_unknown_record_id_is_refused(datapack, tmp_path):
+    from typer.testing import CliRunner
+
+    from placelens.cli import app
+
+    lines = (datapack / SEED_FILE).read_text(encoding="utf-8").splitlines(keepends=True)
+    doubled = tmp_path / "interventions.csv"
+    doubled.write_text("".join(lines + lines[1:2]), encoding="utf-8")   # LPIP-001 again
+    with pytest.raises(DataFormatError, match="record id 'LPIP-001' appears twice") as caught:
+        read_seed(doubled)
+    assert f"row {len(lines) + 1}" in str(caught.value) and "'id'" in str(caught.value)
+    truncated = tmp_path / "truncated.csv"
+    truncated.write_text("".join(lines[:-1]) + lines[-1][:100], encoding="utf-8")  # cut short
+    with pytest.raises(DataFormatError, match=f"row {len(lines)}"):
+        read_seed(truncated)
+    result = CliRunner().invoke(app, ["evidence", "context", "LPIP-999", "--seed",
+                                      str(datapack / SEED_FILE)], env={"COLUMNS": "200"})
+    assert result.exit_code == 2 and "no record 'LPIP-999'" in result.output
+
+
 def _findings(n, sms=4, directions=None, year=2020, uk=True):
     directions = directions or ["positive"] * n
     return [Finding(sms, d, year, uk) for d in directions]

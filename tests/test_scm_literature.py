@@ -125,6 +125,26 @@ def test_placebos_and_leave_one_out_choose_v_as_the_treated_fit(monkeypatch):
     assert len(seen) >= 4 + 2 and all(v == choice for v in seen)
 
 
+def test_fit_comparison_rows_are_the_two_fits(datapack):
+    panel = pd.read_csv(datapack / "synth_control_benchmarks" /
+                        "basque_abadie_gardeazabal2003.csv")
+    predictors = [sc.Predictor("gdpcap", tuple(range(1955, 1970))),
+                  sc.Predictor("invest", tuple(range(1964, 1970))),
+                  sc.Predictor("popdens", (1969,))]
+    chosen = sc.synthetic_control(panel, "regionname", "year", "gdpcap",
+                                  "Basque Country (Pais Vasco)", 1970, predictors, starts=3)
+    equal = sc.synthetic_control(panel, "regionname", "year", "gdpcap",
+                                 "Basque Country (Pais Vasco)", 1970, predictors,
+                                 v_choice=sc.VChoice(given=(1.0, 1.0, 1.0)))
+    table = checks.fit_comparison(panel, "regionname", "year", "gdpcap", chosen, predictors)
+    assert table["Pre-treatment RMSPE"].tolist() == [f"{chosen.pre_rmspe:.3f}",
+                                                     f"{equal.pre_rmspe:.3f}"]
+    # V fitted to every pre-treatment year can only fit those years as well or better
+    assert chosen.pre_rmspe <= equal.pre_rmspe
+    top = equal.weights.idxmax()
+    assert table["Largest donor weight"].iloc[1] == f"{top} {equal.weights[top]:.3f}"
+
+
 @pytest.mark.parametrize("options,message", [
     (["--v", "1,2", "--fit-years", "2000-2004"], "--v gives V"),
     (["--training-predictor", "x:2000"], "--training-predictor needs --fit-years"),

@@ -64,8 +64,9 @@ class SeedRecord:
 
 
 def read_seed(path: Path) -> list[SeedRecord]:
-    """The seed's records, checked: a score must come with its source and lie in 1–5, a
-    direction must be one of :data:`DIRECTIONS`; errors name file, row and column.
+    """The seed's records, checked: ids are unique, a score must come with its source and
+    lie in 1–5, a direction must be one of :data:`DIRECTIONS`; errors name file, row and
+    column.
 
     Parameters
     ----------
@@ -78,6 +79,11 @@ def read_seed(path: Path) -> list[SeedRecord]:
         In file order.
     """
     frame = read_csv(path, required=REQUIRED)
+    repeated = frame["id"].duplicated()
+    if repeated.any():
+        position = int(repeated.to_numpy().argmax())
+        raise DataFormatError(path, f"record id {frame['id'].iloc[position]!r} appears twice",
+                              row=file_row(frame, position), column="id")
     numbers = {c: to_number(frame, c, path) for c in ("sms_score", "period_start",
                                                       "period_end")}
     records = []
