@@ -106,3 +106,61 @@ class LoginAttempt(Base):
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     email: Mapped[str] = mapped_column(String(254), index=True)
     at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class EvidenceStudy(Base):
+    """A study in the evidence library: the intervention it evaluated (name and type from
+    :data:`placelens.evidence_terms.INTERVENTION_TYPES`), where and when, its design and its
+    Maryland Scientific Methods Scale level with where that grade came from and who gave it.
+    ``partnership_id`` None is the hub's shared library (the datapack's seed, public);
+    otherwise the study is private to that partnership until ``published``. A study placelens
+    made itself keeps its evaluation record (``evaluation``) and report (``report_html``)."""
+
+    __tablename__ = "evidence_studies"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    partnership_id: Mapped[int | None] = mapped_column(ForeignKey(
+        "partnerships.id", ondelete="CASCADE"), index=True)
+    reference: Mapped[str] = mapped_column(String(80))
+    intervention: Mapped[str] = mapped_column(String(300))
+    intervention_type: Mapped[str] = mapped_column(String(40))
+    country: Mapped[str] = mapped_column(String(8))
+    places: Mapped[list] = mapped_column(JSON)
+    place_label: Mapped[str] = mapped_column(Text, default="")
+    period_start: Mapped[int | None] = mapped_column(Integer)
+    period_end: Mapped[int | None] = mapped_column(Integer)
+    population: Mapped[str] = mapped_column(Text, default="")
+    citation: Mapped[str] = mapped_column(Text)
+    link: Mapped[str] = mapped_column(String(1000), default="")
+    design: Mapped[str] = mapped_column(Text, default="")
+    comparison: Mapped[str] = mapped_column(Text, default="")
+    sms: Mapped[int | None] = mapped_column(Integer)
+    grade_source: Mapped[str] = mapped_column(String(24))
+    grade_detail: Mapped[str] = mapped_column(Text, default="")
+    graded_by: Mapped[str] = mapped_column(String(160), default="")
+    context_notes: Mapped[str] = mapped_column(Text, default="")
+    evaluation: Mapped[dict | None] = mapped_column(JSON)
+    report_html: Mapped[str | None] = mapped_column(Text)
+    published: Mapped[bool] = mapped_column(Boolean, default=False)
+    created_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    findings: Mapped[list[EvidenceFinding]] = relationship(
+        back_populates="study", cascade="all, delete-orphan", order_by="EvidenceFinding.id")
+    partnership: Mapped[Partnership | None] = relationship()
+
+
+class EvidenceFinding(Base):
+    """One result of a study: the outcome domain, the direction of the effect, and the
+    effect and its interval where the study gives them (as given, with their unit)."""
+
+    __tablename__ = "evidence_findings"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    study_id: Mapped[int] = mapped_column(ForeignKey("evidence_studies.id",
+                                                     ondelete="CASCADE"), index=True)
+    outcome_domain: Mapped[str] = mapped_column(String(40))
+    direction: Mapped[str] = mapped_column(String(10))
+    summary: Mapped[str] = mapped_column(Text, default="")
+    effect: Mapped[str] = mapped_column(String(80), default="")
+    effect_unit: Mapped[str] = mapped_column(String(300), default="")
+    interval: Mapped[str] = mapped_column(String(300), default="")
+    subgroup: Mapped[str] = mapped_column(String(300), default="")
+    study: Mapped[EvidenceStudy] = relationship(back_populates="findings")

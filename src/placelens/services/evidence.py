@@ -5,8 +5,10 @@ security (docs/evidence.md)."""
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from datetime import date
 from pathlib import Path
+from typing import Protocol
 
 import pandas as pd
 
@@ -34,6 +36,25 @@ PLACE_VARIABLES = ("rural share", "density", "GVA per hour", "GDHI per head",
 _GSS_CODE = re.compile(r"\b([EKNSW]\d{8})\b")
 
 
+class EvidenceRow(Protocol):
+    """What the gap map needs of a finding: a seed record or a library finding."""
+
+    @property
+    def intervention_type(self) -> str: ...
+    @property
+    def outcome_domain(self) -> str: ...
+    @property
+    def sms(self) -> int | None: ...
+    @property
+    def direction(self) -> str: ...
+    @property
+    def period_start(self) -> int | None: ...
+    @property
+    def period_end(self) -> int | None: ...
+    @property
+    def country(self) -> str: ...
+
+
 def seed_records(path: Path | None = None) -> list[SeedRecord]:
     """The seed records (default: the datapack's ``evidence_seed/interventions.csv``)."""
     return read_seed(path or datapack_dir() / SEED_FILE)
@@ -48,14 +69,15 @@ def records_table(records: list[SeedRecord]) -> pd.DataFrame:
                          for r in records]).set_index("id")
 
 
-def gap_map(records: list[SeedRecord], reference_year: int | None = None) -> pd.DataFrame:
+def gap_map(records: Sequence[EvidenceRow], reference_year: int | None = None
+            ) -> pd.DataFrame:
     """Every intervention type × outcome domain with findings: the evidence-security rating
     and its components, and the reasons in words; empty cells are the gaps.
 
     Parameters
     ----------
     records
-        Evidence records.
+        Findings: seed records or the library's findings.
     reference_year
         Year recency is judged from (default: this year).
 
@@ -77,7 +99,9 @@ def gap_map(records: list[SeedRecord], reference_year: int | None = None) -> pd.
                      "median_sms": rated.median_sms, "consistency": rated.consistency,
                      "recent_share": rated.recent_share, "uk_share": rated.uk_share,
                      "reasons": "; ".join(rated.reasons)})
-    return pd.DataFrame(rows).set_index(["intervention_type", "outcome"])
+    columns = ["intervention_type", "outcome", "security", "studies", "graded", "median_sms",
+               "consistency", "recent_share", "uk_share", "reasons"]
+    return pd.DataFrame(rows, columns=columns).set_index(["intervention_type", "outcome"])
 
 
 def country_context(country: str, year: int | None, scoreboard: pd.DataFrame | None = None,

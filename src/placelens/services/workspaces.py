@@ -29,10 +29,10 @@ from placelens.db.models import (
     WorkspaceItem,
     utcnow,
 )
-from placelens.errors import ForbiddenError, InputError, NotFoundError, check_choice
+from placelens.errors import InputError, NotFoundError, check_choice
+from placelens.services.access import audit, own_partnerships, require_role, role_in
 from placelens.services.accounts import Account, check_email
 
-RANK = {role: number for number, role in enumerate(ROLES)}
 MAX_NOTE = 20_000
 MAX_TITLE = 200
 
@@ -83,33 +83,6 @@ class WorkspaceService:
     def __init__(self, db: Database):
         self.db = db
 
-    # ---- authorisation -------------------------------------------------------------
-    @staticmethod
-    def _role(session: Session, actor: Account | None, partnership_id: int) -> str | None:
-        if actor is None:
-            return None
-        return session.scalar(select(Membership.role).where(
-            Membership.user_id == actor.id, Membership.partnership_id == partnership_id))
-
-    def _require(self, session: Session, actor: Account | None, partnership_id: int,
-                 role: str) -> Partnership:
-        """The partnership if ``actor`` holds at least ``role`` in it. Non-members get
-        NotFoundError (they may not learn what exists); members with too low a role get
-        ForbiddenError."""
-        partnership = session.get(Partnership, partnership_id)
-        held = self._role(session, actor, partnership_id)
-        if partnership is None or held is None:
-            raise NotFoundError(f"No partnership {partnership_id} that you belong to")
-        if RANK[held] < RANK[role]:
-            raise ForbiddenError(f"Only a partnership {role} can do this; you are a {held}")
-        return partnership
-
-    @staticmethod
-    def _audit(session: Session, actor: Account, partnership_id: int | None, action: str,
-               target: str, detail: str = "") -> None:
-        session.add(AuditEvent(user_id=actor.id, partnership_id=partnership_id, action=action,
-                               target=target, detail=detail[:2000]))
-
     # ---- partnerships and members ---------------------------------------------------
     def create_partnership(self, actor: Account, name: str) -> PartnershipView:
         """A new partnership with ``actor`` as its admin."""
@@ -126,7 +99,7 @@ class WorkspaceService:
             flush_unique(session, "name", "A partnership with this name already exists")
             session.add(Membership(user_id=actor.id, partnership_id=partnership.id,
                                    role="admin"))
-            self._audit(session, actor, partnership.id, "create_partnership",
+            audit(session, actor, partnership.id, "create_partnership",
                         f"partnership:{partnership.id}", text)
             return PartnershipView(partnership.id, text, "admin", 1)
 
@@ -146,15 +119,15 @@ class WorkspaceService:
 
     def partnership(self, actor: Account, partnership_id: int) -> PartnershipView:
         with self.db.session() as session:
-            partnership = self._require(session, actor, partnership_id, "viewer")
+            partnership = require_role(session, actor, partnership_id, "viewer")
             count = session.scalar(select(func.count()).select_from(Membership).where(
                 Membership.partnership_id == partnership_id)) or 0
             return PartnershipView(partnership.id, partnership.name,
-                                   self._role(session, actor, partnership_id), count)
+                                   role_in(session, actor, partnership_id), count)
 
     def members(self, actor: Account, partnership_id: int) -> list[dict]:
         with self.db.session() as session:
-            self._require(session, actor, partnership_id, "viewer")
+            require_role(session, actor, partnership_id, "viewer")
             rows = session.execute(select(User.name, User.email, Membership.role).join(
                 Membership, Membership.user_id == User.id).where(
                 Membership.partnership_id == partnership_id).order_by(User.name)).all()
@@ -167,10 +140,10 @@ class WorkspaceService:
         check_choice("role", role, ROLES)
         token = secrets.token_urlsafe(24)
         with self.db.session() as session:
-            self._require(session, actor, partnership_id, "admin")
+            require_role(session, actor, partnership_id, "admin")
             session.add(Invitation(partnership_id=partnership_id, email=address, role=role,
                                    token_digest=_digest(token), invited_by=actor.id))
-            self._audit(session, actor, partnership_id, "invite", f"email:{address}", role)
+            audit(session, actor, partnership_id, "invite", f"email:{address}", role)
         return token
 
     def accept(self, actor: Account, token: str) -> PartnershipView:
@@ -183,10 +156,10 @@ class WorkspaceService:
                 raise NotFoundError("This invitation does not exist, was used already or is "
                                     "for another email address")
             invitation.accepted_at = utcnow()
-            if self._role(session, actor, invitation.partnership_id) is None:
+            if role_in(session, actor, invitation.partnership_id) is None:
                 session.add(Membership(user_id=actor.id, role=invitation.role,
                                        partnership_id=invitation.partnership_id))
-            self._audit(session, actor, invitation.partnership_id, "accept_invitation",
+            audit(session, actor, invitation.partnership_id, "accept_invitation",
                         f"invitation:{invitation.id}")
             partnership_id = invitation.partnership_id
         return self.partnership(actor, partnership_id)
@@ -197,7 +170,7 @@ class WorkspaceService:
         """Store a new private item (editors and admins)."""
         check_choice("kind", kind, ITEM_KINDS)
         with self.db.session() as session:
-            self._require(session, actor, partnership_id, "editor")
+            require_role(session, actor, partnership_id, "editor")
             return self._insert(session, actor, partnership_id, kind, title, content)
 
     def add_item_in_turn(self, actor: Account, partnership_id: int, kind: str,
@@ -210,7 +183,7 @@ class WorkspaceService:
         in PostgreSQL, the database write lock in SQLite), so no two see the same items."""
         check_choice("kind", kind, ITEM_KINDS)
         with self.db.session() as session:
-            self._require(session, actor, partnership_id, "editor")
+            require_role(session, actor, partnership_id, "editor")
             session.execute(update(Partnership).where(Partnership.id == partnership_id)
                             .values(name=Partnership.name))
             existing = list(session.scalars(select(WorkspaceItem.content).where(
@@ -226,14 +199,14 @@ class WorkspaceService:
                              content=content, created_by=actor.id)
         session.add(item)
         session.flush()
-        self._audit(session, actor, partnership_id, "add_item", f"item:{item.id}", kind)
+        audit(session, actor, partnership_id, "add_item", f"item:{item.id}", kind)
         return self._view(session, item)
 
     def items(self, actor: Account, partnership_id: int, kind: str | None = None
               ) -> list[ItemView]:
         """Every item of a partnership ``actor`` belongs to, newest first."""
         with self.db.session() as session:
-            self._require(session, actor, partnership_id, "viewer")
+            require_role(session, actor, partnership_id, "viewer")
             query = select(WorkspaceItem).where(WorkspaceItem.partnership_id == partnership_id)
             if kind:
                 query = query.where(WorkspaceItem.kind == check_choice("kind", kind,
@@ -245,7 +218,7 @@ class WorkspaceService:
         """One item: published ones for anyone, private ones for members only."""
         with self.db.session() as session:
             item = session.get(WorkspaceItem, item_id)
-            if item is None or not (item.published or self._role(
+            if item is None or not (item.published or role_in(
                     session, actor, item.partnership_id)):
                 raise NotFoundError(f"No item {item_id} that you can see")
             return self._view(session, item)
@@ -256,8 +229,7 @@ class WorkspaceService:
         own partnerships), optionally of one kind or with ``text`` in the title: the one
         query behind search and listings, so neither can show more than this."""
         with self.db.session() as session:
-            own = [] if actor is None else list(session.scalars(select(
-                Membership.partnership_id).where(Membership.user_id == actor.id)))
+            own = own_partnerships(session, actor)
             query = select(WorkspaceItem).where(or_(
                 WorkspaceItem.published.is_(True), WorkspaceItem.partnership_id.in_(own)))
             if kind:
@@ -274,21 +246,21 @@ class WorkspaceService:
             item = self._writable(session, actor, item_id, "admin")
             item.published = published
             item.updated_at = utcnow()
-            self._audit(session, actor, item.partnership_id,
+            audit(session, actor, item.partnership_id,
                         "publish" if published else "unpublish", f"item:{item.id}")
             return self._view(session, item)
 
     def delete_item(self, actor: Account, item_id: int) -> None:
         with self.db.session() as session:
             item = self._writable(session, actor, item_id, "editor")
-            self._audit(session, actor, item.partnership_id, "delete_item", f"item:{item.id}",
+            audit(session, actor, item.partnership_id, "delete_item", f"item:{item.id}",
                         item.title)
             session.delete(item)
 
     def audit_log(self, actor: Account, partnership_id: int, limit: int = 100) -> list[dict]:
         """The partnership's recent writes (admins only)."""
         with self.db.session() as session:
-            self._require(session, actor, partnership_id, "admin")
+            require_role(session, actor, partnership_id, "admin")
             rows = session.execute(select(AuditEvent.at, User.name, AuditEvent.action,
                                           AuditEvent.target).outerjoin(
                 User, User.id == AuditEvent.user_id).where(
@@ -300,9 +272,9 @@ class WorkspaceService:
     def _writable(self, session: Session, actor: Account, item_id: int, role: str
                   ) -> WorkspaceItem:
         item = session.get(WorkspaceItem, item_id)
-        if item is None or self._role(session, actor, item.partnership_id) is None:
+        if item is None or role_in(session, actor, item.partnership_id) is None:
             raise NotFoundError(f"No item {item_id} that you can see")
-        self._require(session, actor, item.partnership_id, role)
+        require_role(session, actor, item.partnership_id, role)
         return item
 
     @staticmethod
