@@ -103,6 +103,7 @@ def test_cli_choices_mirror_the_services():
     from placelens.analysis import functional_regions as fr
     from placelens.analysis.opportunities import RANKINGS
     from placelens.cli import common
+    from placelens.evidence_terms import INTERVENTION_TYPES, OUTCOME_DOMAINS
     from placelens.report.charts import CHART_MODES
     from placelens.services.comparators import COMPARATOR_METHODS
     from placelens.services.complexity import ORIENTATIONS
@@ -116,7 +117,9 @@ def test_cli_choices_mirror_the_services():
                             (common.SmallSample, did.SMALL_SAMPLE),
                             (common.BasePeriod, staggered_did.BASES),
                             (common.ChartMode, CHART_MODES),
-                            (common.ComparatorMethod, COMPARATOR_METHODS)):
+                            (common.ComparatorMethod, COMPARATOR_METHODS),
+                            (common.InterventionType, tuple(INTERVENTION_TYPES)),
+                            (common.OutcomeDomain, OUTCOME_DOMAINS)):
         assert tuple(c.value for c in choice) == tuple(allowed), choice.__name__
     assert tuple(c.value.upper() for c in common.RegionLevel) == tuple(LEVELS)
 

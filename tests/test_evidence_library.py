@@ -192,3 +192,52 @@ def test_an_evaluation_is_filed_privately_with_its_report_and_rule(library):
         books.report(eve, study.id)
     with pytest.raises(DataFormatError, match="not a placelens evaluation record"):
         from_evaluation({"place": "x"}, "rd_grant", "GVA")
+
+
+def test_library_commands(tmp_path, monkeypatch, datapack):
+    """import-seed, import and file on the command line, acting as a partnership member."""
+    import json
+
+    from typer.testing import CliRunner
+
+    from placelens.cli import app
+    from placelens.db.database import Database
+
+    url = f"sqlite:///{tmp_path / 'app.sqlite'}"
+    monkeypatch.setenv("PLACELENS_DATABASE_URL", url)
+    runner = CliRunner()
+    first = runner.invoke(app, ["evidence", "import-seed"])
+    assert first.exit_code == 0 and "Added 58 studies" in first.output
+    assert "Added 0 studies" in runner.invoke(app, ["evidence", "import-seed"]).output
+    database = Database(url)
+    ann = AccountService(database).sign_up("ann@example.org", "Ann", PASSWORD)
+    WorkspaceService(database).create_partnership(ann, "Cornwall LPIP")
+    (tmp_path / "refs.ris").write_bytes(RIS)
+    member = ["--partnership", "cornwall lpip", "--as", "ann@example.org"]
+    done = runner.invoke(app, ["evidence", "import", str(tmp_path / "refs.ris"), *member,
+                               "--type", "rd_grant"])
+    assert done.exit_code == 0 and "Imported 2 studies" in done.output, done.output
+    record = {"place": "E06000052", "place_name": "Cornwall", "intervention": "Grants",
+              "outcome": "GVA per hour", "design": "difference-in-differences",
+              "start_year": 2018, "effect": 0.5, "effect_unit": "GVA per hour",
+              "uncertainty": "95% CI 0.1 to 0.9", "grade": 3, "grade_reason": "no pre-trend",
+              "source": "ONS", "created": "2026-12-02",
+              "specification": {"controls": "never-treated units", "grade_rule": "rule"}}
+    (tmp_path / "did.evidence.json").write_text(json.dumps(record))
+    (tmp_path / "did.html").write_text("<html>the report</html>")
+    filed = runner.invoke(app, ["evidence", "file", str(tmp_path / "did.evidence.json"), *member,
+                                "--type", "rd_grant", "--outcome", "productivity"])
+    assert filed.exit_code == 0 and "report attached" in filed.output, filed.output
+    outsider = runner.invoke(app, ["evidence", "import", str(tmp_path / "refs.ris"),
+                                   "--partnership", "Leeds", "--as", "ann@example.org",
+                                   "--type", "rd_grant"])
+    assert outsider.exit_code == 2 and "not a member" in outsider.output
+    shown = runner.invoke(app, ["evidence", "studies", "--out", str(tmp_path / "all.csv"),
+                                "--as", "ann@example.org"])
+    assert shown.exit_code == 0
+    import pandas as pd
+
+    table = pd.read_csv(tmp_path / "all.csv")
+    assert len(table) == 61 and (table["library"] == "Cornwall LPIP").sum() == 3
+    runner.invoke(app, ["evidence", "studies", "--out", str(tmp_path / "public.csv")])
+    assert len(pd.read_csv(tmp_path / "public.csv")) == 58

@@ -11,6 +11,7 @@ from placelens.cli.complexity import complexity_app
 from placelens.cli.data import data_app
 from placelens.cli.evaluate import evaluate_app
 from placelens.cli.evidence import evidence_app
+from placelens.cli.library import register as register_library
 from placelens.cli.networks import journey_app, network_app
 from placelens.cli.places import index, indicators, metrics, places_app, profile
 from placelens.cli.regions import regions_app
@@ -26,6 +27,7 @@ app.command()(index)
 app.command()(indicators)
 app.add_typer(complexity_app, name="complexity")
 app.add_typer(evaluate_app, name="evaluate")
+register_library(evidence_app)
 app.add_typer(evidence_app, name="evidence")
 app.add_typer(regions_app, name="regions")
 app.add_typer(benchmark_app, name="benchmark")

@@ -121,3 +121,12 @@ Orientation = StrEnum("Orientation", ["productivity", "diversity"])
 UKReference = StrEnum("UKReference", ["published", "lad_sum"])
 SmallSample = StrEnum("SmallSample", ["full", "nonnested"])
 ComparatorMethod = StrEnum("ComparatorMethod", ["statistical", "geographic", "list"])
+InterventionType = StrEnum("InterventionType", [
+    "rd_grant", "rd_tax_credit", "innovation_voucher", "finance", "business_support",
+    "knowledge_exchange", "cluster_policy", "catapult_or_rto", "science_park",
+    "public_procurement", "broadband", "area_based_initiative", "structural_funds"])
+OutcomeDomain = StrEnum("OutcomeDomain", {
+    "employment": "employment", "GVA": "GVA", "productivity": "productivity",
+    "turnover": "turnover", "R&D spending": "R&D spending",
+    "innovation output": "innovation output", "firm entry": "firm entry",
+    "survival": "survival", "other": "other"})
