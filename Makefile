@@ -57,15 +57,18 @@ demo: build
 		--predictor lnincome:1980-1988 --predictor retprice:1980-1988 \
 		--predictor age15to24:1980-1988 --predictor beer:1984-1988 --predictor cigsale:1988 \
 		--predictor cigsale:1980 --predictor cigsale:1975 --out $(OUT)/evaluations
+	$(BIN)/placelens evidence import-seed
+	$(BIN)/placelens evidence map --out $(OUT)/evidence_map.csv
 	$(BIN)/placelens index --out $(OUT)
 	@echo "Place profiles (web pages, board briefs and full profiles as PDF) are in $(abspath $(OUT)); open $(abspath $(OUT))/index.html"
-	@echo "Functional regions: $(abspath $(OUT))/functional_regions.html; networks: $(abspath $(OUT))/networks/; evaluation example: $(abspath $(OUT))/evaluations/"
+	@echo "Functional regions: $(abspath $(OUT))/functional_regions.html; networks: $(abspath $(OUT))/networks/; evaluation example: $(abspath $(OUT))/evaluations/; evidence-and-gap map: $(abspath $(OUT))/evidence_map.csv"
 
 # The web observatory on the demo warehouse and a SQLite file (var/placelens.sqlite).
 HOST ?= 127.0.0.1
 PORT ?= 8000
 serve: $(STAMP)
 	@test -f $${PLACELENS_WAREHOUSE:-var/placelens.duckdb} || $(BIN)/placelens data build
+	$(BIN)/placelens evidence import-seed
 	@echo "placelens web observatory: http://$(HOST):$(PORT)/ (Ctrl+C stops it)"
 	$(BIN)/placelens serve --host $(HOST) --port $(PORT)
 

@@ -35,8 +35,12 @@ def server(warehouse_path, tmp_path_factory):
     """The app served by uvicorn on a free loopback port, for the module."""
     import uvicorn
 
+    from placelens.services import evidence
+    from placelens.study_records import from_seed
+
     database = tmp_path_factory.mktemp("browser") / "app.sqlite"
     app = make_app(warehouse_path, f"sqlite:///{database}")
+    app.state.evidence.import_seed([from_seed(r) for r in evidence.seed_records()])
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]
@@ -161,9 +165,20 @@ def test_workspace_journey_and_privacy(server, chromium, page, tmp_path):
     row.locator("a").click()
     item_url = page.url
     assert "1,200" in page.inner_text("table")
+    page.goto(workspace)
+    references = tmp_path / "refs.ris"
+    references.write_text("TY  - JOUR\nTI  - Cornish voucher pilot\nPY  - 2022\nER  -\n")
+    page.set_input_files("#studies", str(references))
+    page.select_option("#intervention_type", "innovation_voucher")
+    page.click("button:has-text('Import studies')")
+    study = page.locator("tr", has_text="Cornish voucher pilot")
+    assert "Private" in study.inner_text()
+    study.locator("a").click()
+    study_url = page.url
+    assert "not graded" in page.inner_text("dl")
     outsider = chromium.new_context().new_page()
     _sign_up(outsider, base, "Carol")
-    for url in (item_url, workspace):
+    for url in (item_url, workspace, study_url):
         response = outsider.goto(url)
         assert response.status == 404 and "Page not found" in outsider.inner_text("h1")
     outsider.context.close()
@@ -176,7 +191,8 @@ def _axe_pages(observatory) -> list[str]:
     return ["/", *areas, "/indicators", "/indicators/gva_per_hour_gbp?type=LAD",
             "/compare?place=E06000052&place=E06000057&place=W06000023", "/regions",
             "/search?q=Birmingam", "/sign-in", "/sign-up", "/accessibility", "/privacy",
-            "/evaluations", "/areas?type=CA"]
+            "/evaluations", "/areas?type=CA", "/evidence", "/evidence/map?scope=uk",
+            "/evidence/studies/57?place=Hartlepool"]
 
 
 def test_axe_finds_no_wcag_violations(server, chromium, observatory):
@@ -190,7 +206,13 @@ def test_axe_finds_no_wcag_violations(server, chromium, observatory):
     page.fill("#name", f"Axe partnership {uuid.uuid4().hex[:6]}")
     page.click("button:has-text('Create partnership')")
     workspace = page.url.replace(base, "")
-    for path in [*_axe_pages(observatory), "/workspaces", workspace, f"{workspace}/journey"]:
+    page.set_input_files("#studies", {"name": "refs.bib", "mimeType": "text/plain", "buffer":
+                                      b"@article{a, title={A pilot}, year={2020}}"})
+    page.click("button:has-text('Import studies')")
+    page.locator("tr", has_text="A pilot").locator("a").click()
+    own_study = page.url.replace(base, "")     # with the grading and publishing forms
+    for path in [*_axe_pages(observatory), "/workspaces", workspace, f"{workspace}/journey",
+                 own_study]:
         started = time.perf_counter()
         page.goto(base + path)
         try:  # charts drawn; in some full runs the browser never reports the network idle

@@ -85,7 +85,7 @@ class StudyView:
     def stip_type(self) -> str:
         """The STIP Compass instrument type of the intervention type, or why there is none."""
         return INTERVENTION_TYPES.get(self.intervention_type) or \
-            "none (a place-based programme, not an STI instrument)"
+            "none: a place-based programme, not an STI instrument"
 
     @property
     def period(self) -> str:
@@ -129,6 +129,14 @@ class EvidenceLibrary:
                     func.lower(EvidenceStudy.citation).contains(needle, autoescape=True)))
             return [_view(study) for study in session.scalars(query.order_by(
                 EvidenceStudy.partnership_id.is_not(None), EvidenceStudy.reference))]
+
+    def of_partnership(self, actor: Account, partnership_id: int) -> list[StudyView]:
+        """A partnership's own studies, private and published (its members only)."""
+        with self.db.session() as session:
+            require_role(session, actor, partnership_id, "viewer")
+            query = self.visible(session, actor).where(
+                EvidenceStudy.partnership_id == partnership_id)
+            return [_view(s) for s in session.scalars(query.order_by(EvidenceStudy.id.desc()))]
 
     @staticmethod
     def visible(session: Session, actor: Account | None) -> Select:

@@ -9,6 +9,7 @@ import hashlib
 import json
 from enum import Enum
 from typing import Any
+from urllib.parse import quote
 
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import Response
@@ -139,4 +140,23 @@ def items(request: Request, q: str = Query("", max_length=200),
 def item(request: Request, item_id: int):
     account = current_account(request)
     found = request.app.state.workspaces.item(account, item_id)
+    return _json(request, found.to_dict(), private=not found.published)
+
+
+@router.get("/evidence/studies", summary="Evidence-library studies the caller may see "
+            "(published, or their own partnerships' when signed in), each grade with its source")
+def studies(request: Request, q: str = Query("", max_length=200),
+            page: int = Query(1, ge=1, le=100_000),
+            per_page: int = Query(100, ge=1, le=MAX_PER_PAGE)):
+    account = current_account(request)
+    found = request.app.state.evidence.studies(account, text=q.strip())
+    body = _page([s.to_dict() for s in found], page, per_page,
+                 f"/api/v1/evidence/studies?q={quote(q)}&")
+    return _json(request, body, private=account is not None)
+
+
+@router.get("/evidence/studies/{study_id}", summary="One evidence-library study the caller "
+            "may see")
+def study(request: Request, study_id: int):
+    found = request.app.state.evidence.study(current_account(request), study_id)
     return _json(request, found.to_dict(), private=not found.published)

@@ -24,8 +24,9 @@ from placelens.errors import (
     UnknownPlaceError,
 )
 from placelens.services.accounts import AccountService
+from placelens.services.evidence_library import EvidenceLibrary
 from placelens.services.workspaces import WorkspaceService
-from placelens.web import accounts, api_v1, journeys, pages, workspaces
+from placelens.web import accounts, api_v1, evidence, journeys, pages, workspaces
 from placelens.web.rendering import page
 from placelens.web.security import CsrfError, SecurityHeaders, SignInRequired
 from placelens.web.settings import SESSION_HOURS, WebSettings
@@ -66,13 +67,14 @@ def create_app(settings: WebSettings | None = None) -> FastAPI:
     app.state.evaluations = settings.outputs / "evaluations"
     app.state.accounts = AccountService(database)
     app.state.workspaces = WorkspaceService(database)
+    app.state.evidence = EvidenceLibrary(database)
     app.add_middleware(SecurityHeaders)
     app.add_middleware(SessionMiddleware, secret_key=settings.secret_key,
                        session_cookie="placelens_session", max_age=SESSION_HOURS * 3600,
                        same_site="lax", https_only=settings.secure_cookies)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
     app.mount("/assets", StaticFiles(directory=VENDOR / "govuk-assets"), name="govuk-assets")
-    for module in (pages, accounts, workspaces, journeys, api_v1):
+    for module in (pages, accounts, workspaces, journeys, evidence, api_v1):
         app.include_router(module.router)
     _handle_errors(app)
     return app

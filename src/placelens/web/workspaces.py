@@ -9,6 +9,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse
 
 from placelens.db.models import ROLES
 from placelens.errors import DataFormatError, InputError, NotFoundError, UnknownPlaceError
+from placelens.evidence_terms import INTERVENTION_TYPES
 from placelens.services.accounts import Account
 from placelens.services.workspaces import MAX_NOTE, WorkspaceService
 from placelens.user_tables import MAX_UPLOAD_BYTES, read_indicator_table
@@ -29,7 +30,7 @@ def workspace_service(request: Request) -> WorkspaceService:
     return request.app.state.workspaces
 
 
-def _back(partnership_id: int, message: str = "") -> RedirectResponse:
+def back_to_workspace(partnership_id: int, message: str = "") -> RedirectResponse:
     suffix = f"?done={message}" if message else ""
     return RedirectResponse(f"/workspaces/{partnership_id}{suffix}", status_code=303)
 
@@ -54,15 +55,15 @@ def create_partnership(request: Request, name: str = Form("", max_length=300),
         return page(request, "workspaces.html.j2", status_code=400,
                     errors={error.field: error.detail},
                     partnerships=workspace_service(request).partnerships(account))
-    return _back(created.id)
+    return back_to_workspace(created.id)
 
 
 @router.get("/workspaces/{partnership_id}", response_class=HTMLResponse)
 def workspace(request: Request, partnership_id: int, done: str = ""):
-    return _workspace_page(request, partnership_id, done=done[:80])
+    return workspace_page(request, partnership_id, done=done[:80])
 
 
-def _workspace_page(request: Request, partnership_id: int, status_code: int = 200,
+def workspace_page(request: Request, partnership_id: int, status_code: int = 200,
                     errors: dict | None = None, **extra) -> HTMLResponse:
     account = signed_in_account(request)
     service = workspace_service(request)
@@ -72,7 +73,9 @@ def _workspace_page(request: Request, partnership_id: int, status_code: int = 20
     return page(request, "workspace.html.j2", status_code=status_code, partnership=partnership,
                 items=service.items(account, partnership_id), roles=ROLES,
                 members=service.members(account, partnership_id), audit=audit,
-                errors=errors or {}, max_upload=MAX_UPLOAD_BYTES, **extra)
+                errors=errors or {}, max_upload=MAX_UPLOAD_BYTES,
+                studies=request.app.state.evidence.of_partnership(account, partnership_id),
+                intervention_types=INTERVENTION_TYPES, **extra)
 
 
 @router.post("/workspaces/{partnership_id}/notes", response_class=HTMLResponse)
@@ -83,9 +86,9 @@ def add_note(request: Request, partnership_id: int, title: str = Form("", max_le
         workspace_service(request).add_item(signed_in_account(request), partnership_id,
                                             "note", title, {"text": text.strip()})
     except InputError as error:
-        return _workspace_page(request, partnership_id, 400, {f"note-{error.field}":
+        return workspace_page(request, partnership_id, 400, {f"note-{error.field}":
                                                               error.detail})
-    return _back(partnership_id, "note")
+    return back_to_workspace(partnership_id, "note")
 
 
 @router.post("/workspaces/{partnership_id}/place-sets", response_class=HTMLResponse)
@@ -110,9 +113,9 @@ def add_place_set(request: Request, partnership_id: int, title: str = Form("", m
         workspace_service(request).add_item(signed_in_account(request), partnership_id,
                                             kind, title, content)
     except InputError as error:
-        return _workspace_page(request, partnership_id, 400, {f"set-{error.field}":
+        return workspace_page(request, partnership_id, 400, {f"set-{error.field}":
                                                               error.detail})
-    return _back(partnership_id, "set")
+    return back_to_workspace(partnership_id, "set")
 
 
 @router.post("/workspaces/{partnership_id}/uploads", response_class=HTMLResponse)
@@ -130,8 +133,8 @@ async def upload_table(request: Request, partnership_id: int,
         workspace_service(request).add_item(signed_in_account(request), partnership_id,
                                             "indicator_table", title, content)
     except (DataFormatError, InputError) as error:
-        return _workspace_page(request, partnership_id, 400, {"upload": str(error)})
-    return _back(partnership_id, "upload")
+        return workspace_page(request, partnership_id, 400, {"upload": str(error)})
+    return back_to_workspace(partnership_id, "upload")
 
 
 @router.post("/workspaces/{partnership_id}/invitations", response_class=HTMLResponse)
@@ -142,9 +145,9 @@ def invite(request: Request, partnership_id: int, email: str = Form("", max_leng
         token = workspace_service(request).invite(signed_in_account(request),
                                                   partnership_id, email, role)
     except InputError as error:
-        return _workspace_page(request, partnership_id, 400, {"invite": error.detail})
+        return workspace_page(request, partnership_id, 400, {"invite": error.detail})
     link = str(request.url_for("invitation", token=token))
-    return _workspace_page(request, partnership_id, invitation_link=link,
+    return workspace_page(request, partnership_id, invitation_link=link,
                            invited=email.strip().lower())
 
 
@@ -159,7 +162,7 @@ def invitation(request: Request, token: str):
 def accept_invitation(request: Request, token: str, csrf_token: str = Form("", max_length=100)):
     check_csrf(request, csrf_token)
     joined = workspace_service(request).accept(signed_in_account(request), token)
-    return _back(joined.id, "joined")
+    return back_to_workspace(joined.id, "joined")
 
 
 @router.get("/items/{item_id}", response_class=HTMLResponse)
@@ -184,7 +187,8 @@ def publish(request: Request, item_id: int, published: str = Form("yes", max_len
     check_csrf(request, csrf_token)
     changed = workspace_service(request).set_published(signed_in_account(request), item_id,
                                                        published == "yes")
-    return _back(changed.partnership_id, "published" if changed.published else "unpublished")
+    return back_to_workspace(changed.partnership_id,
+                             "published" if changed.published else "unpublished")
 
 
 @router.post("/items/{item_id}/delete")
@@ -193,4 +197,4 @@ def delete(request: Request, item_id: int, csrf_token: str = Form("", max_length
     account = signed_in_account(request)
     partnership_id = workspace_service(request).item(account, item_id).partnership_id
     workspace_service(request).delete_item(account, item_id)
-    return _back(partnership_id, "deleted")
+    return back_to_workspace(partnership_id, "deleted")

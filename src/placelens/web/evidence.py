@@ -1,0 +1,153 @@
+"""The evidence library's pages: the studies, the evidence-and-gap map, a study with its
+transferability to your place, and a partnership's uploads, grades and publishing. What a
+visitor may see is decided by :class:`~placelens.services.evidence_library.EvidenceLibrary`."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, File, Form, Query, Request, UploadFile
+from fastapi.responses import HTMLResponse, RedirectResponse
+
+from placelens.errors import DataFormatError, InputError, PlacelensError, UnknownPlaceError
+from placelens.evidence_terms import INTERVENTION_TYPES, OUTCOME_DOMAINS
+from placelens.services import evidence
+from placelens.services.evidence_library import EvidenceLibrary, FindingView, StudyView
+from placelens.study_records import read_study_file
+from placelens.user_tables import MAX_UPLOAD_BYTES
+from placelens.web.rendering import page
+from placelens.web.security import check_csrf, current_account
+from placelens.web.workspaces import back_to_workspace, signed_in_account, workspace_page
+
+router = APIRouter()
+SCOPES = {"all": "All studies", "uk": "UK studies", "abroad": "Studies abroad"}
+#: A cell rated at or below this is weak evidence: the map offers to evaluate it here.
+WEAK = 1
+
+
+def library(request: Request) -> EvidenceLibrary:
+    return request.app.state.evidence
+
+
+@router.get("/evidence", response_class=HTMLResponse)
+def studies(request: Request, type: str = Query("", max_length=40),
+            outcome: str = Query("", max_length=40), q: str = Query("", max_length=200)):
+    type, outcome = _known(type, INTERVENTION_TYPES), _known(outcome, OUTCOME_DOMAINS)
+    found = library(request).studies(current_account(request), type, outcome, text=q.strip())
+    return page(request, "evidence_library.html.j2", studies=found, types=INTERVENTION_TYPES,
+                outcomes=OUTCOME_DOMAINS, chosen={"type": type, "outcome": outcome, "q": q})
+
+
+def _known(value: str, allowed) -> str:
+    """A filter outside the vocabulary is ignored rather than an error page."""
+    return value if value in allowed else ""
+
+
+@router.get("/evidence/map", response_class=HTMLResponse)
+def gap_map(request: Request, scope: str = Query("all", max_length=10),
+            since: int | None = Query(None, ge=1900, le=2100)):
+    scope = scope if scope in SCOPES else "all"
+    findings = [f for f in library(request).findings(current_account(request))
+                if _in_scope(f, scope, since)]
+    table = evidence.gap_map(findings)
+    cells = {key: row for key, row in zip(table.index, table.to_dict("records"), strict=True)}
+    return page(request, "evidence_map.html.j2", cells=cells, types=INTERVENTION_TYPES,
+                outcomes=OUTCOME_DOMAINS, scopes=SCOPES, scope=scope, since=since,
+                weak=WEAK, findings=len(findings))
+
+
+def _in_scope(finding: FindingView, scope: str, since: int | None) -> bool:
+    uk = finding.country in evidence.UK_CODES
+    year = finding.period_end or finding.period_start
+    return (scope == "all" or (scope == "uk") == uk) and (
+        since is None or (year is not None and year >= since))
+
+
+@router.get("/evidence/studies/{study_id}", response_class=HTMLResponse)
+def study(request: Request, study_id: int, place: str = Query("", max_length=200)):
+    account = current_account(request)
+    found = library(request).study(account, study_id)
+    return _study_page(request, found, place.strip())
+
+
+def _study_page(request: Request, found: StudyView, place: str, status_code: int = 200,
+                errors: dict | None = None) -> HTMLResponse:
+    account = current_account(request)
+    role = None
+    if account is not None and found.partnership_id is not None:
+        role = next((p.role for p in request.app.state.workspaces.partnerships(account)
+                     if p.id == found.partnership_id), None)
+    context, context_error = _transferability(request, found, place) if place else (None, "")
+    return page(request, "evidence_study.html.j2", status_code=status_code, study=found,
+                role=role, place=place, context=context, context_error=context_error,
+                errors=errors or {})
+
+
+def _transferability(request: Request, found: StudyView, place: str):
+    """((heading, distance, rows), "") of the study's context against the place's, or
+    (None, why not)."""
+    site = request.app.state.site
+    try:
+        yours = site.resolve(place)
+        if found.country in evidence.UK_CODES:
+            code = next(iter(found.places), None)
+            if code is None:
+                return None, "The study names no GSS code for its place, so it cannot be " \
+                             "compared."
+            distance = evidence.place_context(site.obs.comparators, code, yours)
+            heading = f"{site.obs.places.get(code).name} (the study's place) against " \
+                f"{yours.name} (yours)"
+        else:
+            year, distance = evidence.country_context(found.country, found.period_end or
+                                                      found.period_start)
+            heading = f"{found.country} against the UK (European Innovation Scoreboard {year})"
+    except UnknownPlaceError as error:
+        return None, str(error)
+    except PlacelensError as error:
+        return None, f"No comparison: {error}"
+    rows = [{"variable": name, **values} for name, values in
+            distance.differences.to_dict("index").items()]
+    return (heading, distance, rows), ""
+
+
+@router.get("/evidence/studies/{study_id}/report", response_class=HTMLResponse)
+def report(request: Request, study_id: int):
+    return HTMLResponse(library(request).report(current_account(request), study_id))
+
+
+@router.post("/evidence/studies/{study_id}/publish")
+def publish(request: Request, study_id: int, published: str = Form("yes", max_length=3),
+            csrf_token: str = Form("", max_length=100)):
+    check_csrf(request, csrf_token)
+    library(request).set_published(signed_in_account(request), study_id, published == "yes")
+    return RedirectResponse(f"/evidence/studies/{study_id}", status_code=303)
+
+
+@router.post("/evidence/studies/{study_id}/grade", response_class=HTMLResponse)
+def grade(request: Request, study_id: int, sms: str = Form("", max_length=2),
+          rationale: str = Form("", max_length=2000), csrf_token: str = Form("", max_length=100)):
+    check_csrf(request, csrf_token)
+    account = signed_in_account(request)
+    try:
+        level = None if sms in ("", "none") else int(sms)
+        library(request).grade(account, study_id, level, rationale)
+    except (InputError, ValueError) as error:
+        field = getattr(error, "field", "sms")
+        detail = getattr(error, "detail", "Choose a level from 1 to 5")
+        return _study_page(request, library(request).study(account, study_id), "", 400,
+                           {field: detail})
+    return RedirectResponse(f"/evidence/studies/{study_id}", status_code=303)
+
+
+@router.post("/workspaces/{partnership_id}/evidence", response_class=HTMLResponse)
+async def upload_studies(request: Request, partnership_id: int,
+                         intervention_type: str = Form("", max_length=40),
+                         country: str = Form("", max_length=8),
+                         studies: UploadFile = File(...),
+                         csrf_token: str = Form("", max_length=100)):
+    check_csrf(request, csrf_token)
+    data = await studies.read(MAX_UPLOAD_BYTES + 1)
+    try:
+        found = read_study_file(studies.filename or "upload", data, intervention_type, country)
+        library(request).add_studies(signed_in_account(request), partnership_id, found)
+    except (DataFormatError, InputError) as error:
+        return workspace_page(request, partnership_id, 400, {"studies": str(error)})
+    return back_to_workspace(partnership_id, "studies")
