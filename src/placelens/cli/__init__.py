@@ -14,6 +14,7 @@ from placelens.cli.evidence import evidence_app
 from placelens.cli.library import register as register_library
 from placelens.cli.networks import journey_app, network_app
 from placelens.cli.places import index, indicators, metrics, places_app, profile
+from placelens.cli.plans import register as register_plans
 from placelens.cli.regions import regions_app
 from placelens.cli.web import accounts_app, serve
 
@@ -26,6 +27,7 @@ app.command()(metrics)
 app.command()(index)
 app.command()(indicators)
 app.add_typer(complexity_app, name="complexity")
+register_plans(evaluate_app)
 app.add_typer(evaluate_app, name="evaluate")
 register_library(evidence_app)
 app.add_typer(evidence_app, name="evidence")

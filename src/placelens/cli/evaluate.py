@@ -59,31 +59,41 @@ def evaluate_scm(
     V with the predictor balance and fit, a plain-language summary, its evidence grade, and an
     evidence record (JSON). Predictor years are single years, ranges or lists
     (gdpcap:1960-1969, sec.energy:1961,1963,1965)."""
+    from placelens.services.evaluation import parse_predictor
+
+    try:
+        data, treated, name = _scm_panel(panel_file, treated, outcome, unit, time, warehouse)
+        predictors = [parse_predictor(p) for p in predictor] if predictor else \
+            _default_predictors(outcome, sorted(data.frame[data.time].unique()), start)
+        v_choice = _v_choice(fit_years, predictor_weights, training_predictor)
+        paths = run_scm(data, treated, name, start, intervention, predictors, donors or None,
+                        v_choice, placebo, out, html_only)
+    except (ValueError, PlacelensError) as error:
+        fail(error)
+    for kind, path in paths.items():
+        console.print(f"Wrote {kind}: {path.resolve()}")
+
+
+def run_scm(data, treated: str, name: str, start: int, intervention: str, predictors: list,
+            donors: list[str] | None, v_choice, placebo: bool, out: Path, html_only: bool,
+            starts: int = 10, seed: int = 0) -> dict[str, Path]:
+    """Fit, check and report a synthetic control (shared by ``scm`` and ``run-plan``)."""
     from placelens.analysis import synthetic_control as sc
     from placelens.analysis import synthetic_control_checks as checks_
     from placelens.report.evaluation import write_scm_report
 
-    try:
-        data, treated, name = _scm_panel(panel_file, treated, outcome, unit, time, warehouse)
-        panel, unit, time, label = data.frame, data.unit, data.time, data.label
-        predictors = [_parse_predictor(p) for p in predictor] if predictor else \
-            _default_predictors(outcome, sorted(panel[time].unique()), start)
-        v_choice = _v_choice(fit_years, predictor_weights, training_predictor)
-        result = sc.synthetic_control(panel, unit, time, outcome, treated, start, predictors,
-                                      donors or None, v_choice)
-        placebo_table, checks = _scm_checks(panel, unit, time, outcome, result, predictors,
-                                            placebo)
-        comparison = checks_.fit_comparison(panel, unit, time, outcome, result, predictors)
-        paths = write_scm_report(result, placebo_table, out, name, label, intervention,
-                                 data.source, pdf=not html_only, robustness=checks,
-                                 fit_comparison=comparison)
-    except (ValueError, PlacelensError) as error:
-        fail(error)
+    panel, unit, time, outcome = data.frame, data.unit, data.time, data.outcome
+    result = sc.synthetic_control(panel, unit, time, outcome, treated, start, predictors,
+                                  donors, v_choice, starts, seed)
+    placebo_table, checks = _scm_checks(panel, unit, time, outcome, result, predictors,
+                                        placebo)
+    comparison = checks_.fit_comparison(panel, unit, time, outcome, result, predictors)
     console.print(f"Average gap after {start}: {result.average_gap():+.3f}"
                   + (f"; placebo p = {placebo_table.p_value:.3f}"
                      if placebo_table is not None else ""))
-    for kind, path in paths.items():
-        console.print(f"Wrote {kind}: {path.resolve()}")
+    return write_scm_report(result, placebo_table, out, name, data.label, intervention,
+                            data.source, pdf=not html_only, robustness=checks,
+                            fit_comparison=comparison)
 
 
 def _scm_panel(panel_file: Path | None, treated: str, outcome: str, unit: str, time: str,
@@ -162,8 +172,6 @@ def evaluate_did(
     """Difference-in-differences for one or many places adopting at different times:
     two-way fixed effects and the heterogeneity-robust Callaway–Sant'Anna estimator, with an
     event study; writes the tables and an evidence record."""
-    from placelens.analysis import did, staggered_did
-    from placelens.report.evaluation import write_did_record
     from placelens.services import evaluation as ev
 
     try:
@@ -173,27 +181,39 @@ def evaluate_did(
             codes = names = "units in " + panel_file.name
         else:
             data, codes, names = _adoption_panel(treated, outcome, first_treated, warehouse)
-        panel, unit, time = data.frame, data.unit, data.time
-        panel["treated_now"] = (panel[time] >= panel[first_treated]).astype(int)
-        simple = did.twfe(panel, unit, time, outcome, "treated_now", small_sample.value)
-        staggered = staggered_did.callaway_santanna(panel, unit, time, outcome,
-                                                    first_treated, control.value, base.value,
-                                                    draws, seed)
-        robust, dynamic = staggered.overall, staggered.event_study
+        run_did(data, codes, names, intervention, first_treated, control.value, base.value,
+                draws, seed, small_sample.value, out)
     except (ValueError, PlacelensError) as error:
         fail(error)
+
+
+def run_did(data, codes: str, names: str, intervention: str, first_treated: str,
+            control: str, base: str, draws: int, seed: int, small_sample: str,
+            out: Path) -> Path:
+    """Estimate, print and record a difference-in-differences (shared by ``did`` and
+    ``run-plan``); returns the evidence record's path."""
+    from placelens.analysis import did, staggered_did
+    from placelens.report.evaluation import write_did_record
+
+    panel, unit, time, outcome = data.frame, data.unit, data.time, data.outcome
+    panel["treated_now"] = (panel[time] >= panel[first_treated]).astype(int)
+    simple = did.twfe(panel, unit, time, outcome, "treated_now", small_sample)
+    staggered = staggered_did.callaway_santanna(panel, unit, time, outcome, first_treated,
+                                                control, base, draws, seed)
+    robust, dynamic = staggered.overall, staggered.event_study
     low, high = robust.interval
     console.print(f"Two-way fixed effects: {simple.estimate:+.3f} (SE {simple.std_error:.3f}, "
-                  f"clustered by unit, small-sample correction {small_sample.value})")
+                  f"clustered by unit, small-sample correction {small_sample})")
     console.print(f"{robust.method}: {robust.estimate:+.3f} (95% CI {low:+.3f} to "
                   f"{high:+.3f})")
-    write_did_record(out, codes, names, intervention, data.label, data.source,
-                     int(panel[first_treated].min()), staggered, simple, small_sample.value)
+    path = write_did_record(out, codes, names, intervention, data.label, data.source,
+                            int(panel[first_treated].min()), staggered, simple, small_sample)
     write_table(dynamic, None, f"Event study (years since treatment; band: "
                 f"{staggered.confidence:.0%} simultaneous, critical value "
                 f"{staggered.critical_value:.2f})")
     console.print(f"Wrote {out.resolve()}/did_event_study.csv, did_group_time.csv and "
                   "did.evidence.json")
+    return path
 
 
 def _adoption_panel(treated: list[str] | None, outcome: str, first_treated: str,
@@ -215,33 +235,10 @@ def _adoption_panel(treated: list[str] | None, outcome: str, first_treated: str,
             ", ".join(obs.indicators.area_name(c) for c in starts))
 
 
-def _parse_years(text: str, option: str) -> tuple[int, ...]:
-    """Years written as 1980, 1980-1988 or a comma list of either (1961,1963,1965-1969)."""
-    years: list[int] = []
-    try:
-        for part in text.split(","):
-            first, _, last = part.strip().partition("-")
-            years.extend(range(int(first), int(last or first) + 1))
-    except ValueError as error:
-        raise PlacelensError(f"{option} {text!r}: years must look like 1980, 1980-1988 or "
-                             "1961,1963,1965-1969") from error
-    if not years:
-        raise PlacelensError(f"{option} {text!r} names no year")
-    return tuple(years)
-
-
-def _parse_predictor(text: str, option: str = "--predictor"):
-    from placelens.analysis.synthetic_control import Predictor
-
-    variable, colon, span = text.rpartition(":")
-    if not colon or not variable:
-        raise PlacelensError(f"{option} {text!r} must look like VARIABLE:1980-1988")
-    return Predictor(variable, _parse_years(span, option))
-
-
 def _v_choice(fit_years: str | None, given: str | None, training: list[str] | None):
     """The V specification from --fit-years, --v and --training-predictor."""
     from placelens.analysis.synthetic_control import VChoice
+    from placelens.services.evaluation import parse_predictor, parse_years
 
     if given and (fit_years or training):
         raise PlacelensError("--v gives V, so --fit-years and --training-predictor do not "
@@ -253,7 +250,7 @@ def _v_choice(fit_years: str | None, given: str | None, training: list[str] | No
         weights = tuple(float(v) for v in given.split(",")) if given else ()
     except ValueError as error:
         raise PlacelensError(f"--v {given!r} must be numbers separated by commas") from error
-    return VChoice(fit_years=_parse_years(fit_years, "--fit-years") if fit_years else (),
+    return VChoice(fit_years=parse_years(fit_years, "--fit-years") if fit_years else (),
                    given=weights,
-                   training=tuple(_parse_predictor(p, "--training-predictor")
+                   training=tuple(parse_predictor(p, "--training-predictor")
                                   for p in training or ()))

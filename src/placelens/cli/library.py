@@ -36,7 +36,7 @@ def _library():
     return database, EvidenceLibrary(database)
 
 
-def _member(database, email: str, partnership: str):
+def member_and_partnership(database, email: str, partnership: str):
     """The account and the partnership id (by number or case-insensitive name)."""
     from placelens.services.accounts import AccountService
     from placelens.services.workspaces import WorkspaceService
@@ -78,7 +78,7 @@ def import_file(
 
     try:
         database, library = _library()
-        account, partnership_id = _member(database, actor, partnership)
+        account, partnership_id = member_and_partnership(database, actor, partnership)
         studies = read_study_file(file.name, file.read_bytes(),
                                   intervention_type.value if intervention_type else "", country)
         stored = library.add_studies(account, partnership_id, studies)
@@ -108,7 +108,7 @@ def file_evaluation(
         page = report or record.with_name(record.name.removesuffix(".evidence.json") + ".html")
         html = page.read_text(encoding="utf-8") if page.exists() else None
         database, library = _library()
-        account, partnership_id = _member(database, actor, partnership)
+        account, partnership_id = member_and_partnership(database, actor, partnership)
         study = library.file_evaluation(account, partnership_id, from_evaluation(
             body, intervention_type.value, outcome.value), body, html)
     except json.JSONDecodeError as error:

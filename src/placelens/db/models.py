@@ -9,7 +9,8 @@ from sqlalchemy import JSON, Boolean, DateTime, ForeignKey, Integer, String, Tex
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
 ROLES = ("viewer", "editor", "admin")
-ITEM_KINDS = ("place_set", "comparator_set", "note", "indicator_table", "journey_assessment")
+ITEM_KINDS = ("place_set", "comparator_set", "note", "indicator_table", "journey_assessment",
+              "logic_model", "evaluation_plan")
 
 
 def utcnow() -> datetime:

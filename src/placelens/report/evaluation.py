@@ -222,3 +222,11 @@ def write_did_record(out_dir: Path, codes: str, names: str, intervention: str, o
     path.write_text(json.dumps(asdict(record), indent=2), encoding="utf-8")
     return path
 
+
+
+def attach_plan(record_path: Path, plan: dict) -> None:
+    """Add the registered plan an evaluation ran (``spec`` and its ``digest``) to its
+    evidence record, so a reader can check that what was run is what was registered."""
+    record = json.loads(record_path.read_text(encoding="utf-8"))
+    record["specification"]["registered_plan"] = plan
+    record_path.write_text(json.dumps(record, indent=2), encoding="utf-8")

@@ -10,7 +10,8 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from placelens.errors import DataFormatError
+from placelens.analysis.synthetic_control import Predictor
+from placelens.errors import DataFormatError, PlacelensError
 from placelens.services.indicators import IndicatorService
 from placelens.sources.tabular import file_row, read_csv, to_number
 from placelens.user_files import check_size
@@ -66,3 +67,27 @@ def csv_panel(path: Path, unit: str, time: str, outcome: str,
                                   row=file_row(frame, position), column=column)
     frame[time] = frame[time].astype(int)
     return Panel(frame, unit, time, outcome, outcome, str(path))
+
+
+def parse_years(text: str, option: str) -> tuple[int, ...]:
+    """Years written as 1980, 1980-1988 or a comma list of either (1961,1963,1965-1969);
+    errors name ``option``."""
+    years: list[int] = []
+    try:
+        for part in text.split(","):
+            first, _, last = part.strip().partition("-")
+            years.extend(range(int(first), int(last or first) + 1))
+    except ValueError as error:
+        raise PlacelensError(f"{option} {text!r}: years must look like 1980, 1980-1988 or "
+                             "1961,1963,1965-1969") from error
+    if not years:
+        raise PlacelensError(f"{option} {text!r} names no year")
+    return tuple(years)
+
+
+def parse_predictor(text: str, option: str = "--predictor") -> Predictor:
+    """VARIABLE:YEARS as a :class:`~placelens.analysis.synthetic_control.Predictor`."""
+    variable, colon, span = text.rpartition(":")
+    if not colon or not variable:
+        raise PlacelensError(f"{option} {text!r} must look like VARIABLE:1980-1988")
+    return Predictor(variable, parse_years(span, option))
