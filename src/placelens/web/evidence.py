@@ -7,10 +7,11 @@ from __future__ import annotations
 from fastapi import APIRouter, File, Form, Query, Request, UploadFile
 from fastapi.responses import HTMLResponse, RedirectResponse
 
-from placelens.errors import DataFormatError, InputError, PlacelensError, UnknownPlaceError
+from placelens.errors import DataFormatError, InputError, UnknownPlaceError
 from placelens.evidence_terms import INTERVENTION_TYPES, OUTCOME_DOMAINS
 from placelens.services import evidence
 from placelens.services.evidence_library import EvidenceLibrary, FindingView, StudyView
+from placelens.services.transferability import context_layer
 from placelens.study_records import read_study_file
 from placelens.user_tables import MAX_UPLOAD_BYTES
 from placelens.web.rendering import page
@@ -87,22 +88,11 @@ def _transferability(request: Request, found: StudyView, place: str):
     site = request.app.state.site
     try:
         yours = site.resolve(place)
-        if found.country in evidence.UK_CODES:
-            code = next(iter(found.places), None)
-            if code is None:
-                return None, "The study names no GSS code for its place, so it cannot be " \
-                             "compared."
-            distance = evidence.place_context(site.obs.comparators, code, yours)
-            heading = f"{site.obs.places.get(code).name} (the study's place) against " \
-                f"{yours.name} (yours)"
-        else:
-            year, distance = evidence.country_context(found.country, found.period_end or
-                                                      found.period_start)
-            heading = f"{found.country} against the UK (European Innovation Scoreboard {year})"
     except UnknownPlaceError as error:
         return None, str(error)
-    except PlacelensError as error:
-        return None, f"No comparison: {error}"
+    heading, distance, why_not = context_layer(found, yours, site.obs.comparators)
+    if distance is None:
+        return None, why_not
     rows = [{"variable": name, **values} for name, values in
             distance.differences.to_dict("index").items()]
     return (heading, distance, rows), ""
