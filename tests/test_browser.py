@@ -192,7 +192,9 @@ def _axe_pages(observatory) -> list[str]:
             "/compare?place=E06000052&place=E06000057&place=W06000023", "/regions",
             "/search?q=Birmingam", "/sign-in", "/sign-up", "/accessibility", "/privacy",
             "/evaluations", "/areas?type=CA", "/evidence", "/evidence/map?scope=uk",
-            "/evidence/studies/57?place=Hartlepool"]
+            "/evidence/studies/57?place=Hartlepool",
+            "/evidence/studies/57/note?place=Hartlepool&capacity=no",
+            "/evidence/for?place=Hartlepool&outcome=employment"]
 
 
 def test_axe_finds_no_wcag_violations(server, chromium, observatory):
@@ -211,8 +213,22 @@ def test_axe_finds_no_wcag_violations(server, chromium, observatory):
     page.click("button:has-text('Import studies')")
     page.locator("tr", has_text="A pilot").locator("a").click()
     own_study = page.url.replace(base, "")     # with the grading and publishing forms
+    page.goto(f"{base}{workspace}/logic-models/new")
+    page.fill("#intervention", "Tees innovation grants")
+    page.fill("#place", "Hartlepool")
+    page.fill("#outcomes", "Higher productivity [gva_per_hour_gbp]")
+    page.fill("#assumptions", "Skilled staff [sni_aged_16_to_64_years_nvq_level_3_or_above_"
+              "qualifications_great_britain above]")
+    page.click("button:has-text('Save the logic model')")
+    model = page.url.replace(base, "")
+    page.click("text=Plan an evaluation of this intervention")
+    plan_form = page.url.replace(base, "")
+    page.fill("#start", "2016")
+    page.click("button:has-text('Work out and register the plan')")
+    page.wait_for_selector("text=Minimum detectable effect")
+    plan = page.url.replace(base, "")
     for path in [*_axe_pages(observatory), "/workspaces", workspace, f"{workspace}/journey",
-                 own_study]:
+                 own_study, f"{workspace}/logic-models/new", model, plan_form, plan]:
         started = time.perf_counter()
         page.goto(base + path)
         try:  # charts drawn; in some full runs the browser never reports the network idle

@@ -23,8 +23,9 @@ OUTCOME = "gva_per_hour_gbp"
 def hartlepool_plan(observatory):
     panel = ev.warehouse_panel(observatory.indicators, OUTCOME)
     place = observatory.place("Hartlepool")
-    return panel, place, plan_evaluation(panel, observatory.comparators, place, 2016,
-                                         "Innovation grants", "rd_grant", "June 2024")
+    similar = [p.code for p in observatory.comparators.comparators(place, "statistical", 40)]
+    return panel, place, plan_evaluation(panel, similar, place, 2016, "Innovation grants",
+                                         "rd_grant", "June 2024")
 
 
 def test_plan_for_a_district_on_gva_per_hour(hartlepool_plan, observatory):
@@ -54,15 +55,16 @@ def test_plan_for_a_district_on_gva_per_hour(hartlepool_plan, observatory):
 
 def test_future_years_get_their_expected_release(observatory):
     panel = ev.warehouse_panel(observatory.indicators, OUTCOME)
-    plan = plan_evaluation(panel, observatory.comparators, observatory.place("Wigan"), 2026,
-                           "Skills hub", "business_support", "June 2024", donors=5)
+    wigan = observatory.place("Wigan")
+    similar = [p.code for p in observatory.comparators.comparators(wigan, "statistical", 10)]
+    plan = plan_evaluation(panel, similar, wigan, 2026, "Skills hub", "business_support",
+                           "June 2024", donors=5)
     # the June 2024 release covers years to 2022: a lag of two years
     assert plan.data_dates["observable"].tolist() == [
         f"expected about June {year + 2}" for year in range(2026, 2031)]
     assert plan.spec.predictors[0] == f"{OUTCOME}:2004-2022"
     with pytest.raises(PlacelensError, match="years before 2008"):
-        plan_evaluation(panel, observatory.comparators, observatory.place("Wigan"), 2008,
-                        "x", "rd_grant", "June 2024")
+        plan_evaluation(panel, similar, wigan, 2008, "x", "rd_grant", "June 2024")
 
 
 def test_plan_spec_round_trip_and_refusals(hartlepool_plan):

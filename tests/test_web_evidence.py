@@ -125,3 +125,64 @@ def test_a_bad_upload_names_row_and_column_and_stores_nothing(evidence_app, data
     assert response.status_code == 400
     assert "mine.csv, row 3, column &#39;outcome_domain&#39;" in response.text
     assert ann.client.get("/api/v1/evidence/studies").json()["total"] == 58
+
+
+def test_transferability_note_and_ranked_evidence_pages(evidence_app):
+    get = Browser(evidence_app).client.get
+    hull = _study_id(evidence_app, "LPIP-057")
+    note = get(f"/evidence/studies/{hull}/note?place=Hartlepool&capacity=no").text
+    assert "Would it work in Hartlepool?" in note and "context distance <strong>0." in note
+    assert "You answered “no” to: Is there an organisation here able to deliver it" in note
+    assert "A gap to close" in note and "Leadership style" in note
+    assert get(f"/evidence/studies/{hull}/note?place=Atlantis").status_code == 404
+    employment = sum(r.outcome_domain == "employment" for r in evidence.seed_records())
+    ranked = get("/evidence/for?place=Hartlepool&outcome=employment").text
+    assert f"{employment} studies on employment, ranked for Hartlepool" in ranked
+    assert ranked.count("/note?place=E06000001") == employment
+    assert "No place matches" in get("/evidence/for?place=Atlantis&outcome=GVA").text
+
+
+def test_logic_model_and_registered_plan_in_the_workspace(evidence_app):
+    tag = uuid.uuid4().hex[:8]
+    ann, eve = Browser(evidence_app), Browser(evidence_app)
+    ann.sign_up(f"ann-{tag}@example.org", "Ann")
+    eve.sign_up(f"eve-{tag}@example.org", "Eve")
+    tees = ann.create_partnership(f"Tees {tag}")
+    form = {"intervention": "Tees innovation grants", "intervention_type": "rd_grant",
+            "place": "Hartlepool", "inputs": "£2m", "activities": "Grants to firms",
+            "outputs": "40 firms funded",
+            "outcomes": "More R&D\nHigher productivity [gva_per_hour_gbp]",
+            "impacts": "Better-paid jobs",
+            "assumptions": "Skilled staff [sni_aged_16_to_64_years_nvq_level_3_or_above_"
+                           "qualifications_great_britain above]\nDemand for R&D"}
+    page = f"/workspaces/{tees}/logic-models/new"
+    bad = ann.post(f"/workspaces/{tees}/logic-models",
+                   {**form, "outcomes": "Jobs [no_such_indicator]"}, from_page=page)
+    assert bad.status_code == 400 and "Line 1: there is no indicator" in bad.text
+    saved = ann.post(f"/workspaces/{tees}/logic-models", form, from_page=page)
+    assert saved.status_code == 303, saved.text
+    model = saved.headers["location"]
+    shown = ann.client.get(model).text
+    assert "Assumptions checked against Hartlepool" in shown and "gva_per_hour_gbp" in shown
+    assert eve.client.get(model).status_code == 404
+    model_id = model.rsplit("/", 1)[1]
+    prefilled = ann.client.get(f"/workspaces/{tees}/plans/new?model={model_id}").text
+    assert 'value="Tees innovation grants"' in prefilled
+    assert eve.client.get(f"/workspaces/{tees}/plans/new?model={model_id}").status_code == 404
+    plan_form = f"/workspaces/{tees}/plans/new"
+    plan = {"intervention": "Tees innovation grants", "intervention_type": "rd_grant",
+            "outcome": "gva_per_hour_gbp", "start": "2016"}
+    refused = ann.post(f"/workspaces/{tees}/plans", {**plan, "place": "Greater Manchester"},
+                       from_page=plan_form)
+    assert refused.status_code == 400 and "not a local authority district" in refused.text
+    registered = ann.post(f"/workspaces/{tees}/plans", {**plan, "place": "Hartlepool"},
+                          from_page=plan_form)
+    assert registered.status_code == 303, registered.text
+    item = registered.headers["location"]
+    html = ann.client.get(item).text
+    assert "Minimum detectable effect" in html and "placelens evaluate run-plan --item" in html
+    record = evidence_app.state.workspaces.item(
+        evidence_app.state.accounts.by_email(f"ann-{tag}@example.org"),
+        int(item.rsplit("/", 1)[1])).content
+    assert record["spec"]["start_year"] == 2016 and len(record["spec"]["donors"]) == 20
+    assert eve.client.get(item).status_code == 404

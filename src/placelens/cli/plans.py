@@ -44,7 +44,7 @@ def plan(
     """Plan an evaluation: the specification to register, the minimum detectable effect of
     its synthetic control, feasible designs and when each year's outcome is published."""
     from placelens.services import evaluation as ev
-    from placelens.services.evaluation_plans import plan_evaluation
+    from placelens.services.evaluation_plans import plan_evaluation, source_release
 
     try:
         if (partnership is None) != (actor is None):
@@ -52,8 +52,11 @@ def plan(
         obs = open_observatory(warehouse)
         district = resolve_place(obs, place, "LAD")
         panel = ev.warehouse_panel(obs.indicators, outcome)
-        found = plan_evaluation(panel, obs.comparators, district, start, intervention,
-                                intervention_type.value, _release(obs, outcome), donors)
+        similar = [p.code for p in obs.comparators.comparators(district, "statistical",
+                                                               2 * donors)]
+        found = plan_evaluation(panel, similar, district, start, intervention,
+                                intervention_type.value, source_release(obs.indicators, outcome),
+                                donors)
         record = found.record()
         out.parent.mkdir(parents=True, exist_ok=True)
         out.write_text(json.dumps(record, indent=2), encoding="utf-8")
@@ -71,15 +74,6 @@ def plan(
     write_table(found.data_dates.astype({"year": str}).set_index("year"), None,
                 "When each year's outcome is published")
     console.print(f"Wrote the plan: {out.resolve()} (digest {record['digest'][:12]})")
-
-
-def _release(obs, outcome: str) -> str:
-    """The release of the source behind ``outcome`` (e.g. "June 2024")."""
-    meta = obs.indicators.warehouse.table("indicators").set_index("indicator")
-    sources = obs.indicators.warehouse.table("sources").set_index("source_id")
-    if outcome not in meta.index:
-        raise PlacelensError(f"no indicator {outcome!r} in the warehouse")
-    return str(sources.loc[meta.loc[outcome, "source_id"], "release"])
 
 
 def _register(record: dict, partnership: str, actor: str) -> int:

@@ -22,8 +22,8 @@ from placelens.analysis.synthetic_control import Predictor
 from placelens.errors import DataFormatError, PlacelensError
 from placelens.evidence_terms import INTERVENTION_TYPES
 from placelens.geography.places import Place
-from placelens.services.comparators import ComparatorService
 from placelens.services.evaluation import Panel, parse_predictor
+from placelens.services.indicators import IndicatorService
 
 #: Statistically similar districts used as the donor pool and the DiD comparators: ADH
 #: advise a pool of units like the treated one, and a small pool keeps placebos quick.
@@ -117,22 +117,31 @@ class EvaluationPlan:
                 "data_dates": self.data_dates.to_dict("records"), "source": self.source}
 
 
+def source_release(indicators: IndicatorService, outcome: str) -> str:
+    """The release of the source behind an indicator (e.g. "June 2024")."""
+    meta = indicators.warehouse.table("indicators").set_index("indicator")
+    if outcome not in meta.index:
+        raise PlacelensError(f"no indicator {outcome!r} in the warehouse")
+    sources = indicators.warehouse.table("sources").set_index("source_id")
+    return str(sources.loc[meta.loc[outcome, "source_id"], "release"])
+
+
 def _span(variable: str, years: list[int]) -> str:
     return f"{variable}:{years[0]}-{years[-1]}" if len(years) > 1 else f"{variable}:{years[0]}"
 
 
-def plan_evaluation(panel: Panel, comparators: ComparatorService, place: Place,
-                    start_year: int, intervention: str, intervention_type: str,
-                    release: str, donors: int = PLAN_DONORS, alpha: float = 0.10
-                    ) -> EvaluationPlan:
+def plan_evaluation(panel: Panel, similar: list[str], place: Place, start_year: int,
+                    intervention: str, intervention_type: str, release: str,
+                    donors: int = PLAN_DONORS, alpha: float = 0.10) -> EvaluationPlan:
     """Plan the evaluation of an intervention in a district starting in ``start_year``.
 
     Parameters
     ----------
     panel
         The indicator's district panel (:func:`placelens.services.evaluation.warehouse_panel`).
-    comparators
-        The similar-places service (donor pool and DiD comparators).
+    similar
+        Codes of districts like ``place``, most similar first (the first ``donors`` with a
+        complete series form the donor pool and the DiD comparators).
     place
         The district.
     start_year
@@ -157,8 +166,7 @@ def plan_evaluation(panel: Panel, comparators: ComparatorService, place: Place,
     units = set(frame[panel.unit])
     if place.code not in units:
         raise PlacelensError(f"{place.name} has no complete series of {panel.label}")
-    pool = [p.code for p in comparators.comparators(place, "statistical", donors * 2)
-            if p.code in units][:donors]
+    pool = [code for code in similar if code in units and code != place.code][:donors]
     years = sorted(int(y) for y in frame[panel.time].unique())
     pre = [y for y in years if y < start_year]
     if len(pre) < HELD_OUT_YEARS + 3:

@@ -64,8 +64,32 @@ def mechanism_check(intervention_type: str, place: Place, comparators: Comparato
         assumption, measure, yours, district median, holds (True, False or None when the
         place has no figure).
     """
+    return check_assumptions(mechanisms().get(intervention_type, []), place, comparators,
+                             indicators)
+
+
+def check_assumptions(items: list[dict], place: Place, comparators: ComparatorService,
+                      indicators: IndicatorService) -> pd.DataFrame:
+    """Assumptions (``assumption``, a context ``variable`` or warehouse ``indicator``,
+    ``holds_when`` above or below the district median, optional ``total`` and ``per_head``)
+    against the place's figures.
+
+    Parameters
+    ----------
+    items
+        The assumptions, as in ``data/mechanisms.yaml``.
+    place
+        The place.
+    comparators, indicators
+        Services holding the figures.
+
+    Returns
+    -------
+    pandas.DataFrame
+        assumption, measure, yours, district median, holds (None: no figure).
+    """
     rows = []
-    for item in mechanisms().get(intervention_type, []):
+    for item in items:
         values, label = _district_values(item, comparators, indicators)
         yours = _place_value(values, place, comparators)
         median = float(values.median())

@@ -26,7 +26,15 @@ from placelens.errors import (
 from placelens.services.accounts import AccountService
 from placelens.services.evidence_library import EvidenceLibrary
 from placelens.services.workspaces import WorkspaceService
-from placelens.web import accounts, api_v1, evidence, journeys, pages, workspaces
+from placelens.web import (
+    accounts,
+    api_v1,
+    evidence,
+    journeys,
+    pages,
+    planning,
+    workspaces,
+)
 from placelens.web.rendering import page
 from placelens.web.security import CsrfError, SecurityHeaders, SignInRequired
 from placelens.web.settings import SESSION_HOURS, WebSettings
@@ -74,7 +82,7 @@ def create_app(settings: WebSettings | None = None) -> FastAPI:
                        same_site="lax", https_only=settings.secure_cookies)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
     app.mount("/assets", StaticFiles(directory=VENDOR / "govuk-assets"), name="govuk-assets")
-    for module in (pages, accounts, workspaces, journeys, evidence, api_v1):
+    for module in (pages, accounts, workspaces, journeys, evidence, planning, api_v1):
         app.include_router(module.router)
     _handle_errors(app)
     return app

@@ -11,7 +11,14 @@ from placelens.errors import DataFormatError, InputError, UnknownPlaceError
 from placelens.evidence_terms import INTERVENTION_TYPES, OUTCOME_DOMAINS
 from placelens.services import evidence
 from placelens.services.evidence_library import EvidenceLibrary, FindingView, StudyView
-from placelens.services.transferability import context_layer
+from placelens.services.journeys import JourneyService
+from placelens.services.transferability import (
+    ANSWERS,
+    QUESTIONS,
+    context_layer,
+    rank_evidence,
+    transferability_note,
+)
 from placelens.study_records import read_study_file
 from placelens.user_tables import MAX_UPLOAD_BYTES
 from placelens.web.rendering import page
@@ -141,3 +148,60 @@ async def upload_studies(request: Request, partnership_id: int,
     except (DataFormatError, InputError) as error:
         return workspace_page(request, partnership_id, 400, {"studies": str(error)})
     return back_to_workspace(partnership_id, "studies")
+
+
+@router.get("/evidence/studies/{study_id}/note", response_class=HTMLResponse)
+def note(request: Request, study_id: int, place: str = Query(..., max_length=200),
+         resources: str = Query("", max_length=10), capacity: str = Query("", max_length=10)):
+    """The transferability note: the three layers for one study and your place."""
+    site = request.app.state.site
+    account = current_account(request)
+    found = library(request).study(account, study_id)
+    yours = site.resolve(place)
+    written = transferability_note(found, yours, site.obs.comparators, site.obs.indicators,
+                                   _prefilled(request, yours),
+                                   {"resources": resources, "capacity": capacity})
+    return page(request, "evidence_note.html.j2", note=written, questions=QUESTIONS,
+                answers=ANSWERS, place_query=place)
+
+
+def _prefilled(request: Request, place) -> dict[str, str]:
+    """What data answer for the questionnaire: the latest journey self-assessment of the
+    place in the caller's partnerships, and the place's leadership style."""
+    known = {}
+    account = current_account(request)
+    if account is not None:
+        journeys = JourneyService(request.app.state.workspaces,
+                                  request.app.state.site.obs.collaboration.signals)
+        history = [record for p in request.app.state.workspaces.partnerships(account) if p.role
+                   for record in journeys.history(account, p.id, place.code)]
+        if history:
+            latest = max(history, key=lambda r: (r["date"], r["version"]))
+            result = latest["result"]
+            known["Journey stage"] = f"{result['stage']} – {result['stage_name']} " \
+                f"(self-assessment of {latest['date']}, confidence {result['confidence']})"
+    styles = request.app.state.site.obs.collaboration.leadership(place)
+    if not styles.empty:
+        last = styles.iloc[-1]
+        known["Leadership style"] = f"{last['finding']} (funded R&D collaboration, " \
+            f"{last['period']})"
+    return known
+
+
+@router.get("/evidence/for", response_class=HTMLResponse)
+def for_place(request: Request, place: str = Query("", max_length=200),
+              outcome: str = Query("", max_length=40)):
+    """The evidence on an outcome, ranked for a place."""
+    site = request.app.state.site
+    outcome = _known(outcome, OUTCOME_DOMAINS)
+    ranked, yours, error = None, None, ""
+    if place and outcome:
+        try:
+            yours = site.resolve(place)
+        except UnknownPlaceError as failure:
+            error = str(failure)
+        else:
+            ranked = rank_evidence(library(request).studies(current_account(request)), yours,
+                                   outcome, site.obs.comparators).to_dict("records")
+    return page(request, "evidence_for.html.j2", ranked=ranked, place=yours,
+                place_query=place, outcome=outcome, outcomes=OUTCOME_DOMAINS, error=error)

@@ -22,7 +22,16 @@ def environment() -> Environment:
                                            PackageLoader("placelens.report", "templates")]),
                       autoescape=select_autoescape(["html", "j2"]))
     env.globals.update(version=placelens.__version__, ogl=placelens.OGL_ATTRIBUTION)
+    env.filters["figure"] = figure
     return env
+
+
+def figure(value: float | None) -> str:
+    """A measured value for a page: three significant figures, whole numbers with thousands
+    separators from 1,000 up, "–" when missing."""
+    if value is None or value != value:
+        return "–"
+    return f"{value:,.0f}" if abs(value) >= 1000 else f"{value:.3g}"
 
 
 ENV = environment()
