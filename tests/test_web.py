@@ -321,3 +321,11 @@ def test_journey_self_assessment_in_the_workspace(two_partnerships):
                                                        "date": "2026-11-30", **answers},
                    from_page=f"/workspaces/{cornwall}")
     assert bad.status_code == 400 and "No place matches" in bad.text
+
+
+def test_record_numbers_outside_the_database_range_are_invalid_not_errors(browser):
+    """An id past the databases' integer range once overflowed the driver (a 500)."""
+    for path in ("/items/99999999999999999999", "/api/v1/items/99999999999999999999",
+                 "/evidence/studies/99999999999999999999",
+                 "/api/v1/evidence/studies/99999999999999999999", "/evidence/studies/0"):
+        assert browser.client.get(path).status_code == 422, path

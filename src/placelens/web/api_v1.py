@@ -16,7 +16,7 @@ from fastapi.responses import Response
 
 from placelens.geography.area_types import PROFILE_TYPES
 from placelens.results import plain, records
-from placelens.web.security import current_account
+from placelens.web.security import RecordId, current_account
 from placelens.web.site import Site
 
 router = APIRouter(prefix="/api/v1", tags=["placelens"])
@@ -137,7 +137,7 @@ def items(request: Request, q: str = Query("", max_length=200),
 
 
 @router.get("/items/{item_id}", summary="One workspace item the caller may see")
-def item(request: Request, item_id: int):
+def item(request: Request, item_id: RecordId):
     account = current_account(request)
     found = request.app.state.workspaces.item(account, item_id)
     return _json(request, found.to_dict(), private=not found.published)
@@ -157,6 +157,6 @@ def studies(request: Request, q: str = Query("", max_length=200),
 
 @router.get("/evidence/studies/{study_id}", summary="One evidence-library study the caller "
             "may see")
-def study(request: Request, study_id: int):
+def study(request: Request, study_id: RecordId):
     found = request.app.state.evidence.study(current_account(request), study_id)
     return _json(request, found.to_dict(), private=not found.published)

@@ -22,7 +22,7 @@ from placelens.services.transferability import (
 from placelens.study_records import read_study_file
 from placelens.user_tables import MAX_UPLOAD_BYTES
 from placelens.web.rendering import page
-from placelens.web.security import check_csrf, current_account
+from placelens.web.security import RecordId, check_csrf, current_account
 from placelens.web.workspaces import back_to_workspace, signed_in_account, workspace_page
 
 router = APIRouter()
@@ -70,7 +70,7 @@ def _in_scope(finding: FindingView, scope: str, since: int | None) -> bool:
 
 
 @router.get("/evidence/studies/{study_id}", response_class=HTMLResponse)
-def study(request: Request, study_id: int, place: str = Query("", max_length=200)):
+def study(request: Request, study_id: RecordId, place: str = Query("", max_length=200)):
     account = current_account(request)
     found = library(request).study(account, study_id)
     return _study_page(request, found, place.strip())
@@ -106,12 +106,12 @@ def _transferability(request: Request, found: StudyView, place: str):
 
 
 @router.get("/evidence/studies/{study_id}/report", response_class=HTMLResponse)
-def report(request: Request, study_id: int):
+def report(request: Request, study_id: RecordId):
     return HTMLResponse(library(request).report(current_account(request), study_id))
 
 
 @router.post("/evidence/studies/{study_id}/publish")
-def publish(request: Request, study_id: int, published: str = Form("yes", max_length=3),
+def publish(request: Request, study_id: RecordId, published: str = Form("yes", max_length=3),
             csrf_token: str = Form("", max_length=100)):
     check_csrf(request, csrf_token)
     library(request).set_published(signed_in_account(request), study_id, published == "yes")
@@ -119,7 +119,7 @@ def publish(request: Request, study_id: int, published: str = Form("yes", max_le
 
 
 @router.post("/evidence/studies/{study_id}/grade", response_class=HTMLResponse)
-def grade(request: Request, study_id: int, sms: str = Form("", max_length=2),
+def grade(request: Request, study_id: RecordId, sms: str = Form("", max_length=2),
           rationale: str = Form("", max_length=2000), csrf_token: str = Form("", max_length=100)):
     check_csrf(request, csrf_token)
     account = signed_in_account(request)
@@ -135,7 +135,7 @@ def grade(request: Request, study_id: int, sms: str = Form("", max_length=2),
 
 
 @router.post("/workspaces/{partnership_id}/evidence", response_class=HTMLResponse)
-async def upload_studies(request: Request, partnership_id: int,
+async def upload_studies(request: Request, partnership_id: RecordId,
                          intervention_type: str = Form("", max_length=40),
                          country: str = Form("", max_length=8),
                          studies: UploadFile = File(...),
@@ -151,7 +151,7 @@ async def upload_studies(request: Request, partnership_id: int,
 
 
 @router.get("/evidence/studies/{study_id}/note", response_class=HTMLResponse)
-def note(request: Request, study_id: int, place: str = Query(..., max_length=200),
+def note(request: Request, study_id: RecordId, place: str = Query(..., max_length=200),
          resources: str = Query("", max_length=10), capacity: str = Query("", max_length=10)):
     """The transferability note: the three layers for one study and your place."""
     site = request.app.state.site

@@ -11,7 +11,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse
 from placelens.errors import DataFormatError, InputError, UnknownPlaceError
 from placelens.services.journeys import JourneyService
 from placelens.web.rendering import page
-from placelens.web.security import check_csrf
+from placelens.web.security import RecordId, check_csrf
 from placelens.web.workspaces import signed_in_account, workspace_service
 
 router = APIRouter()
@@ -32,12 +32,12 @@ def _form(request: Request, partnership_id: int, status_code: int = 200,
 
 
 @router.get("/workspaces/{partnership_id}/journey", response_class=HTMLResponse)
-def journey_form(request: Request, partnership_id: int):
+def journey_form(request: Request, partnership_id: RecordId):
     return _form(request, partnership_id)
 
 
 @router.post("/workspaces/{partnership_id}/journey", response_class=HTMLResponse)
-async def record_journey(request: Request, partnership_id: int):
+async def record_journey(request: Request, partnership_id: RecordId):
     form = await request.form()
     check_csrf(request, str(form.get("csrf_token", "")))
     values = {key: str(value)[:MAX_FIELD] for key, value in form.items()}

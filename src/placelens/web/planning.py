@@ -4,7 +4,7 @@ them as private items (registration of a plan is the stored item, dated and attr
 
 from __future__ import annotations
 
-from fastapi import APIRouter, Request
+from fastapi import APIRouter, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse
 
 from placelens.errors import InputError, PlacelensError, UnknownPlaceError
@@ -13,7 +13,7 @@ from placelens.services import evaluation as ev
 from placelens.services.evaluation_plans import plan_evaluation, source_release
 from placelens.services.logic_models import STAGES, build_logic_model
 from placelens.web.rendering import page
-from placelens.web.security import check_csrf
+from placelens.web.security import MAX_RECORD_ID, RecordId, check_csrf
 from placelens.web.workspaces import signed_in_account, workspace_service
 
 router = APIRouter()
@@ -49,12 +49,12 @@ def _place(request: Request, text: str, district: bool = False):
 
 
 @router.get("/workspaces/{partnership_id}/logic-models/new", response_class=HTMLResponse)
-def new_logic_model(request: Request, partnership_id: int):
+def new_logic_model(request: Request, partnership_id: RecordId):
     return _form(request, partnership_id, "logic_model_form.html.j2")
 
 
 @router.post("/workspaces/{partnership_id}/logic-models", response_class=HTMLResponse)
-async def save_logic_model(request: Request, partnership_id: int):
+async def save_logic_model(request: Request, partnership_id: RecordId):
     values = await _fields(request)
     account = signed_in_account(request)
     obs = request.app.state.site.obs
@@ -74,7 +74,8 @@ async def save_logic_model(request: Request, partnership_id: int):
 
 
 @router.get("/workspaces/{partnership_id}/plans/new", response_class=HTMLResponse)
-def new_plan(request: Request, partnership_id: int, model: int | None = None):
+def new_plan(request: Request, partnership_id: RecordId,
+             model: int | None = Query(None, ge=1, le=MAX_RECORD_ID)):
     values: dict = {}
     if model is not None:  # start from a logic model: its place, intervention and outcomes
         content = workspace_service(request).item(signed_in_account(request), model).content
@@ -89,7 +90,7 @@ def new_plan(request: Request, partnership_id: int, model: int | None = None):
 
 
 @router.post("/workspaces/{partnership_id}/plans", response_class=HTMLResponse)
-async def register_plan(request: Request, partnership_id: int):
+async def register_plan(request: Request, partnership_id: RecordId):
     values = await _fields(request)
     account = signed_in_account(request)
     obs = request.app.state.site.obs

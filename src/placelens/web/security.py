@@ -5,12 +5,18 @@ from __future__ import annotations
 
 import hmac
 import secrets
+from typing import Annotated
 
-from fastapi import Request
+from fastapi import Path, Request
 from starlette.middleware.base import BaseHTTPMiddleware
 
 from placelens.errors import PlacelensError
 from placelens.services.accounts import Account
+
+#: Record numbers in addresses: the databases' integer range, so an absurd number is refused
+#: as invalid input instead of overflowing the database driver.
+MAX_RECORD_ID = 2**31 - 1
+RecordId = Annotated[int, Path(ge=1, le=MAX_RECORD_ID)]
 
 CONTENT_SECURITY_POLICY = "; ".join([
     "default-src 'self'", "script-src 'self'", "style-src 'self' 'unsafe-inline'",

@@ -14,7 +14,7 @@ from placelens.services.accounts import Account
 from placelens.services.workspaces import MAX_NOTE, WorkspaceService
 from placelens.user_tables import MAX_UPLOAD_BYTES, read_indicator_table
 from placelens.web.rendering import csv_download, page
-from placelens.web.security import SignInRequired, check_csrf, current_account
+from placelens.web.security import RecordId, SignInRequired, check_csrf, current_account
 
 router = APIRouter()
 
@@ -59,7 +59,7 @@ def create_partnership(request: Request, name: str = Form("", max_length=300),
 
 
 @router.get("/workspaces/{partnership_id}", response_class=HTMLResponse)
-def workspace(request: Request, partnership_id: int, done: str = ""):
+def workspace(request: Request, partnership_id: RecordId, done: str = ""):
     return workspace_page(request, partnership_id, done=done[:80])
 
 
@@ -79,7 +79,7 @@ def workspace_page(request: Request, partnership_id: int, status_code: int = 200
 
 
 @router.post("/workspaces/{partnership_id}/notes", response_class=HTMLResponse)
-def add_note(request: Request, partnership_id: int, title: str = Form("", max_length=300),
+def add_note(request: Request, partnership_id: RecordId, title: str = Form("", max_length=300),
              text: str = Form("", max_length=MAX_NOTE), csrf_token: str = Form("", max_length=100)):
     check_csrf(request, csrf_token)
     try:
@@ -92,7 +92,7 @@ def add_note(request: Request, partnership_id: int, title: str = Form("", max_le
 
 
 @router.post("/workspaces/{partnership_id}/place-sets", response_class=HTMLResponse)
-def add_place_set(request: Request, partnership_id: int, title: str = Form("", max_length=300),
+def add_place_set(request: Request, partnership_id: RecordId, title: str = Form("", max_length=300),
                   places: str = Form("", max_length=5000), kind: str = Form("place_set"),
                   csrf_token: str = Form("", max_length=100)):
     """A saved place set (or comparator set: the first place is the focus), each line a
@@ -119,7 +119,7 @@ def add_place_set(request: Request, partnership_id: int, title: str = Form("", m
 
 
 @router.post("/workspaces/{partnership_id}/uploads", response_class=HTMLResponse)
-async def upload_table(request: Request, partnership_id: int,
+async def upload_table(request: Request, partnership_id: RecordId,
                        title: str = Form("", max_length=300),
                        unit: str = Form("", max_length=60),
                        table: UploadFile = File(...), csrf_token: str = Form("", max_length=100)):
@@ -138,7 +138,7 @@ async def upload_table(request: Request, partnership_id: int,
 
 
 @router.post("/workspaces/{partnership_id}/invitations", response_class=HTMLResponse)
-def invite(request: Request, partnership_id: int, email: str = Form("", max_length=300),
+def invite(request: Request, partnership_id: RecordId, email: str = Form("", max_length=300),
            role: str = Form("viewer", max_length=10), csrf_token: str = Form("", max_length=100)):
     check_csrf(request, csrf_token)
     try:
@@ -166,13 +166,13 @@ def accept_invitation(request: Request, token: str, csrf_token: str = Form("", m
 
 
 @router.get("/items/{item_id}", response_class=HTMLResponse)
-def item(request: Request, item_id: int):
+def item(request: Request, item_id: RecordId):
     found = workspace_service(request).item(current_account(request), item_id)
     return page(request, "item.html.j2", item=found)
 
 
 @router.get("/items/{item_id}/data.csv")
-def item_csv(request: Request, item_id: int):
+def item_csv(request: Request, item_id: RecordId):
     found = workspace_service(request).item(current_account(request), item_id)
     if found.kind != "indicator_table":
         raise NotFoundError(f"Item {item_id} is not a table")
@@ -182,7 +182,7 @@ def item_csv(request: Request, item_id: int):
 
 
 @router.post("/items/{item_id}/publish")
-def publish(request: Request, item_id: int, published: str = Form("yes", max_length=3),
+def publish(request: Request, item_id: RecordId, published: str = Form("yes", max_length=3),
             csrf_token: str = Form("", max_length=100)):
     check_csrf(request, csrf_token)
     changed = workspace_service(request).set_published(signed_in_account(request), item_id,
@@ -192,7 +192,7 @@ def publish(request: Request, item_id: int, published: str = Form("yes", max_len
 
 
 @router.post("/items/{item_id}/delete")
-def delete(request: Request, item_id: int, csrf_token: str = Form("", max_length=100)):
+def delete(request: Request, item_id: RecordId, csrf_token: str = Form("", max_length=100)):
     check_csrf(request, csrf_token)
     account = signed_in_account(request)
     partnership_id = workspace_service(request).item(account, item_id).partnership_id
