@@ -108,6 +108,17 @@ def test_registered_plan_runs_unchanged(tmp_path, monkeypatch, warehouse_path):
                               "ann@example.org", "--out", str(tmp_path / "run"),
                               "--html-only"])
     assert ran.exit_code == 0, ran.output
+    from placelens.services.evidence_library import EvidenceLibrary
+
+    library = EvidenceLibrary(database)
+    filed = [s for s in library.studies(ann) if s.partnership == "Tees LPIP"]
+    assert len(filed) == 2 and "Filed as private studies" in ran.output
+    designs = sorted(s.design for s in filed)
+    assert "Sant'Anna" in designs[0] and designs[1].startswith("synthetic control")
+    assert all(s.findings[0].outcome_domain == "productivity" and not s.published
+               for s in filed)
+    assert sum(s.has_report for s in filed) == 1
+    assert library.studies(accounts.by_email("eve@example.org")) == []
     scm = json.loads(next((tmp_path / "run").glob("scm_*.evidence.json")).read_text())
     did = json.loads((tmp_path / "run" / "did.evidence.json").read_text())
     spec = PlanSpec.from_dict(plan["spec"])

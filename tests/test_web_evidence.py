@@ -186,3 +186,12 @@ def test_logic_model_and_registered_plan_in_the_workspace(evidence_app):
         int(item.rsplit("/", 1)[1])).content
     assert record["spec"]["start_year"] == 2016 and len(record["spec"]["donors"]) == 20
     assert eve.client.get(item).status_code == 404
+
+
+def test_gap_map_filters_by_country_and_kind_of_place(evidence_app):
+    get = Browser(evidence_app).client.get
+    french = sum(r.country == "FR" for r in evidence.seed_records())
+    assert f"from {french} findings (all studies, FR)" in get("/evidence/map?country=FR").text
+    district = get("/evidence/map?place_type=local+authority+district").text
+    assert "from 1 findings" in district           # the Hull broadband study names its district
+    assert '<option value="abroad"' in district and '<option value="country"' in district

@@ -25,6 +25,11 @@ INTERVENTION_TYPES: dict[str, str | None] = {
 }
 OUTCOME_DOMAINS = ("employment", "GVA", "productivity", "turnover", "R&D spending",
                    "innovation output", "firm entry", "survival", "other")
+#: The outcome domain of warehouse indicators an evaluation may use (others: "other").
+INDICATOR_OUTCOMES = {
+    "gva_per_hour_gbp": "productivity", "gva_per_hour_index": "productivity",
+    "gva_per_job_gbp": "productivity", "gva_current_gbp_m": "GVA",
+    "gva_constant_2022_gbp_m": "GVA", "filled_jobs": "employment"}
 DIRECTIONS = ("positive", "negative", "none", "mixed")
 #: Where a grade came from. "What Works Growth": a score a What Works Growth page gives;
 #: "design-implied": read from the design by whoever compiled the record; "placelens rule":

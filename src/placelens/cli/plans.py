@@ -105,14 +105,15 @@ def run_plan(
 ) -> None:
     """Run a registered plan unchanged: its synthetic control (donors, predictors, start,
     optimiser starts and seed) and its difference-in-differences; each evidence record
-    carries the plan and its digest."""
+    carries the plan and its digest. With --item, both are filed as private studies in the
+    plan's partnership's evidence library (the synthetic control with its report)."""
     from placelens.cli.evaluate import run_did, run_scm
     from placelens.report.evaluation import attach_plan
     from placelens.services import evaluation as ev
     from placelens.services.evaluation_plans import PlanSpec
 
     try:
-        record = _read_plan(plan_file, item, actor)
+        record, file = _read_plan(plan_file, item, actor)
         spec = PlanSpec.from_dict(record["spec"], str(plan_file or f"item {item}"))
         registered = {"spec": spec.to_dict(), "digest": spec.digest}
         obs = open_observatory(warehouse)
@@ -136,24 +137,30 @@ def run_plan(
                              "first_treated", spec.did_control, spec.did_base, spec.did_draws,
                              spec.seed, "full", out)
         attach_plan(did_record, registered)
+        filed = [file(paths["record"], paths["html"]), file(did_record, None)] if file else []
     except (ValueError, PlacelensError) as error:
         fail(error)
     for kind, path in paths.items():
         console.print(f"Wrote {kind}: {path.resolve()}")
     console.print(f"Ran the registered plan unchanged (digest {spec.digest[:12]}).")
+    if filed:
+        console.print(f"Filed as private studies {filed[0]} (synthetic control, with its "
+                      f"report) and {filed[1]} (DiD) in the plan's partnership's library.")
 
 
-def _read_plan(plan_file: Path | None, item: int | None, actor: str | None) -> dict:
-    """The plan record from a JSON file, or from a workspace item a member may read."""
+def _read_plan(plan_file: Path | None, item: int | None, actor: str | None):
+    """(plan record, filer) from a JSON file (no filer), or from a workspace item a member may
+    read; the filer files the results as private studies of the item's partnership."""
     if (plan_file is None) == (item is None):
         raise PlacelensError("give a plan file or --item (one of them)")
     if plan_file is not None:
         try:
-            return json.loads(plan_file.read_text(encoding="utf-8"))
+            return json.loads(plan_file.read_text(encoding="utf-8")), None
         except (OSError, json.JSONDecodeError) as error:
             raise PlacelensError(f"{plan_file}: cannot read the plan ({error})") from None
     from placelens.db.database import Database
     from placelens.services.accounts import AccountService
+    from placelens.services.evidence_library import EvidenceLibrary
     from placelens.services.workspaces import WorkspaceService
 
     database = Database()
@@ -162,7 +169,21 @@ def _read_plan(plan_file: Path | None, item: int | None, actor: str | None) -> d
     found = WorkspaceService(database).item(account, item or 0)
     if found.kind != "evaluation_plan":
         raise PlacelensError(f"item {item} is a {found.kind.replace('_', ' ')}, not a plan")
-    return found.content
+    library = EvidenceLibrary(database)
+
+    def file(record_path: Path, report: Path | None) -> int:
+        from placelens.evidence_terms import INDICATOR_OUTCOMES
+        from placelens.study_records import from_evaluation
+
+        spec = found.content["spec"]
+        record = json.loads(record_path.read_text(encoding="utf-8"))
+        html = report.read_text(encoding="utf-8") if report else None
+        assert account is not None
+        return library.file_evaluation(account, found.partnership_id, from_evaluation(
+            record, spec["intervention_type"], INDICATOR_OUTCOMES.get(spec["outcome"], "other")),
+            record, html).id
+
+    return found.content, file
 
 
 def register(evaluate_app: typer.Typer) -> None:

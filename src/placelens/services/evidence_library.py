@@ -45,6 +45,7 @@ class FindingView:
     period_start: int | None
     period_end: int | None
     country: str
+    places: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -310,7 +311,7 @@ def _view(study: EvidenceStudy) -> StudyView:
     findings = tuple(FindingView(
         f.outcome_domain, f.direction, f.summary, f.effect, f.effect_unit, f.interval,
         f.subgroup, study.intervention_type, study.sms, study.period_start, study.period_end,
-        study.country) for f in study.findings)
+        study.country, tuple(study.places)) for f in study.findings)
     return StudyView(
         study.id, study.partnership_id,
         study.partnership.name if study.partnership else "", study.reference,

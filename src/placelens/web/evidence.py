@@ -9,6 +9,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse
 
 from placelens.errors import DataFormatError, InputError, UnknownPlaceError
 from placelens.evidence_terms import INTERVENTION_TYPES, OUTCOME_DOMAINS
+from placelens.geography.area_types import TYPE_LABELS
 from placelens.services import evidence
 from placelens.services.evidence_library import EvidenceLibrary, FindingView, StudyView
 from placelens.services.journeys import JourneyService
@@ -51,15 +52,21 @@ def _known(value: str, allowed) -> str:
 
 @router.get("/evidence/map", response_class=HTMLResponse)
 def gap_map(request: Request, scope: str = Query("all", max_length=10),
-            since: int | None = Query(None, ge=1900, le=2100)):
+            since: int | None = Query(None, ge=1900, le=2100),
+            country: str = Query("", max_length=8), place_type: str = Query("", max_length=40)):
     scope = scope if scope in SCOPES else "all"
-    findings = [f for f in library(request).findings(current_account(request))
-                if _in_scope(f, scope, since)]
+    visible = library(request).findings(current_account(request))
+    kinds = {f: _place_type(request, f) for f in visible}
+    findings = [f for f in visible if _in_scope(f, scope, since)
+                and (not country or f.country == country)
+                and (not place_type or kinds[f] == place_type)]
     table = evidence.gap_map(findings)
     cells = {key: row for key, row in zip(table.index, table.to_dict("records"), strict=True)}
     return page(request, "evidence_map.html.j2", cells=cells, types=INTERVENTION_TYPES,
                 outcomes=OUTCOME_DOMAINS, scopes=SCOPES, scope=scope, since=since,
-                weak=WEAK, findings=len(findings))
+                weak=WEAK, findings=len(findings), country=country, place_type=place_type,
+                countries=sorted({f.country for f in visible if f.country}),
+                place_types=sorted(set(kinds.values())))
 
 
 def _in_scope(finding: FindingView, scope: str, since: int | None) -> bool:
@@ -67,6 +74,19 @@ def _in_scope(finding: FindingView, scope: str, since: int | None) -> bool:
     year = finding.period_end or finding.period_start
     return (scope == "all" or (scope == "uk") == uk) and (
         since is None or (year is not None and year >= since))
+
+
+def _place_type(request: Request, finding: FindingView) -> str:
+    """What kind of place a finding's study covers: the type of its first GSS/ITL code
+    ("district", "country", ...), "abroad", or "UK place not coded"."""
+    if finding.country not in evidence.UK_CODES:
+        return "abroad"
+    for code in finding.places:
+        try:
+            return TYPE_LABELS[request.app.state.site.obs.places.get(code).area_type]
+        except KeyError:
+            continue
+    return "UK place not coded"
 
 
 @router.get("/evidence/studies/{study_id}", response_class=HTMLResponse)
