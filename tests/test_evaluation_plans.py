@@ -136,3 +136,30 @@ def test_registered_plan_runs_unchanged(tmp_path, monkeypatch, warehouse_path):
     assert again.exit_code == 0
     rerun = json.loads(next((tmp_path / "again").glob("scm_*.evidence.json")).read_text())
     assert rerun["effect"] == scm["effect"] and rerun["specification"] == scm["specification"]
+
+
+def test_an_evaluation_is_filed_in_the_library_as_it_runs(tmp_path, monkeypatch,
+                                                          warehouse_path):
+    from placelens.db.database import Database
+    from placelens.services.accounts import AccountService
+    from placelens.services.evidence_library import EvidenceLibrary
+    from placelens.services.workspaces import WorkspaceService
+
+    monkeypatch.setenv("PLACELENS_WAREHOUSE", str(warehouse_path))
+    monkeypatch.setenv("PLACELENS_DATABASE_URL", f"sqlite:///{tmp_path / 'app.sqlite'}")
+    database = Database()
+    database.migrate()
+    ann = AccountService(database).sign_up("ann@example.org", "Ann", "a long enough passphrase")
+    WorkspaceService(database).create_partnership(ann, "Tees LPIP")
+    runner = CliRunner()
+    command = ["evaluate", "did", "--outcome", OUTCOME, "--treated", "Hartlepool:2016",
+               "--draws", "0", "--out", str(tmp_path / "did"), "--file-in", "Tees LPIP"]
+    incomplete = runner.invoke(app, command)
+    assert incomplete.exit_code == 2 and "--file-in needs --as" in incomplete.output
+    assert not (tmp_path / "did").exists()                  # refused before any work
+    done = runner.invoke(app, [*command, "--as", "ann@example.org", "--type", "rd_grant"])
+    assert done.exit_code == 0 and "Filed as private study" in done.output, done.output
+    [study] = EvidenceLibrary(database).studies(ann)
+    assert study.partnership == "Tees LPIP" and not study.published
+    assert study.findings[0].outcome_domain == "productivity"
+    assert study.evaluation["place"] == "E06000001"

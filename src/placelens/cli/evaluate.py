@@ -10,6 +10,7 @@ import typer
 from placelens.cli.common import (
     BasePeriod,
     Control,
+    InterventionType,
     SmallSample,
     WarehouseOption,
     console,
@@ -19,6 +20,14 @@ from placelens.cli.common import (
     write_table,
 )
 from placelens.errors import PlacelensError
+
+FileInOption = Annotated[str | None, typer.Option(
+    "--file-in", help="File the result as a private study in this partnership's evidence "
+    "library (needs --as and --type).")]
+ActorOption = Annotated[str | None, typer.Option("--as", help="With --file-in: the member "
+                                                 "filing it (email).")]
+TypeOption = Annotated[InterventionType | None, typer.Option(
+    "--type", help="With --file-in: the intervention type evaluated.")]
 
 evaluate_app = typer.Typer(help="Impact evaluation: synthetic control and difference-in-"
                            "differences.", no_args_is_help=True)
@@ -53,6 +62,9 @@ def evaluate_scm(
     placebo: Annotated[bool, typer.Option(help="Run the in-space placebo test.")] = True,
     out: Annotated[Path, typer.Option(help="Output folder.")] = Path("out/evaluations"),
     html_only: Annotated[bool, typer.Option("--html-only")] = False,
+    file_in: FileInOption = None,
+    actor: ActorOption = None,
+    intervention_type: TypeOption = None,
     warehouse: WarehouseOption = None,
 ) -> None:
     """Synthetic control for one place: report (HTML/PDF) with gap and placebo plots, weights,
@@ -62,16 +74,38 @@ def evaluate_scm(
     from placelens.services.evaluation import parse_predictor
 
     try:
+        _check_filing(file_in, actor, intervention_type)
         data, treated, name = _scm_panel(panel_file, treated, outcome, unit, time, warehouse)
         predictors = [parse_predictor(p) for p in predictor] if predictor else \
             _default_predictors(outcome, sorted(data.frame[data.time].unique()), start)
         v_choice = _v_choice(fit_years, predictor_weights, training_predictor)
         paths = run_scm(data, treated, name, start, intervention, predictors, donors or None,
                         v_choice, placebo, out, html_only)
+        _file(paths["record"], paths["html"], file_in, actor, intervention_type, outcome)
     except (ValueError, PlacelensError) as error:
         fail(error)
     for kind, path in paths.items():
         console.print(f"Wrote {kind}: {path.resolve()}")
+
+
+def _check_filing(file_in: str | None, actor: str | None, kind) -> None:
+    """Refuse an incomplete --file-in before any work is done."""
+    if file_in and not (actor and kind):
+        raise PlacelensError("--file-in needs --as (a member's email) and --type")
+
+
+def _file(record: Path, report: Path | None, file_in: str | None, actor: str | None, kind,
+          outcome: str) -> None:
+    """File the evaluation in the partnership's library when --file-in asks for it."""
+    if not file_in:
+        return
+    from placelens.cli.library import file_record
+    from placelens.evidence_terms import INDICATOR_OUTCOMES
+
+    study = file_record(record, report, file_in, actor or "", kind.value,
+                        INDICATOR_OUTCOMES.get(outcome, "other"))
+    console.print(f"Filed as private study {study.id} in {study.partnership}'s evidence "
+                  f"library ({study.grade_label}).")
 
 
 def run_scm(data, treated: str, name: str, start: int, intervention: str, predictors: list,
@@ -167,6 +201,9 @@ def evaluate_did(
     ] = SmallSample.full,
     intervention: Annotated[str, typer.Option()] = "Intervention",
     out: Annotated[Path, typer.Option(help="Output folder.")] = Path("out/evaluations"),
+    file_in: FileInOption = None,
+    actor: ActorOption = None,
+    intervention_type: TypeOption = None,
     warehouse: WarehouseOption = None,
 ) -> None:
     """Difference-in-differences for one or many places adopting at different times:
@@ -175,14 +212,16 @@ def evaluate_did(
     from placelens.services import evaluation as ev
 
     try:
+        _check_filing(file_in, actor, intervention_type)
         if panel_file is not None:
             data = ev.csv_panel(panel_file, unit, time, outcome,
                                 numeric=[time, outcome, first_treated])
             codes = names = "units in " + panel_file.name
         else:
             data, codes, names = _adoption_panel(treated, outcome, first_treated, warehouse)
-        run_did(data, codes, names, intervention, first_treated, control.value, base.value,
-                draws, seed, small_sample.value, out)
+        record = run_did(data, codes, names, intervention, first_treated, control.value,
+                         base.value, draws, seed, small_sample.value, out)
+        _file(record, None, file_in, actor, intervention_type, outcome)
     except (ValueError, PlacelensError) as error:
         fail(error)
 

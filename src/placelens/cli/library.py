@@ -101,22 +101,31 @@ def file_evaluation(
 ) -> None:
     """File a placelens evaluation as a study in a partnership's private library, with its
     record and report."""
-    from placelens.study_records import from_evaluation
-
     try:
-        body = json.loads(record.read_text(encoding="utf-8"))
         page = report or record.with_name(record.name.removesuffix(".evidence.json") + ".html")
-        html = page.read_text(encoding="utf-8") if page.exists() else None
-        database, library = _library()
-        account, partnership_id = member_and_partnership(database, actor, partnership)
-        study = library.file_evaluation(account, partnership_id, from_evaluation(
-            body, intervention_type.value, outcome.value), body, html)
-    except json.JSONDecodeError as error:
-        fail(PlacelensError(f"{record}: not JSON ({error})"))
+        study = file_record(record, page, partnership, actor, intervention_type.value,
+                            outcome.value)
     except (PlacelensError, OSError) as error:
         fail(error)
     console.print(f"Filed as study {study.id} ({study.grade_label}); report "
                   f"{'attached' if study.has_report else 'not found'}.")
+
+
+def file_record(record: Path, report: Path | None, partnership: str, actor: str,
+                intervention_type: str, outcome_domain: str):
+    """File an evaluation record (and its HTML report, when there is one) as a private study
+    of the partnership, acting as ``actor``; returns the stored study."""
+    from placelens.study_records import from_evaluation
+
+    try:
+        body = json.loads(record.read_text(encoding="utf-8"))
+    except json.JSONDecodeError as error:
+        raise PlacelensError(f"{record}: not JSON ({error})") from None
+    html = report.read_text(encoding="utf-8") if report and report.exists() else None
+    database, library = _library()
+    account, partnership_id = member_and_partnership(database, actor, partnership)
+    return library.file_evaluation(account, partnership_id, from_evaluation(
+        body, intervention_type, outcome_domain), body, html)
 
 
 def studies(
