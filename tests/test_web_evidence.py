@@ -111,6 +111,10 @@ def test_imported_studies_stay_private_until_published(evidence_app, datapack):
     shown = anonymous.client.get(f"/evidence/studies/{study}").text
     assert "SMS 4 (graded by Ann, not a What Works Growth grade)" in shown
     assert "Graded by Ann" in shown and f"Cornwall {tag}" in shown
+    assert eve.post(f"/evidence/studies/{study}/delete", token=token).status_code == 404
+    deleted = ann.post(f"/evidence/studies/{study}/delete", from_page=f"/workspaces/{cornwall}")
+    assert deleted.status_code == 303 and "study-deleted" in deleted.headers["location"]
+    assert anonymous.client.get(f"/evidence/studies/{study}").status_code == 404
 
 
 def test_a_bad_upload_names_row_and_column_and_stores_nothing(evidence_app, datapack):

@@ -138,6 +138,15 @@ def publish(request: Request, study_id: RecordId, published: str = Form("yes", m
     return RedirectResponse(f"/evidence/studies/{study_id}", status_code=303)
 
 
+@router.post("/evidence/studies/{study_id}/delete")
+def delete(request: Request, study_id: RecordId, csrf_token: str = Form("", max_length=100)):
+    check_csrf(request, csrf_token)
+    account = signed_in_account(request)
+    partnership_id = library(request).study(account, study_id).partnership_id
+    library(request).delete(account, study_id)
+    return back_to_workspace(partnership_id or 0, "study-deleted")
+
+
 @router.post("/evidence/studies/{study_id}/grade", response_class=HTMLResponse)
 def grade(request: Request, study_id: RecordId, sms: str = Form("", max_length=2),
           rationale: str = Form("", max_length=2000), csrf_token: str = Form("", max_length=100)):
