@@ -96,7 +96,19 @@ def krippendorff_alpha(data: np.ndarray) -> float:
 
 
 def paragraphs(text: str) -> list[tuple[int, int]]:
-    """The (start, end) character positions of each paragraph of ``text``."""
+    """The paragraphs of ``text`` (runs of text between blank lines), the unit of agreement.
+
+    Parameters
+    ----------
+    text
+        A source's text.
+
+    Returns
+    -------
+    list of tuple
+        (start, end) character positions of each paragraph, leading and trailing spaces left
+        out.
+    """
     return [(m.start(), m.end()) for m in re.finditer(r"\S(?:.*?\S)?(?=\s*\n\s*\n|\s*$)",
                                                       text, flags=re.S)]
 

@@ -33,6 +33,13 @@ class SourceInfo:
         return asdict(self)
 
 
+def standards_dir() -> Path:
+    """The standards folder (REFI-QDA schema): ``$PLACELENS_STANDARDS`` or ``standards``
+    beside the datapack."""
+    env = os.environ.get("PLACELENS_STANDARDS")
+    return Path(env) if env else datapack_dir().parent / "standards"
+
+
 def datapack_dir() -> Path:
     """The datapack folder: ``$PLACELENS_DATAPACK`` or ``../shared/datapack`` beside the repo."""
     env = os.environ.get("PLACELENS_DATAPACK")

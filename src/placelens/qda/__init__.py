@@ -1,0 +1,1 @@
+"""Qualitative data: the project model and REFI-QDA exchange (docs/qualitative.md)."""
