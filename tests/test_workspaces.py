@@ -180,8 +180,14 @@ def test_migration_matches_the_models(database):
 
     from placelens.db.models import Base
 
+    def modelled(obj, name, kind, reflected, compare_to) -> bool:
+        # SQLite's full-text index (a virtual table and its shadow tables) is made by the
+        # migration alone: the models need not know it
+        return not (kind == "table" and name.startswith("qual_sources_fts"))
+
     with database.engine.connect() as connection:
-        differences = compare_metadata(MigrationContext.configure(connection), Base.metadata)
+        context = MigrationContext.configure(connection, opts={"include_object": modelled})
+        differences = compare_metadata(context, Base.metadata)
     assert differences == []
 
 

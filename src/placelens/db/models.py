@@ -165,3 +165,96 @@ class EvidenceFinding(Base):
     interval: Mapped[str] = mapped_column(String(300), default="")
     subgroup: Mapped[str] = mapped_column(String(300), default="")
     study: Mapped[EvidenceStudy] = relationship(back_populates="findings")
+
+
+class QualSource(Base):
+    """A qualitative source (interview, workshop notes, case study, minutes) and how it came
+    to be: who collected it, how, on what consent basis, the participants' part in producing
+    it, its access tier and licence. Private to its partnership until published, which needs a
+    consent basis and an access tier (:mod:`placelens.services.qualitative`)."""
+
+    __tablename__ = "qual_sources"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    partnership_id: Mapped[int] = mapped_column(ForeignKey("partnerships.id",
+                                                           ondelete="CASCADE"), index=True)
+    guid: Mapped[str] = mapped_column(String(40), unique=True)
+    name: Mapped[str] = mapped_column(String(200))
+    kind: Mapped[str] = mapped_column(String(30))
+    text: Mapped[str] = mapped_column(Text)
+    collected_by: Mapped[str] = mapped_column(String(200), default="")
+    collection_method: Mapped[str] = mapped_column(String(300), default="")
+    consent_basis: Mapped[str] = mapped_column(String(300), default="")
+    participant_role: Mapped[str] = mapped_column(String(300), default="")
+    access_tier: Mapped[str] = mapped_column(String(20), default="")
+    licence: Mapped[str] = mapped_column(String(200), default="")
+    published: Mapped[bool] = mapped_column(Boolean, default=False)
+    created_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    selections: Mapped[list[QualSelection]] = relationship(
+        back_populates="source", cascade="all, delete-orphan", order_by="QualSelection.start")
+
+
+class QualCode(Base):
+    """A code of a partnership's codebook; ``parent_id`` makes the hierarchy."""
+
+    __tablename__ = "qual_codes"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    partnership_id: Mapped[int] = mapped_column(ForeignKey("partnerships.id",
+                                                           ondelete="CASCADE"), index=True)
+    guid: Mapped[str] = mapped_column(String(40), unique=True)
+    parent_id: Mapped[int | None] = mapped_column(ForeignKey("qual_codes.id",
+                                                             ondelete="CASCADE"))
+    name: Mapped[str] = mapped_column(String(200))
+    description: Mapped[str] = mapped_column(Text, default="")
+    color: Mapped[str] = mapped_column(String(10), default="")
+    codable: Mapped[bool] = mapped_column(Boolean, default=True)
+
+
+class QualSelection(Base):
+    """A stretch of a source (character positions) with a persistent, citable GUID."""
+
+    __tablename__ = "qual_selections"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    source_id: Mapped[int] = mapped_column(ForeignKey("qual_sources.id", ondelete="CASCADE"),
+                                           index=True)
+    guid: Mapped[str] = mapped_column(String(40), unique=True)
+    start: Mapped[int] = mapped_column(Integer)
+    end: Mapped[int] = mapped_column(Integer)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    source: Mapped[QualSource] = relationship(back_populates="selections")
+    codings: Mapped[list[QualCoding]] = relationship(
+        back_populates="selection", cascade="all, delete-orphan", order_by="QualCoding.id")
+
+
+class QualCoding(Base):
+    """A code applied to a selection by a coder (named as the project gives them, and the
+    placelens account when the coding was made here)."""
+
+    __tablename__ = "qual_codings"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    selection_id: Mapped[int] = mapped_column(ForeignKey("qual_selections.id",
+                                                         ondelete="CASCADE"), index=True)
+    code_id: Mapped[int] = mapped_column(ForeignKey("qual_codes.id", ondelete="CASCADE"))
+    guid: Mapped[str] = mapped_column(String(40), unique=True)
+    coder: Mapped[str] = mapped_column(String(200), default="")
+    coder_guid: Mapped[str] = mapped_column(String(40), default="")
+    coder_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    created: Mapped[str] = mapped_column(String(40), default="")
+    selection: Mapped[QualSelection] = relationship(back_populates="codings")
+    code: Mapped[QualCode] = relationship()
+
+
+class QualCase(Base):
+    """A case: a place (with its GSS code), a partnership, a journey stage, a stakeholder
+    group or an intervention, and the sources it covers."""
+
+    __tablename__ = "qual_cases"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    partnership_id: Mapped[int] = mapped_column(ForeignKey("partnerships.id",
+                                                           ondelete="CASCADE"), index=True)
+    guid: Mapped[str] = mapped_column(String(40), unique=True)
+    name: Mapped[str] = mapped_column(String(200))
+    kind: Mapped[str] = mapped_column(String(30))
+    place_code: Mapped[str] = mapped_column(String(12), default="")
+    description: Mapped[str] = mapped_column(Text, default="")
+    source_guids: Mapped[list] = mapped_column(JSON)

@@ -1,0 +1,97 @@
+"""Qualitative sources in the application database on SQLite and PostgreSQL (#17): coding
+with citable selections, publishing that needs consent basis and access tier and warns of
+personal details, full-text search with keyword in context (FTS5 / PostgreSQL), and nothing
+unpublished reaching another partnership through reads or search."""
+
+from __future__ import annotations
+
+import pytest
+
+from placelens.errors import ForbiddenError, InputError, NotFoundError
+from placelens.services.accounts import AccountService
+from placelens.services.qualitative import QualitativeService
+from placelens.services.workspaces import WorkspaceService
+
+PASSWORD = "a long enough passphrase"
+MINUTES = ("The board agreed to run another pilot of the voucher scheme.\n\n"
+           "Partners said the council's leadership was closed to newcomers; piloting again "
+           "without scaling up was the main worry.\n\n"
+           "Contact ann@tees.example for the slides, or 01642 123456.")
+
+
+@pytest.fixture
+def corpus(database):
+    accounts, workspaces = AccountService(database), WorkspaceService(database)
+    ann = accounts.sign_up("ann@example.org", "Ann", PASSWORD)
+    vic = accounts.sign_up("vic@example.org", "Vic", PASSWORD)
+    eve = accounts.sign_up("eve@example.org", "Eve", PASSWORD)
+    tees = workspaces.create_partnership(ann, "Tees LPIP")
+    workspaces.create_partnership(eve, "Leeds LPIP")
+    workspaces.accept(vic, workspaces.invite(ann, tees.id, "vic@example.org", "viewer"))
+    qual = QualitativeService(database)
+    source = qual.add_source(ann, tees.id, "Board minutes, March", "minutes", MINUTES,
+                             {"collected_by": "Partnership secretariat",
+                              "collection_method": "Minutes of a board meeting",
+                              "participant_role": "Board members approved the minutes"})
+    return qual, ann, vic, eve, tees, source
+
+
+def test_coding_makes_citable_selections(corpus):
+    qual, ann, vic, _, tees, source = corpus
+    moments = qual.add_code(ann, tees.id, "Critical moments")
+    piloting = qual.add_code(ann, tees.id, "Perpetual piloting", moments)
+    start = MINUTES.index("piloting again")
+    guid = qual.code(ann, source.id, start, start + 37, piloting)
+    assert qual.code(ann, source.id, start, start + 37, moments) == guid   # same selection
+    [selection] = qual.source(vic, source.id).selections
+    assert selection.quote == "piloting again without scaling up was"
+    assert selection.codes == (("Perpetual piloting", "Ann"), ("Critical moments", "Ann"))
+    with pytest.raises(InputError, match="within the text"):
+        qual.code(ann, source.id, 10, 10_000, piloting)
+    with pytest.raises(ForbiddenError):
+        qual.code(vic, source.id, 0, 5, piloting)
+    assert [c["name"] for c in qual.codebook(vic, tees.id)] == ["Critical moments",
+                                                                "Perpetual piloting"]
+
+
+def test_unpublished_sources_never_leave_the_partnership(corpus):
+    qual, ann, vic, eve, tees, source = corpus
+    for outsider in (None, eve):
+        with pytest.raises(NotFoundError):
+            qual.source(outsider, source.id)
+        assert qual.sources(outsider) == []
+        assert qual.search(outsider, "pilot") == []
+    with pytest.raises(NotFoundError):
+        qual.code(eve, source.id, 0, 5, 1)
+    with pytest.raises(NotFoundError):
+        qual.codebook(eve, tees.id)
+    assert len(qual.search(vic, "pilot")) >= 1
+
+
+def test_publishing_needs_consent_and_tier_and_warns_of_personal_details(corpus):
+    qual, ann, vic, eve, _, source = corpus
+    with pytest.raises(InputError) as missing:
+        qual.publish(ann, source.id, " ", "open")
+    assert missing.value.field == "consent_basis"
+    with pytest.raises(InputError) as tier:
+        qual.publish(ann, source.id, "Board members agreed", "public")
+    assert tier.value.field == "access_tier"
+    with pytest.raises(ForbiddenError):
+        qual.publish(vic, source.id, "Board members agreed", "open")
+    warnings = qual.publish(ann, source.id, "Board members agreed", "open")
+    assert warnings == [("e-mail address", "ann@tees.example"),
+                        ("telephone number", "01642 123456")]
+    shown = qual.source(eve, source.id)
+    assert shown.consent_basis == "Board members agreed" and shown.access_tier == "open"
+    assert shown.collected_by == "Partnership secretariat"
+
+
+def test_full_text_search_with_keyword_in_context(corpus):
+    qual, ann, *_ = corpus
+    hits = qual.search(ann, "piloting")
+    words = [h.match.lower() for h in hits]
+    assert "piloting" in words and "pilot" in words          # stemmed on both databases
+    hit = next(h for h in hits if h.match == "piloting")
+    assert hit.before.endswith("closed to newcomers; ") and hit.after.startswith(" again")
+    assert qual.search(ann, "newcomers")[0].source == "Board minutes, March"
+    assert qual.search(ann, "tramway") == [] and qual.search(ann, "  ") == []
