@@ -95,3 +95,38 @@ def test_full_text_search_with_keyword_in_context(corpus):
     assert hit.before.endswith("closed to newcomers; ") and hit.after.startswith(" again")
     assert qual.search(ann, "newcomers")[0].source == "Board minutes, March"
     assert qual.search(ann, "tramway") == [] and qual.search(ann, "  ") == []
+
+
+def test_a_refi_project_goes_into_the_database_and_back_out(corpus, datapack):
+    from placelens.qda.refi import qdpx_bytes, schema
+    from placelens.qda.refi_read import read_qdpx
+    from placelens.services.qualitative_projects import export_project, import_project
+    from test_refi_qda import sample
+
+    qual, ann, vic, eve, tees, _ = corpus
+    xsd = schema(datapack.parent / "standards" / "refi-qda" / "Project-mrt2019.xsd")
+    project = read_qdpx(qdpx_bytes(sample()), "tees.qdpx", xsd)
+    counts = import_project(qual.db, ann, tees.id, project)
+    assert counts == {"codes": 3, "sources": 1, "selections": 3, "codings": 4, "cases": 1}
+    with pytest.raises(InputError, match="already holds source 'Interview 1'"):
+        import_project(qual.db, ann, tees.id, project)
+    with pytest.raises(NotFoundError):
+        export_project(qual.db, eve, tees.id, "stolen")
+    out = export_project(qual.db, vic, tees.id, "Tees LPIP")
+    again = read_qdpx(qdpx_bytes(out), "export.qdpx", xsd)    # validates against the schema
+    [interview] = [s for s in again.sources if s.guid == project.sources[0].guid]
+    original = project.sources[0]
+    assert interview.text == original.text
+    stored = {s.guid: (s.start, s.end, [c.code for c in s.codings])
+              for s in interview.selections}
+    for selection in original.selections:
+        assert stored.pop(selection.guid) == (selection.start, selection.end,
+                                              [c.code for c in selection.codings])
+    [whole] = stored.values()                      # the coding of the whole source
+    assert whole == (0, len(original.text), [original.codings[0].code])
+    names = {u.guid: u.name for u in again.users}
+    first = next(s for s in interview.selections if s.guid == original.selections[0].guid)
+    assert [names[c.user] for c in first.codings] == ["Ann", "Bob"]
+    assert [(c.guid, c.name) for c in again.all_codes()] == [
+        (c.guid, c.name) for c in project.all_codes()]
+    assert again.cases[0].sources == [original.guid]

@@ -174,13 +174,15 @@ class QualSource(Base):
     consent basis and an access tier (:mod:`placelens.services.qualitative`)."""
 
     __tablename__ = "qual_sources"
+    __table_args__ = (UniqueConstraint("partnership_id", "guid"),)
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     partnership_id: Mapped[int] = mapped_column(ForeignKey("partnerships.id",
                                                            ondelete="CASCADE"), index=True)
-    guid: Mapped[str] = mapped_column(String(40), unique=True)
+    guid: Mapped[str] = mapped_column(String(40))
     name: Mapped[str] = mapped_column(String(200))
     kind: Mapped[str] = mapped_column(String(30))
     text: Mapped[str] = mapped_column(Text)
+    description: Mapped[str] = mapped_column(Text, default="")
     collected_by: Mapped[str] = mapped_column(String(200), default="")
     collection_method: Mapped[str] = mapped_column(String(300), default="")
     consent_basis: Mapped[str] = mapped_column(String(300), default="")
@@ -198,26 +200,29 @@ class QualCode(Base):
     """A code of a partnership's codebook; ``parent_id`` makes the hierarchy."""
 
     __tablename__ = "qual_codes"
+    __table_args__ = (UniqueConstraint("partnership_id", "guid"),)
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     partnership_id: Mapped[int] = mapped_column(ForeignKey("partnerships.id",
                                                            ondelete="CASCADE"), index=True)
-    guid: Mapped[str] = mapped_column(String(40), unique=True)
+    guid: Mapped[str] = mapped_column(String(40))
     parent_id: Mapped[int | None] = mapped_column(ForeignKey("qual_codes.id",
                                                              ondelete="CASCADE"))
     name: Mapped[str] = mapped_column(String(200))
     description: Mapped[str] = mapped_column(Text, default="")
     color: Mapped[str] = mapped_column(String(10), default="")
     codable: Mapped[bool] = mapped_column(Boolean, default=True)
+    parent: Mapped[QualCode | None] = relationship(remote_side="QualCode.id")
 
 
 class QualSelection(Base):
     """A stretch of a source (character positions) with a persistent, citable GUID."""
 
     __tablename__ = "qual_selections"
+    __table_args__ = (UniqueConstraint("source_id", "guid"),)
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     source_id: Mapped[int] = mapped_column(ForeignKey("qual_sources.id", ondelete="CASCADE"),
                                            index=True)
-    guid: Mapped[str] = mapped_column(String(40), unique=True)
+    guid: Mapped[str] = mapped_column(String(40))
     start: Mapped[int] = mapped_column(Integer)
     end: Mapped[int] = mapped_column(Integer)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
@@ -231,11 +236,12 @@ class QualCoding(Base):
     placelens account when the coding was made here)."""
 
     __tablename__ = "qual_codings"
+    __table_args__ = (UniqueConstraint("selection_id", "guid"),)
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     selection_id: Mapped[int] = mapped_column(ForeignKey("qual_selections.id",
                                                          ondelete="CASCADE"), index=True)
     code_id: Mapped[int] = mapped_column(ForeignKey("qual_codes.id", ondelete="CASCADE"))
-    guid: Mapped[str] = mapped_column(String(40), unique=True)
+    guid: Mapped[str] = mapped_column(String(40))
     coder: Mapped[str] = mapped_column(String(200), default="")
     coder_guid: Mapped[str] = mapped_column(String(40), default="")
     coder_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
@@ -249,10 +255,11 @@ class QualCase(Base):
     group or an intervention, and the sources it covers."""
 
     __tablename__ = "qual_cases"
+    __table_args__ = (UniqueConstraint("partnership_id", "guid"),)
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     partnership_id: Mapped[int] = mapped_column(ForeignKey("partnerships.id",
                                                            ondelete="CASCADE"), index=True)
-    guid: Mapped[str] = mapped_column(String(40), unique=True)
+    guid: Mapped[str] = mapped_column(String(40))
     name: Mapped[str] = mapped_column(String(200))
     kind: Mapped[str] = mapped_column(String(30))
     place_code: Mapped[str] = mapped_column(String(12), default="")

@@ -24,6 +24,8 @@ from placelens.services.access import audit, own_partnerships, require_role, rol
 from placelens.services.accounts import Account
 
 SOURCE_KINDS = ("interview", "workshop notes", "case study", "minutes", "document")
+CASE_KINDS = ("place", "partnership", "journey stage", "stakeholder group", "intervention",
+              "unspecified")
 #: The UK Data Service's access levels.
 ACCESS_TIERS = ("open", "safeguarded", "controlled")
 CONTEXT = 60
@@ -111,7 +113,8 @@ class QualitativeService:
         with self.db.session() as session:
             require_role(session, actor, partnership_id, "editor")
             row = QualSource(partnership_id=partnership_id, guid=new_guid(),
-                             name=name.strip()[:200], kind=kind, text=body, **fields,
+                             name=name.strip()[:200], kind=kind, text=body, description="",
+                             **fields,
                              access_tier="", published=False, created_by=actor.id)
             session.add(row)
             session.flush()
