@@ -130,3 +130,66 @@ def test_a_refi_project_goes_into_the_database_and_back_out(corpus, datapack):
     assert [(c.guid, c.name) for c in again.all_codes()] == [
         (c.guid, c.name) for c in project.all_codes()]
     assert again.cases[0].sources == [original.guid]
+
+
+def test_agreement_per_code_on_paragraphs_by_hand(database):
+    from placelens.services.coder_agreement import agreement, disagreements
+
+    accounts, workspaces = AccountService(database), WorkspaceService(database)
+    ann = accounts.sign_up("ann@example.org", "Ann", PASSWORD)
+    bob = accounts.sign_up("bob@example.org", "Bob", PASSWORD)
+    tees = workspaces.create_partnership(ann, "Tees LPIP")
+    workspaces.accept(bob, workspaces.invite(ann, tees.id, "bob@example.org", "editor"))
+    qual = QualitativeService(database)
+    text = "One.\n\nTwo.\n\nThree.\n\nFour."
+    source = qual.add_source(ann, tees.id, "Workshop", "workshop notes", text, {})
+    code = qual.add_code(ann, tees.id, "Perpetual piloting")
+    spans = {name: (text.index(name), text.index(name) + len(name))
+             for name in ("One", "Two", "Three", "Four")}
+    for coder, marked in ((ann, ("One", "Two")), (bob, ("One", "Three"))):
+        for name in marked:
+            qual.code(coder, source.id, *spans[name], code)
+    # units: Ann 1 1 0 0, Bob 1 0 1 0 → p_o = 1/2, p_e = 1/2·1/2 + 1/2·1/2 = 1/2, kappa 0;
+    # alpha (nominal, 2 coders, 4 units): o_11 = 2, o_10 = o_01 = 2, o_00 = 2, n = 8:
+    # 1 − 7·4 / (64 − 16 − 16) = 1 − 28/32 = 0.125
+    table = agreement(database, bob, tees.id).set_index("code")
+    row = table.loc["Perpetual piloting"]
+    assert (row["coders"], row["units"]) == (2, 4)
+    assert row["kappa"] == pytest.approx(0.0) and row["alpha"] == pytest.approx(0.125)
+    assert "paragraph" in table.attrs["unit"]
+    differ = disagreements(database, ann, tees.id, "Perpetual piloting")
+    assert [(d["paragraph"], d["applied"]) for d in differ] == [("Two.", ["Ann"]),
+                                                                ("Three.", ["Bob"])]
+
+
+def test_qual_commands(tmp_path, monkeypatch, datapack):
+    from typer.testing import CliRunner
+
+    from placelens.cli import app
+    from placelens.db.database import Database
+    from placelens.qda.refi import qdpx_bytes
+    from test_refi_qda import sample
+
+    monkeypatch.setenv("PLACELENS_DATABASE_URL", f"sqlite:///{tmp_path / 'app.sqlite'}")
+    database = Database()
+    database.migrate()
+    ann = AccountService(database).sign_up("ann@example.org", "Ann", PASSWORD)
+    AccountService(database).sign_up("eve@example.org", "Eve", PASSWORD)
+    WorkspaceService(database).create_partnership(ann, "Tees LPIP")
+    (tmp_path / "in.qdpx").write_bytes(qdpx_bytes(sample()))
+    runner = CliRunner()
+    member = ["--partnership", "Tees LPIP", "--as", "ann@example.org"]
+    done = runner.invoke(app, ["qual", "import", str(tmp_path / "in.qdpx"), *member])
+    assert done.exit_code == 0 and "1 sources" in done.output, done.output
+    exported = runner.invoke(app, ["qual", "export", *member, "--out",
+                                   str(tmp_path / "out.qdpx")])
+    assert exported.exit_code == 0 and (tmp_path / "out.qdpx").stat().st_size > 0
+    outsider = runner.invoke(app, ["qual", "export", "--partnership", "Tees LPIP", "--as",
+                                   "eve@example.org", "--out", str(tmp_path / "eve.qdpx")])
+    assert outsider.exit_code == 2 and not (tmp_path / "eve.qdpx").exists()
+    measured = runner.invoke(app, ["qual", "agreement", *member, "--out",
+                                   str(tmp_path / "agreement.csv")])
+    assert measured.exit_code == 0 and "paragraph" in measured.output
+    assert runner.invoke(app, ["qual", "search", "council"]).output.strip().endswith("0 hits")
+    private = runner.invoke(app, ["qual", "search", "council", "--as", "ann@example.org"])
+    assert "1 hits" in private.output

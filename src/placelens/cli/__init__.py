@@ -15,6 +15,7 @@ from placelens.cli.library import register as register_library
 from placelens.cli.networks import journey_app, network_app
 from placelens.cli.places import index, indicators, metrics, places_app, profile
 from placelens.cli.plans import register as register_plans
+from placelens.cli.qualitative import qual_app
 from placelens.cli.regions import regions_app
 from placelens.cli.web import accounts_app, serve
 
@@ -32,6 +33,7 @@ app.add_typer(evaluate_app, name="evaluate")
 register_library(evidence_app)
 app.add_typer(evidence_app, name="evidence")
 app.add_typer(regions_app, name="regions")
+app.add_typer(qual_app, name="qual")
 app.add_typer(benchmark_app, name="benchmark")
 app.command()(compare)
 app.add_typer(network_app, name="network")

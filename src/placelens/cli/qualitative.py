@@ -1,0 +1,110 @@
+"""``placelens qual``: a partnership's qualitative data — REFI-QDA projects in and out, coder
+agreement and full-text search (docs/qualitative.md). Commands act as a member (``--as``)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from placelens.cli.common import OutOption, console, fail, write_table
+from placelens.errors import PlacelensError
+
+qual_app = typer.Typer(help="Qualitative evidence: REFI-QDA projects, coder agreement and "
+                       "search.", no_args_is_help=True)
+PartnershipOption = Annotated[str, typer.Option("--partnership", help="The partnership's "
+                                                "name or number.")]
+ActorOption = Annotated[str, typer.Option("--as", help="Email of the member doing this.")]
+
+
+def _member(actor: str, partnership: str):
+    from placelens.cli.library import member_and_partnership
+    from placelens.db.database import Database
+
+    database = Database()
+    database.migrate()
+    return (database, *member_and_partnership(database, actor, partnership))
+
+
+@qual_app.command("import")
+def import_project(
+    file: Annotated[Path, typer.Argument(help="A REFI-QDA project (.qdpx).")],
+    partnership: PartnershipOption,
+    actor: ActorOption,
+) -> None:
+    """Import a REFI-QDA project (NVivo, ATLAS.ti, MAXQDA, QualCoder...) into the
+    partnership, private; it is validated against the standard's schema first."""
+    from placelens.qda.refi import schema
+    from placelens.qda.refi_read import read_qdpx
+    from placelens.services.qualitative_projects import import_project as store
+
+    try:
+        project = read_qdpx(file.read_bytes(), file.name, schema())
+        database, account, partnership_id = _member(actor, partnership)
+        counts = store(database, account, partnership_id, project)
+    except (PlacelensError, OSError) as error:
+        fail(error)
+    console.print("Imported " + ", ".join(f"{n} {what}" for what, n in counts.items())
+                  + " (private to the partnership).")
+
+
+@qual_app.command("export")
+def export_project(
+    partnership: PartnershipOption,
+    actor: ActorOption,
+    out: Annotated[Path, typer.Option(help="The .qdpx file to write.")] = Path(
+        "out/project.qdpx"),
+) -> None:
+    """Export the partnership's qualitative data as a REFI-QDA project (members only)."""
+    from placelens.qda.refi import qdpx_bytes
+    from placelens.services.qualitative_projects import export_project as build
+
+    try:
+        database, account, partnership_id = _member(actor, partnership)
+        project = build(database, account, partnership_id, partnership)
+        out.parent.mkdir(parents=True, exist_ok=True)
+        out.write_bytes(qdpx_bytes(project))
+    except (PlacelensError, OSError) as error:
+        fail(error)
+    console.print(f"Wrote {out.resolve()} ({len(project.sources)} sources, "
+                  f"{len(project.all_codes())} codes)")
+
+
+@qual_app.command("agreement")
+def agreement(partnership: PartnershipOption, actor: ActorOption, out: OutOption = None
+              ) -> None:
+    """Cohen's kappa and Krippendorff's alpha per code, on paragraphs."""
+    from placelens.services.coder_agreement import agreement as measure
+
+    try:
+        database, account, partnership_id = _member(actor, partnership)
+        table = measure(database, account, partnership_id)
+    except PlacelensError as error:
+        fail(error)
+    write_table(table.set_index("code"), out, "Agreement between coders")
+    console.print(f"Unit: {table.attrs['unit']}.")
+
+
+@qual_app.command("search")
+def search(
+    text: Annotated[str, typer.Argument(help="Words to find.")],
+    actor: Annotated[str | None, typer.Option("--as", help="Also search this member's "
+                                              "partnerships' private sources.")] = None,
+) -> None:
+    """Full-text search of the sources one may see, each hit in its context."""
+    from placelens.db.database import Database
+    from placelens.services.accounts import AccountService
+    from placelens.services.qualitative import QualitativeService
+
+    try:
+        database = Database()
+        database.migrate()
+        account = AccountService(database).by_email(actor) if actor else None
+        hits = QualitativeService(database).search(account, text)
+    except PlacelensError as error:
+        fail(error)
+    for hit in hits:
+        console.print(f"[bold]{hit.source}[/]: …{hit.before}[reverse]{hit.match}[/]"
+                      f"{hit.after}…", highlight=False)
+    console.print(f"{len(hits)} hits")
