@@ -227,8 +227,10 @@ def test_axe_finds_no_wcag_violations(server, chromium, observatory):
     page.click("button:has-text('Work out and register the plan')")
     page.wait_for_selector("text=Minimum detectable effect")
     plan = page.url.replace(base, "")
+    source = _coded_source(page, base, workspace)
     for path in [*_axe_pages(observatory), "/workspaces", workspace, f"{workspace}/journey",
-                 own_study, f"{workspace}/logic-models/new", model, plan_form, plan]:
+                 own_study, f"{workspace}/logic-models/new", model, plan_form, plan,
+                 f"{workspace}/sources/new", source]:
         started = time.perf_counter()
         page.goto(base + path)
         try:  # charts drawn; in some full runs the browser never reports the network idle
@@ -244,3 +246,35 @@ def test_axe_finds_no_wcag_violations(server, chromium, observatory):
                               for v in result["violations"]]
     context.close()
     assert failures == {}, json.dumps(failures, indent=1)
+
+
+def _coded_source(page, base: str, workspace: str) -> str:
+    """Add a source, a code and a coded passage through the forms; the source's path."""
+    page.goto(f"{base}{workspace}/sources/new")
+    page.fill("#name", "Workshop notes")
+    page.fill("#text", "We piloted again.\n\nNewcomers found the board closed.")
+    page.click("button:has-text('Save the source')")
+    page.fill("#name", "Critical moments")
+    page.click("button:has-text('Add the code')")
+    page.click("button:has-text('Apply the code')")
+    return page.url.replace(base, "").split("#")[0]
+
+
+def test_keyboard_only_coding(server, page):
+    base, _ = server
+    _sign_up(page, base, "Kim")
+    page.fill("#name", f"Keyboard partnership {uuid.uuid4().hex[:6]}")
+    page.press("#name", "Enter")
+    page.wait_for_url("**/workspaces/*")
+    workspace = page.url.replace(base, "")
+    source = _coded_source(page, base, workspace)           # a code to apply
+    page.goto(base + source)
+    _tab_to(page, "document.activeElement.id === 'paragraph'", limit=120)
+    page.keyboard.press("ArrowDown")                          # paragraph 2
+    page.keyboard.press("Tab")
+    assert page.evaluate("document.activeElement.id") == "quote"
+    page.keyboard.type("board closed")
+    _tab_to(page, "document.activeElement.textContent.trim() === 'Apply the code'")
+    page.keyboard.press("Enter")
+    page.wait_for_selector("mark:has-text('board closed')")
+    assert "Critical moments (Kim)" in page.inner_text("#paragraph-2")

@@ -16,8 +16,9 @@ from sqlalchemy import Select, func, or_, select, text
 from sqlalchemy.orm import Session, selectinload
 
 from placelens.db.database import Database
-from placelens.db.models import QualCode, QualCoding, QualSelection, QualSource
+from placelens.db.models import QualCase, QualCode, QualCoding, QualSelection, QualSource
 from placelens.errors import InputError, NotFoundError
+from placelens.geography.places import Place
 from placelens.qda.project import new_guid
 from placelens.qda.sensitive import personal_details
 from placelens.services.access import audit, own_partnerships, require_role, role_in
@@ -101,8 +102,10 @@ class QualitativeService:
                 QualSource.id))]
 
     def add_source(self, actor: Account, partnership_id: int, name: str, kind: str,
-                   body: str, provenance: dict[str, str]) -> SourceView:
-        """Store a private source with its provenance (editors and admins)."""
+                   body: str, provenance: dict[str, str], place: Place | None = None
+                   ) -> SourceView:
+        """Store a private source with its provenance (editors and admins); with ``place``,
+        the source joins that place's case (made if the partnership has none)."""
         if kind not in SOURCE_KINDS:
             raise InputError("kind", f"The kind of source is one of {', '.join(SOURCE_KINDS)}")
         if not (name or "").strip() or not (body or "").strip():
@@ -118,8 +121,33 @@ class QualitativeService:
                              access_tier="", published=False, created_by=actor.id)
             session.add(row)
             session.flush()
+            if place is not None:
+                _join_place_case(session, partnership_id, place, row.guid)
             audit(session, actor, partnership_id, "add_source", f"source:{row.id}", name)
             return _view(row)
+
+    def partnership_sources(self, actor: Account, partnership_id: int) -> list[SourceView]:
+        """A partnership's sources, private and published (members only)."""
+        with self.db.session() as session:
+            require_role(session, actor, partnership_id, "viewer")
+            return [_view(s) for s in session.scalars(self.visible(session, actor).where(
+                QualSource.partnership_id == partnership_id).order_by(QualSource.id))]
+
+    def testimony(self, actor: Account | None, place: Place) -> list[dict]:
+        """Coded quotations from published sources (and the caller's own) in the cases of
+        ``place`` or its districts, each with its provenance and consent basis."""
+        codes = {place.code, *place.members}
+        with self.db.session() as session:
+            cases = session.scalars(select(QualCase).where(QualCase.place_code.in_(codes)))
+            guids = {(c.partnership_id, g) for c in cases for g in c.source_guids}
+            quotes = []
+            for source in session.scalars(self.visible(session, actor)):
+                if (source.partnership_id, source.guid) not in guids:
+                    continue
+                view = _view(source)
+                quotes += [{"source": view, "selection": selection}
+                           for selection in view.selections if selection.codes]
+            return quotes
 
     def add_code(self, actor: Account, partnership_id: int, name: str,
                  parent_id: int | None = None, description: str = "") -> int:
@@ -218,6 +246,17 @@ class QualitativeService:
         if code is None or code.partnership_id != partnership_id:
             raise NotFoundError(f"No code {code_id} in this partnership's codebook")
         return code
+
+
+def _join_place_case(session: Session, partnership_id: int, place: Place, guid: str) -> None:
+    case = session.scalar(select(QualCase).where(QualCase.partnership_id == partnership_id,
+                                                 QualCase.place_code == place.code))
+    if case is None:
+        case = QualCase(partnership_id=partnership_id, guid=new_guid(), kind="place",
+                        name=f"{place.name} ({place.code})", place_code=place.code,
+                        description="", source_guids=[])
+        session.add(case)
+    case.source_guids = [*case.source_guids, guid]
 
 
 def _in_context(row, words: list[str]) -> list[SearchHit]:

@@ -25,6 +25,7 @@ from placelens.errors import (
 )
 from placelens.services.accounts import AccountService
 from placelens.services.evidence_library import EvidenceLibrary
+from placelens.services.qualitative import QualitativeService
 from placelens.services.workspaces import WorkspaceService
 from placelens.web import (
     accounts,
@@ -33,6 +34,7 @@ from placelens.web import (
     journeys,
     pages,
     planning,
+    qualitative,
     workspaces,
 )
 from placelens.web.rendering import page
@@ -76,13 +78,15 @@ def create_app(settings: WebSettings | None = None) -> FastAPI:
     app.state.accounts = AccountService(database)
     app.state.workspaces = WorkspaceService(database)
     app.state.evidence = EvidenceLibrary(database)
+    app.state.qualitative = QualitativeService(database)
     app.add_middleware(SecurityHeaders)
     app.add_middleware(SessionMiddleware, secret_key=settings.secret_key,
                        session_cookie="placelens_session", max_age=SESSION_HOURS * 3600,
                        same_site="lax", https_only=settings.secure_cookies)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
     app.mount("/assets", StaticFiles(directory=VENDOR / "govuk-assets"), name="govuk-assets")
-    for module in (pages, accounts, workspaces, journeys, evidence, planning, api_v1):
+    for module in (pages, accounts, workspaces, journeys, evidence, planning, qualitative,
+                   api_v1):
         app.include_router(module.router)
     _handle_errors(app)
     return app

@@ -13,6 +13,7 @@ from placelens.geography.area_types import PEERS, PROFILE_TYPES, TYPE_LABELS
 from placelens.report.files import pdf_bytes
 from placelens.report.tables import as_table, fmt
 from placelens.web.rendering import csv_download, frame_of, page, xlsx_download
+from placelens.web.security import current_account
 from placelens.web.site import Site, comparison_table
 
 router = APIRouter()
@@ -68,10 +69,12 @@ def area(request: Request, code: str, from_: str = Query("", alias="from", max_l
             notice = found.notice if found.code == code else ""
         except UnknownPlaceError:
             notice = ""
+    testimony = request.app.state.qualitative.testimony(current_account(request),
+                                                        site(request).place(code))
     return page(request, "area.html.j2", notice=notice, place=context["place"],
                 members=context["members"], comparators=context["comparators"],
                 build=context["build"], sections_html=context["sections_html"],
-                messages=context["messages"])
+                messages=context["messages"], testimony=testimony)
 
 
 @router.get("/areas/{code}/tables/{name}.{extension}")

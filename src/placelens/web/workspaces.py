@@ -75,6 +75,8 @@ def workspace_page(request: Request, partnership_id: int, status_code: int = 200
                 members=service.members(account, partnership_id), audit=audit,
                 errors=errors or {}, max_upload=MAX_UPLOAD_BYTES,
                 studies=request.app.state.evidence.of_partnership(account, partnership_id),
+                sources=request.app.state.qualitative.partnership_sources(account,
+                                                                          partnership_id),
                 intervention_types=INTERVENTION_TYPES, **extra)
 
 

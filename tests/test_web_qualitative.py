@@ -1,0 +1,69 @@
+"""Qualitative sources on the web, on SQLite and PostgreSQL: add a source about a place, code
+a passage by paragraph and exact quotation, publish with consent basis and access tier, and
+see the coded passage on the place's page — never before it is published, never to another
+partnership."""
+
+from __future__ import annotations
+
+import uuid
+
+import pytest
+
+from web_support import Browser, make_app
+
+TEXT = ("The board agreed to run another pilot of the voucher scheme.\n\n"
+        "Partners said piloting again without scaling up was the main worry.\n\n"
+        "Ask ann@tees.example for the slides.")
+
+
+@pytest.fixture
+def qual_app(warehouse_path, database):
+    app = make_app(warehouse_path, database.url)
+    yield app
+    app.state.accounts.db.engine.dispose()
+
+
+def test_code_publish_and_see_it_on_the_area_page(qual_app):
+    tag = uuid.uuid4().hex[:8]
+    ann, eve, anonymous = Browser(qual_app), Browser(qual_app), Browser(qual_app)
+    ann.sign_up(f"ann-{tag}@example.org", "Ann")
+    eve.sign_up(f"eve-{tag}@example.org", "Eve")
+    tees = ann.create_partnership(f"Tees {tag}")
+    form = f"/workspaces/{tees}/sources/new"
+    bad = ann.post(f"/workspaces/{tees}/sources", {"name": "Minutes", "kind": "minutes",
+                                                   "text": TEXT, "place": "Atlantis"},
+                   from_page=form)
+    assert bad.status_code == 400 and "No place matches" in bad.text
+    added = ann.post(f"/workspaces/{tees}/sources", {
+        "name": "Board minutes", "kind": "minutes", "text": TEXT, "place": "Hartlepool",
+        "collected_by": "Partnership secretariat"}, from_page=form)
+    assert added.status_code == 303, added.text
+    page = added.headers["location"]
+    source_id = page.rsplit("/", 1)[1]
+    ann.post(f"/sources/{source_id}/codes", {"name": "Perpetual piloting"}, from_page=page)
+    code = ann.client.get(page).text.split('<option value="')[-1].split('"')[0]
+    wrong = ann.post(f"/sources/{source_id}/codings", {"paragraph": "2", "quote": "tramway",
+                                                       "code": code}, from_page=page)
+    assert wrong.status_code == 400 and "does not contain those exact words" in wrong.text
+    coded = ann.post(f"/sources/{source_id}/codings", {
+        "paragraph": "2", "quote": "piloting again without scaling up", "code": code},
+        from_page=page)
+    assert coded.status_code == 303
+    assert "<mark>“piloting again without scaling up”</mark>" in ann.client.get(page).text
+    for outsider in (eve, anonymous):
+        assert outsider.client.get(page).status_code == 404
+        assert "piloting again" not in outsider.client.get("/areas/E06000001").text
+    refused = ann.post(f"/sources/{source_id}/publish", {"consent_basis": "",
+                                                         "access_tier": "open"},
+                       from_page=page)
+    assert refused.status_code == 400 and "State the consent basis" in refused.text
+    published = ann.post(f"/sources/{source_id}/publish", {
+        "consent_basis": "Board members agreed to publication", "access_tier": "open"},
+        from_page=page)
+    assert "e-mail address: ann@tees.example" in published.text
+    area = anonymous.client.get("/areas/E06000001").text
+    assert "“piloting again without scaling up”" in area
+    assert "consent: Board members agreed to publication (open access)" in area
+    assert eve.client.get(page).status_code == 200
+    assert eve.post(f"/sources/{source_id}/codings", {"paragraph": "1", "code": code},
+                    token=eve.csrf("/workspaces")).status_code == 404
