@@ -59,9 +59,10 @@ demo: build
 		--predictor cigsale:1980 --predictor cigsale:1975 --out $(OUT)/evaluations
 	$(BIN)/placelens evidence import-seed
 	$(BIN)/placelens evidence map --out $(OUT)/evidence_map.csv
+	$(BIN)/placelens qual demo --out $(OUT)/demo_corpus.qdpx
 	$(BIN)/placelens index --out $(OUT)
 	@echo "Place profiles (web pages, board briefs and full profiles as PDF) are in $(abspath $(OUT)); open $(abspath $(OUT))/index.html"
-	@echo "Functional regions: $(abspath $(OUT))/functional_regions.html; networks: $(abspath $(OUT))/networks/; evaluation example: $(abspath $(OUT))/evaluations/; evidence-and-gap map: $(abspath $(OUT))/evidence_map.csv"
+	@echo "Functional regions: $(abspath $(OUT))/functional_regions.html; networks: $(abspath $(OUT))/networks/; evaluation example: $(abspath $(OUT))/evaluations/; evidence-and-gap map: $(abspath $(OUT))/evidence_map.csv; coded demo corpus (REFI-QDA): $(abspath $(OUT))/demo_corpus.qdpx"
 
 # The web observatory on the demo warehouse and a SQLite file (var/placelens.sqlite).
 HOST ?= 127.0.0.1

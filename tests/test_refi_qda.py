@@ -106,3 +106,22 @@ def test_bad_projects_are_refused_naming_file_and_line(xsd):
     missing = {k: v for k, v in files.items() if not k.endswith(f"{G(10)}.txt")}
     with pytest.raises(DataFormatError, match="which the file does not hold"):
         read_qdpx(_zip({PROJECT_FILE: xml, **missing}), "x.qdpx", xsd)
+
+
+def test_demo_corpus_is_a_valid_coded_project(xsd, datapack, tmp_path):
+    from typer.testing import CliRunner
+
+    from placelens.cli import app
+    from placelens.qda.demo_corpus import demo_project
+
+    project = demo_project(datapack.parent / "background")
+    assert read_qdpx(qdpx_bytes(project), "demo.qdpx", xsd) == project
+    used = {c.code for s in project.sources for x in s.selections for c in x.codings}
+    leaves = {c.guid for c in project.all_codes() if c.codable}
+    assert used == leaves                    # every stage, moment and theme is illustrated
+    for source in project.sources:
+        for selection in source.selections:  # each coding is a whole paragraph
+            assert "\n\n" not in source.text[selection.start:selection.end]
+    assert demo_project(datapack.parent / "background") == project   # the same every time
+    written = CliRunner().invoke(app, ["qual", "demo", "--out", str(tmp_path / "d.qdpx")])
+    assert written.exit_code == 0 and "15 coded passages" in written.output

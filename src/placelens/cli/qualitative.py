@@ -71,6 +71,28 @@ def export_project(
                   f"{len(project.all_codes())} codes)")
 
 
+@qual_app.command("demo")
+def demo(out: Annotated[Path, typer.Option(help="The .qdpx file to write.")] = Path(
+        "out/demo_corpus.qdpx")) -> None:
+    """Write the demo corpus: the documents placelens grew from (../shared/background),
+    coded with a small codebook, as a REFI-QDA project checked against the schema."""
+    from placelens.qda.demo_corpus import demo_project
+    from placelens.qda.refi import qdpx_bytes, schema
+    from placelens.qda.refi_read import read_qdpx
+    from placelens.sources.provenance import datapack_dir
+
+    try:
+        data = qdpx_bytes(demo_project(datapack_dir().parent / "background"))
+        project = read_qdpx(data, out.name, schema())
+        out.parent.mkdir(parents=True, exist_ok=True)
+        out.write_bytes(data)
+    except (PlacelensError, OSError) as error:
+        fail(error)
+    console.print(f"Wrote {out.resolve()}: {len(project.sources)} documents, "
+                  f"{sum(len(s.selections) for s in project.sources)} coded passages "
+                  "(placelens qual import it into a partnership to explore it)")
+
+
 @qual_app.command("agreement")
 def agreement(partnership: PartnershipOption, actor: ActorOption, out: OutOption = None
               ) -> None:
