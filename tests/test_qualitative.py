@@ -152,11 +152,11 @@ def test_agreement_per_code_on_paragraphs_by_hand(database):
     # units: Ann 1 1 0 0, Bob 1 0 1 0 → p_o = 1/2, p_e = 1/2·1/2 + 1/2·1/2 = 1/2, kappa 0;
     # alpha (nominal, 2 coders, 4 units): o_11 = 2, o_10 = o_01 = 2, o_00 = 2, n = 8:
     # 1 − 7·4 / (64 − 16 − 16) = 1 − 28/32 = 0.125
-    table = agreement(database, bob, tees.id).set_index("code")
-    row = table.loc["Perpetual piloting"]
+    found = agreement(database, bob, tees.id)
+    row = found.table.set_index("code").loc["Perpetual piloting"]
     assert (row["coders"], row["units"]) == (2, 4)
     assert row["kappa"] == pytest.approx(0.0) and row["alpha"] == pytest.approx(0.125)
-    assert "paragraph" in table.attrs["unit"]
+    assert "paragraph" in found.unit
     differ = disagreements(database, ann, tees.id, "Perpetual piloting")
     assert [(d["paragraph"], d["applied"]) for d in differ] == [("Two.", ["Ann"]),
                                                                 ("Three.", ["Bob"])]

@@ -101,11 +101,11 @@ def agreement(partnership: PartnershipOption, actor: ActorOption, out: OutOption
 
     try:
         database, account, partnership_id = _member(actor, partnership)
-        table = measure(database, account, partnership_id)
+        found = measure(database, account, partnership_id)
     except PlacelensError as error:
         fail(error)
-    write_table(table.set_index("code"), out, "Agreement between coders")
-    console.print(f"Unit: {table.attrs['unit']}.")
+    write_table(found.table.set_index("code"), out, "Agreement between coders")
+    console.print(f"Unit: {found.unit}.")
 
 
 @qual_app.command("search")

@@ -6,6 +6,7 @@ sources they did not code at all."""
 from __future__ import annotations
 
 import math
+from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
@@ -44,7 +45,16 @@ def _coded(db: Database, actor: Account, partnership_id: int):
     return codes, rows
 
 
-def agreement(db: Database, actor: Account, partnership_id: int) -> pd.DataFrame:
+@dataclass(frozen=True)
+class Agreement:
+    """Agreement per code (``table``: code, coders, units, kappa, alpha) and the unit it was
+    measured on, in words."""
+
+    table: pd.DataFrame
+    unit: str = UNIT_DEFINITION
+
+
+def agreement(db: Database, actor: Account, partnership_id: int) -> Agreement:
     """Cohen's kappa (when exactly two coders) and Krippendorff's alpha for every code, on
     the paragraphs of the sources two or more coders coded.
 
@@ -59,9 +69,8 @@ def agreement(db: Database, actor: Account, partnership_id: int) -> pd.DataFrame
 
     Returns
     -------
-    pandas.DataFrame
-        One row per code: coders, units, kappa, alpha (NaN when undefined), and the unit
-        definition in ``attrs["unit"]``.
+    Agreement
+        One row per code: coders, units, kappa, alpha (NaN when undefined), and the unit.
     """
     codes, rows = _coded(db, actor, partnership_id)
     everyone = sorted({c for _, _, coders, _ in rows for c in coders})
@@ -82,9 +91,8 @@ def agreement(db: Database, actor: Account, partnership_id: int) -> pd.DataFrame
         result.append({"code": code, "coders": len(everyone), "units": pairable,
                        "kappa": kappa,
                        "alpha": krippendorff_alpha(data) if data.size else math.nan})
-    table = pd.DataFrame(result, columns=["code", "coders", "units", "kappa", "alpha"])
-    table.attrs["unit"] = UNIT_DEFINITION
-    return table
+    return Agreement(pd.DataFrame(result, columns=["code", "coders", "units", "kappa",
+                                                   "alpha"]))
 
 
 def disagreements(db: Database, actor: Account, partnership_id: int, code: str
