@@ -230,7 +230,8 @@ def test_axe_finds_no_wcag_violations(server, chromium, observatory):
     source = _coded_source(page, base, workspace)
     for path in [*_axe_pages(observatory), "/workspaces", workspace, f"{workspace}/journey",
                  own_study, f"{workspace}/logic-models/new", model, plan_form, plan,
-                 f"{workspace}/sources/new", source]:
+                 f"{workspace}/sources/new", source, f"{workspace}/agreement?code=Critical+moments",
+                 "/qualitative/search?q=piloted"]:
         started = time.perf_counter()
         page.goto(base + path)
         try:  # charts drawn; in some full runs the browser never reports the network idle

@@ -67,3 +67,33 @@ def test_code_publish_and_see_it_on_the_area_page(qual_app):
     assert eve.client.get(page).status_code == 200
     assert eve.post(f"/sources/{source_id}/codings", {"paragraph": "1", "code": code},
                     token=eve.csrf("/workspaces")).status_code == 404
+
+
+def test_api_search_and_agreement_pages_show_only_what_one_may_see(qual_app):
+    tag = uuid.uuid4().hex[:8]
+    ann, eve, anonymous = Browser(qual_app), Browser(qual_app), Browser(qual_app)
+    ann.sign_up(f"ann-{tag}@example.org", "Ann")
+    eve.sign_up(f"eve-{tag}@example.org", "Eve")
+    tees = ann.create_partnership(f"Tees {tag}")
+    added = ann.post(f"/workspaces/{tees}/sources", {"name": f"Notes {tag}",
+                                                     "kind": "workshop notes", "text": TEXT},
+                     from_page=f"/workspaces/{tees}/sources/new")
+    page = added.headers["location"]
+    source_id = page.rsplit("/", 1)[1]
+    ann.post(f"/sources/{source_id}/codes", {"name": "Perpetual piloting"}, from_page=page)
+    code = ann.client.get(page).text.split('<option value="')[-1].split('"')[0]
+    ann.post(f"/sources/{source_id}/codings", {"paragraph": "2", "code": code},
+             from_page=page)
+    mine = ann.client.get(f"/api/v1/qualitative/sources/{source_id}").json()
+    assert mine["passages"][0]["codes"] == [{"code": "Perpetual piloting", "coder": "Ann"}]
+    for outsider in (eve, anonymous):
+        get = outsider.client.get
+        assert get(f"/api/v1/qualitative/sources/{source_id}").status_code == 404
+        assert all(s["id"] != int(source_id)
+                   for s in get("/api/v1/qualitative/sources").json()["items"])
+        assert "0 hits" in get("/qualitative/search?q=piloting").text
+    assert eve.client.get(f"/workspaces/{tees}/agreement").status_code == 404
+    hits = ann.client.get("/qualitative/search?q=voucher").text
+    assert "<mark>voucher</mark>" in hits
+    table = ann.client.get(f"/workspaces/{tees}/agreement?code=Perpetual+piloting").text
+    assert "Perpetual piloting" in table and "not defined" in table   # one coder only

@@ -160,3 +160,34 @@ def studies(request: Request, q: str = Query("", max_length=200),
 def study(request: Request, study_id: RecordId):
     found = request.app.state.evidence.study(current_account(request), study_id)
     return _json(request, found.to_dict(), private=not found.published)
+
+
+def _source_record(found) -> dict:
+    """A source with its provenance and coded passages (each with its citable GUID)."""
+    return {"id": found.id, "guid": found.guid, "name": found.name, "kind": found.kind,
+            "published": found.published, "access_tier": found.access_tier,
+            "consent_basis": found.consent_basis, "collected_by": found.collected_by,
+            "collection_method": found.collection_method,
+            "participant_role": found.participant_role, "licence": found.licence,
+            "text": found.text, "passages": [
+                {"guid": s.guid, "start": s.start, "end": s.end, "quote": s.quote,
+                 "codes": [{"code": code, "coder": coder} for code, coder in s.codes]}
+                for s in found.selections]}
+
+
+@router.get("/qualitative/sources", summary="Qualitative sources the caller may see "
+            "(published, or their own partnerships' when signed in), with provenance")
+def qualitative_sources(request: Request, page: int = Query(1, ge=1, le=100_000),
+                        per_page: int = Query(100, ge=1, le=MAX_PER_PAGE)):
+    account = current_account(request)
+    found = request.app.state.qualitative.sources(account)
+    body = _page([_source_record(s) for s in found], page, per_page,
+                 "/api/v1/qualitative/sources?")
+    return _json(request, body, private=account is not None)
+
+
+@router.get("/qualitative/sources/{source_id}", summary="One qualitative source the caller "
+            "may see, with its coded passages")
+def qualitative_source(request: Request, source_id: RecordId):
+    found = request.app.state.qualitative.source(current_account(request), source_id)
+    return _json(request, _source_record(found), private=not found.published)

@@ -5,7 +5,7 @@ access tier. :class:`~placelens.services.qualitative.QualitativeService` decides
 
 from __future__ import annotations
 
-from fastapi import APIRouter, Request
+from fastapi import APIRouter, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse
 
 from placelens.analysis.agreement import paragraphs
@@ -146,3 +146,26 @@ async def publish(request: Request, source_id: RecordId):
     except InputError as error:
         return _source_page(request, source_id, 400, {error.field: error.detail})
     return _source_page(request, source_id, warnings=warnings or [])
+
+
+@router.get("/workspaces/{partnership_id}/agreement", response_class=HTMLResponse)
+def agreement_page(request: Request, partnership_id: RecordId,
+                   code: str = Query("", max_length=200)):
+    """Agreement per code between the partnership's coders, and where they differ."""
+    from placelens.services.coder_agreement import agreement, disagreements
+
+    account = signed_in_account(request)
+    partnership = workspace_service(request).partnership(account, partnership_id)
+    measured = agreement(service(request).db, account, partnership_id)
+    differ = disagreements(service(request).db, account, partnership_id, code) if code \
+        else []
+    return page(request, "agreement.html.j2", partnership=partnership,
+                rows=measured.table.to_dict("records"), unit=measured.unit, code=code,
+                differ=differ)
+
+
+@router.get("/qualitative/search", response_class=HTMLResponse)
+def search_page(request: Request, q: str = Query("", max_length=200)):
+    """Full-text search of the sources the visitor may see, hits in context."""
+    hits = service(request).search(current_account(request), q) if q.strip() else []
+    return page(request, "qual_search.html.j2", query=q, hits=hits)
