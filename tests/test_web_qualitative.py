@@ -97,3 +97,30 @@ def test_api_search_and_agreement_pages_show_only_what_one_may_see(qual_app):
     assert "<mark>voucher</mark>" in hits
     table = ann.client.get(f"/workspaces/{tees}/agreement?code=Perpetual+piloting").text
     assert "Perpetual piloting" in table and "not defined" in table   # one coder only
+
+
+def test_journey_assessment_shows_coded_evidence_for_each_critical_moment(qual_app):
+    tag = uuid.uuid4().hex[:8]
+    ann = Browser(qual_app)
+    ann.sign_up(f"ann-{tag}@example.org", "Ann")
+    tees = ann.create_partnership(f"Tees {tag}")
+    answers = {f"answer-{q}": "4" for q in ("M1.1", "A.1", "A.2")}
+    saved = ann.post(f"/workspaces/{tees}/journey", {"place": "Hartlepool",
+                                                     "date": "2026-11-30", **answers},
+                     from_page=f"/workspaces/{tees}")
+    journey = saved.headers["location"]
+    added = ann.post(f"/workspaces/{tees}/sources", {"name": "Minutes", "kind": "minutes",
+                                                     "text": TEXT},
+                     from_page=f"/workspaces/{tees}/sources/new")
+    page = added.headers["location"]
+    source_id = page.rsplit("/", 1)[1]
+    ann.post(f"/sources/{source_id}/codes", {"name": "M4 Sustaining momentum"},
+             from_page=page)
+    code = ann.client.get(page).text.split('<option value="')[-1].split('"')[0]
+    ann.post(f"/sources/{source_id}/codings", {"paragraph": "2", "quote": "piloting again",
+                                               "code": code}, from_page=page)
+    html = ann.client.get(journey).text
+    assert "Coded evidence for each critical moment" in html
+    section = html.split("Sustaining momentum</h3>")[1].split("<h3")[0]
+    assert "“piloting again”" in section
+    assert "No coded passage yet." in html.split("Acknowledging the problem</h3>")[1]

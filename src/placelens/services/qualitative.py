@@ -133,6 +133,18 @@ class QualitativeService:
             return [_view(s) for s in session.scalars(self.visible(session, actor).where(
                 QualSource.partnership_id == partnership_id).order_by(QualSource.id))]
 
+    def passages_about(self, actor: Account, partnership_id: int, topics: list[str]
+                       ) -> dict[str, list[dict]]:
+        """The partnership's coded passages whose code names a topic (a critical moment's
+        name, say), by topic: what its own material says about each (members only)."""
+        found: dict[str, list[dict]] = {topic: [] for topic in topics}
+        for view in self.partnership_sources(actor, partnership_id):
+            for selection in view.selections:
+                for topic in topics:
+                    if any(topic.lower() in code.lower() for code, _ in selection.codes):
+                        found[topic].append({"source": view, "selection": selection})
+        return found
+
     def testimony(self, actor: Account | None, place: Place) -> list[dict]:
         """Coded quotations from published sources (and the caller's own) in the cases of
         ``place`` or its districts, each with its provenance and consent basis."""

@@ -7,6 +7,7 @@ from __future__ import annotations
 from fastapi import APIRouter, File, Form, Request, UploadFile
 from fastapi.responses import HTMLResponse, RedirectResponse
 
+from placelens.analysis.journey import load_questionnaire
 from placelens.db.models import ROLES
 from placelens.errors import DataFormatError, InputError, NotFoundError, UnknownPlaceError
 from placelens.evidence_terms import INTERVENTION_TYPES
@@ -169,8 +170,16 @@ def accept_invitation(request: Request, token: str, csrf_token: str = Form("", m
 
 @router.get("/items/{item_id}", response_class=HTMLResponse)
 def item(request: Request, item_id: RecordId):
-    found = workspace_service(request).item(current_account(request), item_id)
-    return page(request, "item.html.j2", item=found)
+    account = current_account(request)
+    found = workspace_service(request).item(account, item_id)
+    evidence: dict = {}
+    if found.kind == "journey_assessment" and account is not None and any(
+            p.id == found.partnership_id for p in workspace_service(request).partnerships(
+                account) if p.role):
+        moments = [stage["moment"]["name"] for stage in load_questionnaire().stages]
+        evidence = request.app.state.qualitative.passages_about(account, found.partnership_id,
+                                                                moments)
+    return page(request, "item.html.j2", item=found, moment_evidence=evidence)
 
 
 @router.get("/items/{item_id}/data.csv")
