@@ -124,3 +124,23 @@ def test_journey_assessment_shows_coded_evidence_for_each_critical_moment(qual_a
     section = html.split("Sustaining momentum</h3>")[1].split("<h3")[0]
     assert "“piloting again”" in section
     assert "No coded passage yet." in html.split("Acknowledging the problem</h3>")[1]
+
+
+def test_a_word_file_becomes_a_source(qual_app):
+    from test_source_files import _docx
+
+    ann = Browser(qual_app)
+    ann.sign_up(f"ann-{uuid.uuid4().hex[:8]}@example.org", "Ann")
+    tees = ann.create_partnership(f"Tees {uuid.uuid4().hex[:8]}")
+    form = f"/workspaces/{tees}/sources/new"
+    refused = ann.post(f"/workspaces/{tees}/sources", {"name": "Interview", "kind": "interview"},
+                       files={"file": ("interview.docx", b"not a zip", "application/zip")},
+                       from_page=form)
+    assert refused.status_code == 400 and "interview.docx: cannot be read" in refused.text
+    added = ann.post(f"/workspaces/{tees}/sources", {"name": "Interview", "kind": "interview"},
+                     files={"file": ("interview.docx", _docx(["We piloted again.",
+                                                              "The board led."]),
+                                     "application/octet-stream")}, from_page=form)
+    assert added.status_code == 303, added.text
+    page = ann.client.get(added.headers["location"]).text
+    assert "¶ 2</span> The board led." in page

@@ -7,10 +7,13 @@ from __future__ import annotations
 
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse
+from starlette.datastructures import UploadFile as StarletteUploadFile
 
 from placelens.analysis.agreement import paragraphs
-from placelens.errors import InputError, UnknownPlaceError
+from placelens.errors import DataFormatError, InputError, UnknownPlaceError
+from placelens.qda.source_files import source_text
 from placelens.services.qualitative import ACCESS_TIERS, SOURCE_KINDS, QualitativeService
+from placelens.user_tables import MAX_UPLOAD_BYTES
 from placelens.web.rendering import page
 from placelens.web.security import RecordId, check_csrf, current_account
 from placelens.web.workspaces import signed_in_account, workspace_service
@@ -45,8 +48,18 @@ def _source_form(request: Request, partnership_id: int, status_code: int = 200,
 
 @router.post("/workspaces/{partnership_id}/sources", response_class=HTMLResponse)
 async def add_source(request: Request, partnership_id: RecordId):
-    values = await _fields(request)
+    form = await request.form()
+    check_csrf(request, str(form.get("csrf_token", "")))
+    values = {k: str(v)[:MAX_TEXT] for k, v in form.items()
+              if k not in ("csrf_token", "file") and isinstance(v, str)}
+    upload = form.get("file")
     try:
+        if isinstance(upload, StarletteUploadFile) and upload.filename:
+            data = await upload.read(MAX_UPLOAD_BYTES + 1)
+            try:
+                values["text"] = source_text(upload.filename, data)
+            except DataFormatError as error:
+                raise InputError("file", str(error)) from None
         place = None
         if values.get("place", "").strip():
             try:
