@@ -47,6 +47,9 @@ def test_plan_for_a_district_on_gva_per_hour(hartlepool_plan, observatory):
     assert plan.held_out == (2012, 2015) and plan.mde.rank_needed == 2
     assert plan.mde.value == pytest.approx(second * fits.loc[place.code, "pre_rmspe"])
     assert plan.designs["feasible"].all()
+    own_fit = fits.loc[place.code, "pre_rmspe"]
+    assert f"planning fit RMSPE {own_fit:.3g} on 2004–2011" in plan.designs["detail"][0]
+    assert f"detects an effect of {plan.mde.value:.3g} or more" in plan.designs["detail"][0]
     assert set(plan.data_dates["observable"]) == {"published (in the warehouse now)"}
     record = plan.record()
     assert record["digest"] == spec.digest and record["minimum_detectable_effect"][

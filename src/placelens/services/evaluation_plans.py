@@ -184,7 +184,8 @@ def plan_evaluation(panel: Panel, similar: list[str], place: Place, start_year: 
     mde = minimum_detectable_effect(fits["ratio"].drop(place.code),
                                     float(fits.loc[place.code, "pre_rmspe"]), alpha)
     return EvaluationPlan(spec, mde, (held_start, pre[-1]),
-                          _designs(spec, mde, pre, fits.loc[place.code, "pre_rmspe"]),
+                          _designs(spec, mde, pre, held_start,
+                                   fits.loc[place.code, "pre_rmspe"]),
                           _data_dates(start_year, years[-1], release), panel.source)
 
 
@@ -195,15 +196,17 @@ def _predictors(outcome: str, pre: list[int]) -> list[str]:
                                    dict.fromkeys((pre[0], pre[len(pre) // 2], pre[-1]))]]
 
 
-def _designs(spec: PlanSpec, mde: MinimumDetectableEffect, pre: list[int],
+def _designs(spec: PlanSpec, mde: MinimumDetectableEffect, pre: list[int], held_start: int,
              treated_rmspe: float) -> pd.DataFrame:
-    """Each design, whether it is feasible and what it rests on."""
+    """Each design, whether it is feasible and what it rests on. The fit quoted is the
+    planning fit's (on the years before the held-out ones), the one the MDE is read from."""
     detectable = mde.value != float("inf")
     return pd.DataFrame([
         {"design": "synthetic control (primary)", "feasible": detectable,
          "detail": f"donor pool: the {len(spec.donors)} most similar districts; {len(pre)} "
-                   f"pre-treatment years ({pre[0]}–{pre[-1]}); pre-period fit RMSPE "
-                   f"{treated_rmspe:.3g}; placebo test at α = {spec.alpha:g} "
+                   f"pre-treatment years ({pre[0]}–{pre[-1]}); planning fit RMSPE "
+                   f"{treated_rmspe:.3g} on {pre[0]}–{held_start - 1}; placebo test at "
+                   f"α = {spec.alpha:g} "
                    + (f"detects an effect of {mde.value:.3g} or more" if detectable else
                       "cannot reach significance with this many donors")},
         {"design": "difference-in-differences (Callaway–Sant'Anna)",
