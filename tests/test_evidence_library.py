@@ -241,3 +241,12 @@ def test_library_commands(tmp_path, monkeypatch, datapack):
     assert len(table) == 61 and (table["library"] == "Cornwall LPIP").sum() == 3
     runner.invoke(app, ["evidence", "studies", "--out", str(tmp_path / "public.csv")])
     assert len(pd.read_csv(tmp_path / "public.csv")) == 58
+
+
+def test_a_seed_import_racing_another_adds_nothing_twice(library, monkeypatch):
+    """Two imports that both read the library before either wrote: the second one's rows
+    clash with the unique reference index, it is rolled back and reports 0."""
+    books, *_ = library
+    monkeypatch.setattr(EvidenceLibrary, "_shared_references", staticmethod(lambda _: set()))
+    assert books.import_seed([from_seed(r) for r in evidence.seed_records()]) == 0
+    assert len(books.studies(None)) == 58

@@ -5,7 +5,18 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from sqlalchemy import JSON, Boolean, DateTime, ForeignKey, Integer, String, Text, UniqueConstraint
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    DateTime,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Text,
+    UniqueConstraint,
+    text,
+)
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
 ROLES = ("viewer", "editor", "admin")
@@ -118,6 +129,10 @@ class EvidenceStudy(Base):
     made itself keeps its evaluation record (``evaluation``) and report (``report_html``)."""
 
     __tablename__ = "evidence_studies"
+    #: One shared-library study per reference, even when two imports run at once.
+    __table_args__ = (Index("ux_evidence_studies_shared_reference", "reference", unique=True,
+                            sqlite_where=text("partnership_id IS NULL"),
+                            postgresql_where=text("partnership_id IS NULL")),)
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     partnership_id: Mapped[int | None] = mapped_column(ForeignKey(
         "partnerships.id", ondelete="CASCADE"), index=True)

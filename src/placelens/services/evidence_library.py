@@ -12,6 +12,7 @@ from collections.abc import Sequence
 from dataclasses import asdict, dataclass
 
 from sqlalchemy import Select, func, or_, select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, selectinload
 
 from placelens.db.database import Database
@@ -168,15 +169,24 @@ class EvidenceLibrary:
     def import_seed(self, studies: Sequence[StudyInput]) -> int:
         """Put the datapack's seed into the hub's shared library, published (run by the
         command line, not a user); a study already there (same reference) is left as it is.
-        Returns how many were added."""
-        with self.db.session() as session:
-            have = set(session.scalars(select(EvidenceStudy.reference).where(
-                EvidenceStudy.partnership_id.is_(None))))
-            added = [s for s in studies if s.reference not in have]
-            for study in added:
-                session.add(_row(study, None, None, published=True))
-            audit(session, None, None, "import_seed", "evidence", f"{len(added)} studies")
-            return len(added)
+        Returns how many were added: 0 when a concurrent import stored them first (the
+        shared library's unique reference index refuses the second, which is rolled back)."""
+        try:
+            with self.db.session() as session:
+                have = self._shared_references(session)
+                added = [s for s in studies if s.reference not in have]
+                for study in added:
+                    session.add(_row(study, None, None, published=True))
+                session.flush()
+                audit(session, None, None, "import_seed", "evidence", f"{len(added)} studies")
+                return len(added)
+        except IntegrityError:
+            return 0
+
+    @staticmethod
+    def _shared_references(session: Session) -> set[str]:
+        return set(session.scalars(select(EvidenceStudy.reference).where(
+            EvidenceStudy.partnership_id.is_(None))))
 
     def add_studies(self, actor: Account, partnership_id: int, studies: Sequence[StudyInput],
                     action: str = "add_studies") -> list[StudyView]:

@@ -41,6 +41,9 @@ def upgrade() -> None:
         sa.Column("created_at", sa.DateTime(timezone=True), nullable=False))
     op.create_index("ix_evidence_studies_partnership_id", "evidence_studies",
                     ["partnership_id"])
+    shared = sa.text("partnership_id IS NULL")
+    op.create_index("ux_evidence_studies_shared_reference", "evidence_studies", ["reference"],
+                    unique=True, sqlite_where=shared, postgresql_where=shared)
     op.create_table(
         "evidence_findings", sa.Column("id", sa.Integer(), primary_key=True),
         sa.Column("study_id", sa.Integer(), sa.ForeignKey(
