@@ -23,8 +23,16 @@ from placelens.qda.project import (
     Variable,
     VariableValue,
 )
-from placelens.qda.refi import NS, PROJECT_FILE, qdpx_bytes, schema, to_xml, validate
-from placelens.qda.refi_read import read_qdpx
+from placelens.qda.refi import (
+    NS,
+    PROJECT_FILE,
+    codebook_bytes,
+    qdpx_bytes,
+    schema,
+    to_xml,
+    validate,
+)
+from placelens.qda.refi_read import read_qdc, read_qdpx
 
 G = "00000000-0000-4000-8000-{:012d}".format
 
@@ -81,6 +89,23 @@ def test_import_export_import_loses_nothing(xsd):
                                                     "Leadership closed to newcomers"]
     selection = second.sources[0].selections[1]
     assert second.sources[0].text[selection.start:selection.end] == "council led"
+
+
+def test_a_codebook_alone_goes_out_and_back_in_checked(xsd):
+    """A .qdc holds the codebook in its own namespace; it reads back equal, and an invalid
+    one is refused naming the line, as the project schema's code type is checked."""
+    codes = sample().codes
+    data = codebook_bytes(codes)
+    assert data.splitlines()[1].startswith(b'<CodeBook xmlns="urn:QDA-XML:codebook:1.0"')
+    assert read_qdc(data, "codes.qdc", xsd) == codes
+    broken = data.replace(b'isCodable="false"', b'isCodable="maybe"')
+    with pytest.raises(DataFormatError, match="codes.qdc, row 4: not a valid REFI-QDA "
+                       "codebook: Element 'Code', attribute 'isCodable'"):
+        read_qdc(broken, "codes.qdc", xsd)
+    with pytest.raises(DataFormatError, match="its root is Project"):
+        read_qdc(to_xml(sample())[0], "project.qde", xsd)
+    with pytest.raises(DataFormatError, match="not well-formed"):
+        read_qdc(data[:80], "codes.qdc", xsd)
 
 
 def _zip(entries: dict[str, bytes]) -> bytes:

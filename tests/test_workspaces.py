@@ -178,6 +178,7 @@ def test_migration_matches_the_models(database):
     from alembic.autogenerate import compare_metadata
     from alembic.migration import MigrationContext
 
+    from placelens.db import qual_models  # noqa: F401
     from placelens.db.models import Base
 
     def modelled(obj, name, kind, reflected, compare_to) -> bool:

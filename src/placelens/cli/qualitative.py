@@ -29,46 +29,61 @@ def _member(actor: str, partnership: str):
 
 @qual_app.command("import")
 def import_project(
-    file: Annotated[Path, typer.Argument(help="A REFI-QDA project (.qdpx).")],
+    file: Annotated[Path, typer.Argument(help="A REFI-QDA project (.qdpx) or codebook (.qdc).")],
     partnership: PartnershipOption,
     actor: ActorOption,
 ) -> None:
-    """Import a REFI-QDA project (NVivo, ATLAS.ti, MAXQDA, QualCoder...) into the
+    """Import a REFI-QDA project (NVivo, ATLAS.ti, MAXQDA, QualCoder...) or codebook into the
     partnership, private; it is validated against the standard's schema first."""
     from placelens.qda.refi import schema
-    from placelens.qda.refi_read import read_qdpx
-    from placelens.services.qualitative_projects import import_project as store
+    from placelens.qda.refi_read import read_qdc, read_qdpx
+    from placelens.services.qualitative_projects import import_codebook, import_project
 
     try:
+        if file.suffix.lower() == ".qdc":
+            codes = read_qdc(file.read_bytes(), file.name, schema())
+            database, account, partnership_id = _member(actor, partnership)
+            added = import_codebook(database, account, partnership_id, codes)
+            console.print(f"Added {added} codes to the partnership's codebook.")
+            return
         project = read_qdpx(file.read_bytes(), file.name, schema())
         database, account, partnership_id = _member(actor, partnership)
-        counts = store(database, account, partnership_id, project)
+        stored = import_project(database, account, partnership_id, project)
     except (PlacelensError, OSError) as error:
         fail(error)
-    console.print("Imported " + ", ".join(f"{n} {what}" for what, n in counts.items())
+    console.print("Imported " + ", ".join(f"{n} {what}" for what, n in stored.counts.items())
                   + " (private to the partnership).")
+    if stored.not_stored:
+        console.print("Not stored (placelens keeps text sources): "
+                      + ", ".join(stored.not_stored))
 
 
 @qual_app.command("export")
 def export_project(
     partnership: PartnershipOption,
     actor: ActorOption,
-    out: Annotated[Path, typer.Option(help="The .qdpx file to write.")] = Path(
-        "out/project.qdpx"),
+    out: Annotated[Path, typer.Option(help="The file to write: a project (.qdpx) or the "
+                                      "codebook alone (.qdc).")] = Path("out/project.qdpx"),
 ) -> None:
-    """Export the partnership's qualitative data as a REFI-QDA project (members only)."""
-    from placelens.qda.refi import qdpx_bytes
-    from placelens.services.qualitative_projects import export_project as build
+    """Export the partnership's qualitative data as a REFI-QDA project, or its codebook
+    (members only)."""
+    from placelens.qda.refi import codebook_bytes, qdpx_bytes
+    from placelens.services.qualitative_projects import export_codebook, export_project
 
     try:
         database, account, partnership_id = _member(actor, partnership)
-        project = build(database, account, partnership_id, partnership)
+        if out.suffix.lower() == ".qdc":
+            codes = export_codebook(database, account, partnership_id)
+            data, what = codebook_bytes(codes), f"{sum(1 for c in codes for _ in c.walk())} codes"
+        else:
+            project = export_project(database, account, partnership_id, partnership)
+            data = qdpx_bytes(project)
+            what = f"{len(project.sources)} sources, {len(project.all_codes())} codes"
         out.parent.mkdir(parents=True, exist_ok=True)
-        out.write_bytes(qdpx_bytes(project))
+        out.write_bytes(data)
     except (PlacelensError, OSError) as error:
         fail(error)
-    console.print(f"Wrote {out.resolve()} ({len(project.sources)} sources, "
-                  f"{len(project.all_codes())} codes)")
+    console.print(f"Wrote {out.resolve()} ({what})")
 
 
 @qual_app.command("demo")

@@ -22,7 +22,17 @@ from placelens.qda.project import (
     Variable,
     VariableValue,
 )
-from placelens.qda.refi import INTERNAL, KEPT, MAX_QDPX_BYTES, PROJECT_FILE, Q, validate
+from placelens.qda.refi import (
+    CODEBOOK_NS,
+    INTERNAL,
+    KEPT,
+    MAX_QDPX_BYTES,
+    NS,
+    PROJECT_FILE,
+    Q,
+    _renamed,
+    validate,
+)
 
 
 def read_qdpx(data: bytes, where: str, xsd: etree.XMLSchema) -> Project:
@@ -146,3 +156,55 @@ def from_xml(xml: bytes, files: dict[str, bytes], where: str) -> Project:
         project.notes = [_source(n, files, where) for n in section["Notes"]]
     project.files = files
     return project
+
+
+def kept_elements(project: Project) -> list[str]:
+    """The elements a project holds that placelens only keeps as XML (``extras``), each as
+    its element name and its ``name`` attribute, e.g. ``PDFSource 'Minutes'``."""
+    found = []
+    for items in project.extras.values():
+        for xml in items:
+            node = etree.fromstring(xml)
+            found.append(f"{etree.QName(node).localname} {node.get('name', '')!r}")
+    return found
+
+
+def read_qdc(data: bytes, where: str, xsd: etree.XMLSchema) -> list[Code]:
+    """A ``.qdc`` codebook's codes, checked against ``xsd``.
+
+    The standards folder holds the project schema only; a codebook's ``Codes`` are the same
+    type as a project's, so they are checked as the codebook of a project.
+
+    Parameters
+    ----------
+    data
+        The file's bytes.
+    where
+        Its name, for messages.
+    xsd
+        The QDA-XML project schema (:func:`placelens.qda.refi.schema`).
+
+    Returns
+    -------
+    list of Code
+        The top-level codes, with their children.
+    """
+    try:
+        root = etree.fromstring(data, etree.XMLParser(resolve_entities=False,
+                                                      no_network=True))
+    except etree.XMLSyntaxError as error:
+        raise DataFormatError(where, f"not well-formed XML ({error.msg})",
+                              row=error.lineno) from None
+    if etree.QName(root) != etree.QName(CODEBOOK_NS, "CodeBook"):
+        raise DataFormatError(where, f"not a REFI-QDA codebook (its root is "
+                              f"{etree.QName(root).localname}, not CodeBook in {CODEBOOK_NS})",
+                              row=root.sourceline)
+    project = etree.Element(Q + "Project", {"name": "codebook"}, nsmap={None: NS})
+    project.append(_renamed(root, NS))
+    project[0].attrib.pop("origin", None)
+    if not xsd.validate(project):
+        first = xsd.error_log[0]
+        message = first.message.replace(f"{{{NS}}}", "")
+        raise DataFormatError(where, f"not a valid REFI-QDA codebook: {message}",
+                              row=first.line)
+    return [_code(c) for c in project[0].find(Q + "Codes")]

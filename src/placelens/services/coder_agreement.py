@@ -20,7 +20,7 @@ from placelens.analysis.agreement import (
     paragraphs,
 )
 from placelens.db.database import Database
-from placelens.db.models import QualCode, QualSource
+from placelens.db.qual_models import QualCode, QualSource
 from placelens.services.access import require_role
 from placelens.services.accounts import Account
 

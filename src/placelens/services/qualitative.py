@@ -16,7 +16,7 @@ from sqlalchemy import Select, func, or_, select, text
 from sqlalchemy.orm import Session, selectinload
 
 from placelens.db.database import Database
-from placelens.db.models import QualCase, QualCode, QualCoding, QualSelection, QualSource
+from placelens.db.qual_models import QualCase, QualCode, QualCoding, QualSelection, QualSource
 from placelens.errors import InputError, NotFoundError
 from placelens.geography.places import Place
 from placelens.qda.project import new_guid

@@ -3,6 +3,7 @@
 
 from alembic import context
 
+from placelens.db import qual_models  # noqa: F401  (its tables join the metadata)
 from placelens.db.models import Base
 
 connection = context.config.attributes["connection"]
