@@ -231,6 +231,7 @@ def test_axe_finds_no_wcag_violations(server, chromium, observatory):
     for path in [*_axe_pages(observatory), "/workspaces", workspace, f"{workspace}/journey",
                  own_study, f"{workspace}/logic-models/new", model, plan_form, plan,
                  f"{workspace}/sources/new", source, f"{workspace}/agreement?code=Critical+moments",
+                 f"{workspace}/codes?code=Critical+moments", f"{workspace}/cases",
                  "/qualitative/search?q=piloted"]:
         started = time.perf_counter()
         page.goto(base + path)
@@ -279,3 +280,44 @@ def test_keyboard_only_coding(server, page):
     page.keyboard.press("Enter")
     page.wait_for_selector("mark:has-text('board closed')")
     assert "Critical moments (Kim)" in page.inner_text("#paragraph-2")
+
+
+def test_demo_corpus_coded_published_and_seen_on_the_area_page(server, chromium, page,
+                                                               datapack):
+    """Import the demo corpus through the cases page, code the passage about Manchester,
+    publish the source: a visitor reads the quotation with its codes and consent on
+    Manchester's area page, and none of the source's passages about other things."""
+    from placelens.qda.demo_corpus import demo_project
+    from placelens.qda.refi import qdpx_bytes
+
+    base, _ = server
+    _sign_up(page, base, "Dee")
+    page.fill("#name", f"Demo partnership {uuid.uuid4().hex[:6]}")
+    page.press("#name", "Enter")
+    page.wait_for_url("**/workspaces/*")
+    workspace = page.url.replace(base, "")
+    page.goto(f"{base}{workspace}/cases")
+    page.set_input_files("#project", {"name": "demo.qdpx", "mimeType": "application/zip",
+                                      "buffer": qdpx_bytes(demo_project(
+                                          datapack.parent / "background"))})
+    page.click("button:has-text('Import')")
+    page.wait_for_selector("text=Imported")
+    assert "Manchester (E08000003)" in page.inner_text("main")
+    page.goto(base + workspace)
+    page.click("a:has-text('making_innovative_places.txt')")
+    option = page.locator("#paragraph option", has_text="In Manchester, for example")
+    page.select_option("#paragraph", value=option.get_attribute("value"))
+    page.select_option("#code", label="M3 Moving from planning to action")
+    page.click("button:has-text('Apply the code')")
+    page.fill("#consent_basis", "Published report, quoted under its licence")
+    page.check("#tier-open")
+    page.click("button:has-text('Publish this source')")
+    page.wait_for_selector("text=No e-mail address")
+    visitor = chromium.new_context().new_page()
+    visitor.goto(base + "/areas/E08000003")
+    words = " ".join(visitor.inner_text("#testimony ~ figure").split())
+    assert words.startswith("“In Manchester, for example, the local development agency")
+    assert "codes: Collaboration, M3 Moving from planning to action" in words
+    assert "consent: Published report, quoted under its licence (open access)" in words
+    assert visitor.locator("figure.pl-quote").count() == 1
+    visitor.context.close()

@@ -148,5 +148,10 @@ def test_demo_corpus_is_a_valid_coded_project(xsd, datapack, tmp_path):
         for selection in source.selections:  # each coding is a whole paragraph
             assert "\n\n" not in source.text[selection.start:selection.end]
     assert demo_project(datapack.parent / "background") == project   # the same every time
+    [manchester] = project.cases                 # a place case naming the passage about it
+    [passage] = [x for s in project.sources for x in s.selections
+                 if x.guid in manchester.selections]
+    text = project.sources[0].text[passage.start:passage.end]
+    assert "E08000003" in manchester.name and text.startswith("In Manchester, for example")
     written = CliRunner().invoke(app, ["qual", "demo", "--out", str(tmp_path / "d.qdpx")])
-    assert written.exit_code == 0 and "15 coded passages" in written.output
+    assert written.exit_code == 0 and "16 coded passages" in written.output

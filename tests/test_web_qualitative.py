@@ -9,7 +9,7 @@ import uuid
 
 import pytest
 
-from web_support import Browser, make_app
+from web_support import Browser, last_code, make_app
 
 TEXT = ("The board agreed to run another pilot of the voucher scheme.\n\n"
         "Partners said piloting again without scaling up was the main worry.\n\n"
@@ -41,7 +41,7 @@ def test_code_publish_and_see_it_on_the_area_page(qual_app):
     page = added.headers["location"]
     source_id = page.rsplit("/", 1)[1]
     ann.post(f"/sources/{source_id}/codes", {"name": "Perpetual piloting"}, from_page=page)
-    code = ann.client.get(page).text.split('<option value="')[-1].split('"')[0]
+    code = last_code(ann.client.get(page).text)
     wrong = ann.post(f"/sources/{source_id}/codings", {"paragraph": "2", "quote": "tramway",
                                                        "code": code}, from_page=page)
     assert wrong.status_code == 400 and "does not contain those exact words" in wrong.text
@@ -81,7 +81,7 @@ def test_api_search_and_agreement_pages_show_only_what_one_may_see(qual_app):
     page = added.headers["location"]
     source_id = page.rsplit("/", 1)[1]
     ann.post(f"/sources/{source_id}/codes", {"name": "Perpetual piloting"}, from_page=page)
-    code = ann.client.get(page).text.split('<option value="')[-1].split('"')[0]
+    code = last_code(ann.client.get(page).text)
     ann.post(f"/sources/{source_id}/codings", {"paragraph": "2", "code": code},
              from_page=page)
     mine = ann.client.get(f"/api/v1/qualitative/sources/{source_id}").json()
@@ -116,7 +116,7 @@ def test_journey_assessment_shows_coded_evidence_for_each_critical_moment(qual_a
     source_id = page.rsplit("/", 1)[1]
     ann.post(f"/sources/{source_id}/codes", {"name": "M4 Sustaining momentum"},
              from_page=page)
-    code = ann.client.get(page).text.split('<option value="')[-1].split('"')[0]
+    code = last_code(ann.client.get(page).text)
     ann.post(f"/sources/{source_id}/codings", {"paragraph": "2", "quote": "piloting again",
                                                "code": code}, from_page=page)
     html = ann.client.get(journey).text

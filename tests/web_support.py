@@ -47,3 +47,12 @@ class Browser:
         response = self.post("/workspaces", {"name": name}, from_page="/workspaces")
         assert response.status_code == 303, response.text
         return int(response.headers["location"].rstrip("/").split("/")[-1].split("?")[0])
+
+
+def last_code(html: str) -> str:
+    """The id of the newest code in a source page's "Code" list."""
+    import re
+
+    listed = re.search(r'<select class="govuk-select" id="code" name="code">(.*?)</select>',
+                       html, flags=re.S)
+    return re.findall(r'<option value="(\d+)"', listed.group(1))[-1]

@@ -12,7 +12,7 @@ import yaml
 
 from placelens.analysis.agreement import paragraphs
 from placelens.errors import DataFormatError
-from placelens.qda.project import Code, Coding, Project, Selection, TextSource, User
+from placelens.qda.project import Case, Code, Coding, Project, Selection, TextSource, User
 
 _NAMESPACE = uuid.uuid5(uuid.NAMESPACE_URL, "placelens:demo-corpus")
 
@@ -32,7 +32,8 @@ def demo_project(background: Path) -> Project:
     Returns
     -------
     Project
-        One source per document, the codebook, and a coded paragraph per coding.
+        One source per document, the codebook, a coded paragraph per coding and the
+        place cases.
     """
     spec = yaml.safe_load(resources.files("placelens.data").joinpath("demo_corpus.yaml")
                           .read_text("utf-8"))
@@ -64,7 +65,16 @@ def demo_project(background: Path) -> Project:
             _guid("selection", name, item["words"]), *span, codings=[
                 Coding(_guid("coding", name, item["words"], code.name), code.guid,
                        coder.guid)]))
-    return Project("placelens demo corpus", users=[coder], codes=tree,
+    coded = {s.guid for source in sources.values() for s in source.selections}
+    cases = []
+    for number, case in enumerate(spec.get("cases", []), start=1):
+        selection = _guid("selection", case["document"], case["words"])
+        if selection not in coded:
+            raise DataFormatError("placelens/data/demo_corpus.yaml", f"case {case['name']!r}: "
+                                  "no coding has these words", row=number, column="words")
+        cases.append(Case(_guid("case", case["name"]), case["name"], case["description"],
+                          selections=[selection]))
+    return Project("placelens demo corpus", users=[coder], codes=tree, cases=cases,
                    sources=list(sources.values()),
                    description="The documents placelens grew from, coded with a small "
                    "codebook of journey stages, critical moments, leadership and "

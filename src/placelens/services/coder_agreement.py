@@ -1,7 +1,8 @@
 """Team coding: how far a partnership's coders agree, code by code, and where they do not
 (docs/qualitative.md). Units are paragraphs (:data:`placelens.analysis.agreement.UNIT_DEFINITION`);
 a coder counts as having read a source when they coded anything in it, and is missing for the
-sources they did not code at all."""
+sources they did not code at all. Sources still being coded blind are left out until every
+assigned coder has finished, so the disagreement view cannot unblind them."""
 
 from __future__ import annotations
 
@@ -23,6 +24,7 @@ from placelens.db.database import Database
 from placelens.db.qual_models import QualCode, QualSource
 from placelens.services.access import require_role
 from placelens.services.accounts import Account
+from placelens.services.qualitative import coding_is_blind
 
 
 def _coded(db: Database, actor: Account, partnership_id: int):
@@ -34,6 +36,8 @@ def _coded(db: Database, actor: Account, partnership_id: int):
         rows = []
         for source in session.scalars(select(QualSource).where(
                 QualSource.partnership_id == partnership_id).order_by(QualSource.id)):
+            if coding_is_blind(source):
+                continue
             spans: dict[str, dict[str, list]] = {}
             coders: set[str] = set()
             for selection in source.selections:

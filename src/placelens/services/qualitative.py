@@ -60,6 +60,7 @@ class SourceView:
     licence: str
     published: bool
     selections: tuple[SelectionView, ...]
+    blind: bool = False     # being coded blind: only the caller's own codings are shown
 
 
 @dataclass(frozen=True)
@@ -84,7 +85,7 @@ class QualitativeService:
         """The one query behind every read: published sources and the caller's own."""
         return select(QualSource).options(
             selectinload(QualSource.selections).selectinload(QualSelection.codings)
-            .selectinload(QualCoding.code)).where(or_(
+            .selectinload(QualCoding.code), selectinload(QualSource.assignments)).where(or_(
                 QualSource.published.is_(True),
                 QualSource.partnership_id.in_(own_partnerships(session, actor))))
 
@@ -94,11 +95,11 @@ class QualitativeService:
                 QualSource.id == source_id))
             if found is None:
                 raise NotFoundError(f"No source {source_id} that you can see")
-            return _view(found)
+            return _view(found, actor)
 
     def sources(self, actor: Account | None) -> list[SourceView]:
         with self.db.session() as session:
-            return [_view(s) for s in session.scalars(self.visible(session, actor).order_by(
+            return [_view(s, actor) for s in session.scalars(self.visible(session, actor).order_by(
                 QualSource.id))]
 
     def add_source(self, actor: Account, partnership_id: int, name: str, kind: str,
@@ -124,13 +125,13 @@ class QualitativeService:
             if place is not None:
                 _join_place_case(session, partnership_id, place, row.guid)
             audit(session, actor, partnership_id, "add_source", f"source:{row.id}", name)
-            return _view(row)
+            return _view(row, actor)
 
     def partnership_sources(self, actor: Account, partnership_id: int) -> list[SourceView]:
         """A partnership's sources, private and published (members only)."""
         with self.db.session() as session:
             require_role(session, actor, partnership_id, "viewer")
-            return [_view(s) for s in session.scalars(self.visible(session, actor).where(
+            return [_view(s, actor) for s in session.scalars(self.visible(session, actor).where(
                 QualSource.partnership_id == partnership_id).order_by(QualSource.id))]
 
     def passages_about(self, actor: Account, partnership_id: int, topics: list[str]
@@ -147,19 +148,33 @@ class QualitativeService:
 
     def testimony(self, actor: Account | None, place: Place) -> list[dict]:
         """Coded quotations from published sources (and the caller's own) in the cases of
-        ``place`` or its districts, each with its provenance and consent basis."""
+        ``place`` or its districts — every coded passage of a source the case covers, and the
+        passages it names — each with its provenance and consent basis."""
         codes = {place.code, *place.members}
         with self.db.session() as session:
-            cases = session.scalars(select(QualCase).where(QualCase.place_code.in_(codes)))
-            guids = {(c.partnership_id, g) for c in cases for g in c.source_guids}
+            cases = list(session.scalars(select(QualCase).where(
+                QualCase.place_code.in_(codes))))
+            whole = {(c.partnership_id, g) for c in cases for g in c.source_guids}
+            passages = {(c.partnership_id, g) for c in cases for g in c.selection_guids}
             quotes = []
             for source in session.scalars(self.visible(session, actor)):
-                if (source.partnership_id, source.guid) not in guids:
-                    continue
-                view = _view(source)
+                view = _view(source, actor)
+                covered = (source.partnership_id, source.guid) in whole
                 quotes += [{"source": view, "selection": selection}
-                           for selection in view.selections if selection.codes]
+                           for selection in view.selections if selection.codes and (
+                               covered or (source.partnership_id, selection.guid) in passages)]
             return quotes
+
+    def passages(self, actor: Account | None, wanted: list[tuple[int, str]]) -> list[dict]:
+        """The passages (source id, selection GUID) ``actor`` may see, in the order asked,
+        each as ``{"source", "selection"}``; the others are left out."""
+        with self.db.session() as session:
+            sources = {s.id: _view(s, actor) for s in session.scalars(
+                self.visible(session, actor).where(
+                    QualSource.id.in_({source for source, _ in wanted})))}
+        return [{"source": sources[source], "selection": selection}
+                for source, guid in wanted if source in sources
+                for selection in sources[source].selections if selection.guid == guid]
 
     def add_code(self, actor: Account, partnership_id: int, name: str,
                  parent_id: int | None = None, description: str = "") -> int:
@@ -279,12 +294,26 @@ def _in_context(row, words: list[str]) -> list[SearchHit]:
             for m in re.finditer(rf"\b(?:{stems})\w*", row.text, flags=re.I)]
 
 
-def _view(source: QualSource) -> SourceView:
+def coding_is_blind(source: QualSource) -> bool:
+    """Whether the source is being coded blind: coders are assigned and not all have
+    finished (:mod:`placelens.services.qualitative_team`)."""
+    return bool(source.assignments) and not all(a.done for a in source.assignments)
+
+
+def _view(source: QualSource, actor: Account | None) -> SourceView:
+    """The source as ``actor`` may see it: while it is coded blind, only their own codings
+    (and the selections they coded)."""
+    blind = coding_is_blind(source)
+    selections = []
+    for s in source.selections:
+        codings = [c for c in s.codings
+                   if not blind or (actor is not None and c.coder_id == actor.id)]
+        if codings or not s.codings:
+            selections.append(SelectionView(s.guid, s.start, s.end, source.text[s.start:s.end],
+                                            tuple((c.code.name, c.coder) for c in codings)))
     return SourceView(
         source.id, source.guid, source.partnership_id, source.name, source.kind, source.text,
         source.collected_by, source.collection_method, source.consent_basis,
         source.participant_role, source.access_tier, source.licence, source.published,
-        tuple(SelectionView(s.guid, s.start, s.end, source.text[s.start:s.end],
-                            tuple((c.code.name, c.coder) for c in s.codings))
-              for s in source.selections))
+        tuple(selections), blind)
 

@@ -74,13 +74,14 @@ def import_project(db: Database, actor: Account, partnership_id: int, project: P
     Returns
     -------
     ImportedProject
-        How many codes, sources, selections, codings, cases, variables, notes and sets were
-        stored, and the elements placelens does not keep.
+        How many codes (new to the codebook), sources, selections, codings, cases,
+        variables, notes and sets were stored, and the elements placelens does not keep.
     """
     with db.session() as session:
         require_role(session, actor, partnership_id, "editor")
         _refuse_repeats(session, partnership_id, project)
         codes = _rows(session, QualCode, partnership_id)
+        held = len(codes)
         for top in project.codes:
             _store_code(session, partnership_id, top, None, codes)
         coders = _rows(session, QualCoder, partnership_id)
@@ -90,7 +91,7 @@ def import_project(db: Database, actor: Account, partnership_id: int, project: P
                                               name=user.name, external_id=user.id)
                 session.add(coders[user.guid])
         names = {guid: coder.name for guid, coder in coders.items()}
-        counts = {"codes": len(codes), "sources": 0, "selections": 0, "codings": 0}
+        counts = {"codes": len(codes) - held, "sources": 0, "selections": 0, "codings": 0}
         for source in project.sources:
             row = _source_row(partnership_id, actor, source, codes, names)
             session.add(row)

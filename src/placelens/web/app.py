@@ -35,6 +35,7 @@ from placelens.web import (
     pages,
     planning,
     qualitative,
+    qualitative_work,
     workspaces,
 )
 from placelens.web.rendering import page
@@ -86,7 +87,7 @@ def create_app(settings: WebSettings | None = None) -> FastAPI:
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
     app.mount("/assets", StaticFiles(directory=VENDOR / "govuk-assets"), name="govuk-assets")
     for module in (pages, accounts, workspaces, journeys, evidence, planning, qualitative,
-                   api_v1):
+                   qualitative_work, api_v1):
         app.include_router(module.router)
     _handle_errors(app)
     return app

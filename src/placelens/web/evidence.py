@@ -11,6 +11,7 @@ from placelens.errors import DataFormatError, InputError, UnknownPlaceError
 from placelens.evidence_terms import INTERVENTION_TYPES, OUTCOME_DOMAINS
 from placelens.geography.area_types import TYPE_LABELS
 from placelens.services import evidence
+from placelens.services.case_citations import cite_passage, cited_passages
 from placelens.services.evidence_library import EvidenceLibrary, FindingView, StudyView
 from placelens.services.journeys import JourneyService
 from placelens.services.transferability import (
@@ -104,9 +105,28 @@ def _study_page(request: Request, found: StudyView, place: str, status_code: int
         role = next((p.role for p in request.app.state.workspaces.partnerships(account)
                      if p.id == found.partnership_id), None)
     context, context_error = _transferability(request, found, place) if place else (None, "")
+    qual = request.app.state.qualitative
+    citable = [{"source": s, "selection": x}
+               for s in qual.partnership_sources(account, found.partnership_id)
+               for x in s.selections if x.codes] if role in ("editor", "admin") else []
     return page(request, "evidence_study.html.j2", status_code=status_code, study=found,
                 role=role, place=place, context=context, context_error=context_error,
-                errors=errors or {})
+                errors=errors or {}, citable=citable,
+                cited=cited_passages(library(request), qual, account, found.id))
+
+
+@router.post("/evidence/studies/{study_id}/citations", response_class=HTMLResponse)
+def cite(request: Request, study_id: RecordId, passage: str = Form("", max_length=40),
+         csrf_token: str = Form("", max_length=100)):
+    """Cite a coded passage of qualitative case material in the partnership's study."""
+    check_csrf(request, csrf_token)
+    account = signed_in_account(request)
+    try:
+        cite_passage(library(request), account, study_id, passage)
+    except InputError as error:
+        return _study_page(request, library(request).study(account, study_id), "", 400,
+                           {error.field: error.detail})
+    return RedirectResponse(f"/evidence/studies/{study_id}#case-material", status_code=303)
 
 
 def _transferability(request: Request, found: StudyView, place: str):

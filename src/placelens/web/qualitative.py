@@ -87,14 +87,26 @@ def _source_page(request: Request, source_id: int, status_code: int = 200,
     if account is not None:
         role = next((p.role for p in workspace_service(request).partnerships(account)
                      if p.id == found.partnership_id), None)
-    codes = service(request).codebook(account, found.partnership_id) \
-        if account is not None and role else []
     units = [{"number": n, "text": found.text[start:end], "coded": [
         s for s in found.selections if s.start < end and s.end > start]}
         for n, (start, end) in enumerate(paragraphs(found.text), start=1)]
     return page(request, "source.html.j2", status_code=status_code, source=found, role=role,
-                units=units, codes=codes, tiers=ACCESS_TIERS, errors=errors or {},
-                warnings=warnings)
+                units=units, tiers=ACCESS_TIERS, errors=errors or {}, warnings=warnings,
+                **(_team(request, account, found) if role else {}))
+
+
+def _team(request: Request, account, found) -> dict:
+    """What members see beside the text: the codebook, memos, blind coding's state and,
+    for admins, who may be asked to code."""
+    from placelens.services.qualitative_team import coding_status, memos
+
+    db = service(request).db
+    statuses = coding_status(db, account, found.id)
+    return {"codes": service(request).codebook(account, found.partnership_id),
+            "memos": memos(db, account, found.id), "statuses": statuses,
+            "coding_open": any(s.email == account.email and not s.done for s in statuses),
+            "coders": [m for m in workspace_service(request).members(
+                account, found.partnership_id) if m["role"] != "viewer"]}
 
 
 @router.post("/sources/{source_id}/codings", response_class=HTMLResponse)
