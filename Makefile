@@ -5,6 +5,8 @@ VENV := .venv
 BIN := $(VENV)/bin
 OUT ?= out
 STAMP := $(VENV)/.installed
+# Optional extras to install besides dev (CI adds spark: EXTRAS=dev,spark)
+EXTRAS ?= dev
 
 .PHONY: demo test system-deps build lint bench clean assets serve
 
@@ -12,7 +14,7 @@ $(STAMP): pyproject.toml
 	$(MAKE) system-deps
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
-	$(BIN)/pip install --quiet -e '.[dev]'
+	$(BIN)/pip install --quiet -e '.[$(EXTRAS)]'
 	$(MAKE) assets
 	touch $(STAMP)
 

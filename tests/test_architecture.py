@@ -105,6 +105,7 @@ def test_cli_choices_mirror_the_services():
     from placelens.cli import common
     from placelens.evidence_terms import INTERVENTION_TYPES, OUTCOME_DOMAINS
     from placelens.report.charts import CHART_MODES
+    from placelens.scale.backends import BACKENDS
     from placelens.services.comparators import COMPARATOR_METHODS
     from placelens.services.complexity import ORIENTATIONS
     from placelens.services.economy import UK_REFERENCES
@@ -119,7 +120,8 @@ def test_cli_choices_mirror_the_services():
                             (common.ChartMode, CHART_MODES),
                             (common.ComparatorMethod, COMPARATOR_METHODS),
                             (common.InterventionType, tuple(INTERVENTION_TYPES)),
-                            (common.OutcomeDomain, OUTCOME_DOMAINS)):
+                            (common.OutcomeDomain, OUTCOME_DOMAINS),
+                            (common.Backend, BACKENDS)):
         assert tuple(c.value for c in choice) == tuple(allowed), choice.__name__
     assert tuple(c.value.upper() for c in common.RegionLevel) == tuple(LEVELS)
 

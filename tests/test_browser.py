@@ -321,3 +321,22 @@ def test_demo_corpus_coded_published_and_seen_on_the_area_page(server, chromium,
     assert "consent: Published report, quoted under its licence (open access)" in words
     assert visitor.locator("figure.pl-quote").count() == 1
     visitor.context.close()
+
+
+def test_selecting_words_fills_the_coding_form(server, page):
+    """With scripts, selecting text in a paragraph fills in the paragraph and the exact words
+    (the paragraph's tag left out) and moves the focus to the code list."""
+    base, _ = server
+    _sign_up(page, base, "Sel")
+    page.fill("#name", f"Selecting partnership {uuid.uuid4().hex[:6]}")
+    page.press("#name", "Enter")
+    page.wait_for_url("**/workspaces/*")
+    source = _coded_source(page, base, page.url.replace(base, ""))
+    page.goto(base + source)
+    page.locator("#paragraph-2 > p").select_text()
+    page.locator("#paragraph-2 > p").dispatch_event("mouseup")
+    assert page.input_value("#paragraph") == "2"
+    assert page.input_value("#quote") == "Newcomers found the board closed."
+    assert page.evaluate("document.activeElement.id") == "code"
+    page.click("button:has-text('Apply the code')")
+    page.wait_for_selector("#paragraph-2 mark:has-text('Newcomers found the board closed.')")

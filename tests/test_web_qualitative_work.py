@@ -92,6 +92,9 @@ def test_code_and_case_browsers_and_exchange(team, datapack):
     assert "Imported 3 codes, 1 sources" in imported.text
     assert "Not stored (placelens keeps text sources): PDFSource" in imported.text
     assert "Stage: 2" in imported.text                   # the case's variable value
+    assert "“We kept piloting” in <a" in imported.text     # the passage the case names
+    grouped = ann.client.get(f"/workspaces/{tees}/codes").text.split("Sets of codes")[1]
+    assert "Journey</dt>" in grouped and "Perpetual piloting, Leadership closed" in grouped
     bad = ann.post(f"/workspaces/{tees}/qualitative/import", files={
         "project": ("codes.qdc", codebook_bytes(sample().codes).replace(b"false", b"maybe"),
                     "application/xml")}, from_page=cases_page)

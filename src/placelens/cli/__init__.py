@@ -12,6 +12,7 @@ from placelens.cli.data import data_app
 from placelens.cli.evaluate import evaluate_app
 from placelens.cli.evidence import evidence_app
 from placelens.cli.library import register as register_library
+from placelens.cli.matrices import matrices_app
 from placelens.cli.networks import journey_app, network_app
 from placelens.cli.places import index, indicators, metrics, places_app, profile
 from placelens.cli.plans import register as register_plans
@@ -34,6 +35,7 @@ register_library(evidence_app)
 app.add_typer(evidence_app, name="evidence")
 app.add_typer(regions_app, name="regions")
 app.add_typer(qual_app, name="qual")
+app.add_typer(matrices_app, name="matrices")
 app.add_typer(benchmark_app, name="benchmark")
 app.command()(compare)
 app.add_typer(network_app, name="network")

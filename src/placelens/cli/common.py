@@ -19,6 +19,13 @@ WarehouseOption = Annotated[Path | None, typer.Option(
     "var/placelens.duckdb).")]
 
 
+class Backend(StrEnum):
+    """Where the microdata aggregations run (:data:`placelens.scale.backends.BACKENDS`)."""
+
+    duckdb = "duckdb"
+    spark = "spark"
+
+
 def fail(error: Exception) -> None:
     console.print(f"[bold red]Error:[/] {error}")
     raise typer.Exit(code=2)

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 
 from sqlalchemy import select
 
-from placelens.db.qual_models import QualCase, QualSource, QualVariable
+from placelens.db.qual_models import QualCase, QualCode, QualSet, QualSource, QualVariable
 from placelens.services.access import require_role
 from placelens.services.accounts import Account
 from placelens.services.qualitative import QualitativeService
@@ -35,6 +35,7 @@ class CaseRow:
     place_code: str
     description: str
     sources: list[tuple[int, str]]          # (source id, name)
+    passages: list[tuple[int, str, str]]    # (source id, source name, the passage's words)
     values: list[tuple[str, str]]           # (variable name, value)
 
 
@@ -72,16 +73,33 @@ def coded_passages(qual: QualitativeService, actor: Account, partnership_id: int
 
 
 def cases(qual: QualitativeService, actor: Account, partnership_id: int) -> list[CaseRow]:
-    """The partnership's cases with their sources (by name) and variable values (by the
-    variable's name)."""
+    """The partnership's cases with the sources and passages they cover and their variable
+    values (by the variable's name)."""
     with qual.db.session() as session:
         require_role(session, actor, partnership_id, "viewer")
-        sources = {s.guid: (s.id, s.name) for s in session.scalars(select(QualSource).where(
-            QualSource.partnership_id == partnership_id))}
+        held = list(session.scalars(select(QualSource).where(
+            QualSource.partnership_id == partnership_id)))
+        sources = {s.guid: (s.id, s.name) for s in held}
+        passages = {x.guid: (s.id, s.name, s.text[x.start:x.end]) for s in held
+                    for x in s.selections}
         variables = {v.guid: v.name for v in session.scalars(select(QualVariable).where(
             QualVariable.partnership_id == partnership_id))}
         return [CaseRow(c.id, c.name, c.kind, c.place_code, c.description,
                         [sources[g] for g in c.source_guids if g in sources],
+                        [passages[g] for g in c.selection_guids if g in passages],
                         [(variables.get(guid, guid), value) for guid, _, value in c.values])
                 for c in session.scalars(select(QualCase).where(
                     QualCase.partnership_id == partnership_id).order_by(QualCase.name))]
+
+
+def code_sets(qual: QualitativeService, actor: Account, partnership_id: int
+              ) -> list[tuple[str, list[str]]]:
+    """The partnership's sets that group codes, as (set name, its codes' names)."""
+    with qual.db.session() as session:
+        require_role(session, actor, partnership_id, "viewer")
+        names = {c.guid: c.name for c in session.scalars(select(QualCode).where(
+            QualCode.partnership_id == partnership_id))}
+        return [(s.name, [names[g] for g in s.code_guids if g in names])
+                for s in session.scalars(select(QualSet).where(
+                    QualSet.partnership_id == partnership_id).order_by(QualSet.name))
+                if s.code_guids]

@@ -66,7 +66,8 @@ def code_browser(request: Request, partnership_id: RecordId,
     passages = browse.coded_passages(service(request), account, partnership_id, code) \
         if code else []
     return page(request, "code_browser.html.j2", partnership=partnership, rows=rows,
-                code=code, passages=passages)
+                code=code, passages=passages,
+                sets=browse.code_sets(service(request), account, partnership_id))
 
 
 @router.get("/workspaces/{partnership_id}/cases", response_class=HTMLResponse)
