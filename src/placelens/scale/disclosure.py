@@ -71,12 +71,18 @@ def protected_cells(contributions: ir.Table, keys: list[str], value: str,
         (the ``n`` largest contributions), and ``released`` (False where suppressed); ``total``
         is null where suppressed, so nothing suppressed leaves the engine.
     """
-    ranked = contributions.mutate(
-        rank=ibis.row_number().over(ibis.window(group_by=[contributions[k] for k in keys],
-                                                order_by=ibis.desc(contributions[value]))))
-    largest = ibis.cases((ranked["rank"] < rule.dominance_n, ranked[value]), else_=0)
-    cells = ranked.group_by(keys).aggregate(
-        units=ranked.count(), total=ranked[value].sum(), top=largest.sum())
+    if rule.dominance_n == 1:    # the largest contribution is the maximum: no sort needed
+        cells = contributions.group_by(keys).aggregate(
+            units=contributions.count(), total=contributions[value].sum(),
+            top=contributions[value].max())
+    else:
+        ranked = contributions.mutate(rank=ibis.row_number().over(ibis.window(
+            group_by=[contributions[k] for k in keys],
+            order_by=ibis.desc(contributions[value]))))
+        cells = ranked.group_by(keys).aggregate(
+            units=ranked.count(), total=ranked[value].sum(),
+            top=ibis.cases((ranked["rank"] < rule.dominance_n, ranked[value]),
+                           else_=0).sum())
     released = (cells.units >= rule.min_units) & (
         cells.top * 100 <= cells.total * rule.dominance_k)
     hidden = ibis.null().cast("float64")

@@ -5,13 +5,15 @@
   var paragraph = document.getElementById('paragraph');
   var quote = document.getElementById('quote');
   if (!paragraph || !quote) { return; }
+  function paragraphOf(node) {
+    var element = node && (node.nodeType === 1 ? node : node.parentElement);
+    return element ? element.closest('.pl-paragraph > p') : null;
+  }
   function take() {
     var chosen = window.getSelection();
     if (!chosen || chosen.isCollapsed) { return; }
-    var start = chosen.anchorNode && chosen.anchorNode.parentElement;
-    var end = chosen.focusNode && chosen.focusNode.parentElement;
-    var text = start && start.closest('.pl-paragraph > p');
-    if (!text || !end || end.closest('.pl-paragraph > p') !== text) { return; }
+    var text = paragraphOf(chosen.anchorNode);
+    if (!text || paragraphOf(chosen.focusNode) !== text) { return; }
     var words = chosen.toString().replace(/^\s*¶\s*\d+\s*/, '').trim();
     if (!words) { return; }
     paragraph.value = text.parentElement.id.replace('paragraph-', '');
