@@ -48,13 +48,19 @@ def schema(path: Path | None = None) -> etree.XMLSchema:
         raise DataFormatError(path, f"cannot read the REFI-QDA schema ({error})") from None
 
 
-def validate(xml: bytes, xsd: etree.XMLSchema, where: str) -> None:
-    """Refuse XML the schema does not accept, naming the first error's line."""
+def parse_xml(xml: bytes, where: str):
+    """The XML's root element (no entities resolved, no network), or an error naming the
+    line where it stops being well-formed."""
     try:
-        document = etree.fromstring(xml, etree.XMLParser(resolve_entities=False, no_network=True))
+        return etree.fromstring(xml, etree.XMLParser(resolve_entities=False, no_network=True))
     except etree.XMLSyntaxError as error:
         raise DataFormatError(where, f"not well-formed XML ({error.msg})",
                               row=error.lineno) from None
+
+
+def validate(xml: bytes, xsd: etree.XMLSchema, where: str) -> None:
+    """Refuse XML the schema does not accept, naming the first error's line."""
+    document = parse_xml(xml, where)
     if not xsd.validate(document):
         first = xsd.error_log[0]
         raise DataFormatError(where, f"not a valid REFI-QDA project: {first.message}",
@@ -229,12 +235,12 @@ def codebook_bytes(codes: list[Code], origin: str = "placelens") -> bytes:
     holder = _element(_element(project, "CodeBook"), "Codes")
     for code in codes:
         _code(holder, code)
-    root = _renamed(project.find(Q + "CodeBook"), CODEBOOK_NS)
+    root = in_namespace(project.find(Q + "CodeBook"), CODEBOOK_NS)
     root.set("origin", origin)
     return etree.tostring(root, xml_declaration=True, encoding="utf-8", pretty_print=True)
 
 
-def _renamed(node, namespace: str):
+def in_namespace(node, namespace: str):
     """A copy of ``node`` with every element moved into ``namespace`` (line numbers kept, so
     a schema error still names the line of the file it came from)."""
     copy = etree.Element(f"{{{namespace}}}{etree.QName(node).localname}", dict(node.attrib),
@@ -244,5 +250,5 @@ def _renamed(node, namespace: str):
         copy.sourceline = node.sourceline
     for child in node:
         if isinstance(child.tag, str):
-            copy.append(_renamed(child, namespace))
+            copy.append(in_namespace(child, namespace))
     return copy

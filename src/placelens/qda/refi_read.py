@@ -30,7 +30,8 @@ from placelens.qda.refi import (
     NS,
     PROJECT_FILE,
     Q,
-    _renamed,
+    in_namespace,
+    parse_xml,
     validate,
 )
 
@@ -189,18 +190,13 @@ def read_qdc(data: bytes, where: str, xsd: etree.XMLSchema) -> list[Code]:
     list of Code
         The top-level codes, with their children.
     """
-    try:
-        root = etree.fromstring(data, etree.XMLParser(resolve_entities=False,
-                                                      no_network=True))
-    except etree.XMLSyntaxError as error:
-        raise DataFormatError(where, f"not well-formed XML ({error.msg})",
-                              row=error.lineno) from None
+    root = parse_xml(data, where)
     if etree.QName(root) != etree.QName(CODEBOOK_NS, "CodeBook"):
         raise DataFormatError(where, f"not a REFI-QDA codebook (its root is "
                               f"{etree.QName(root).localname}, not CodeBook in {CODEBOOK_NS})",
                               row=root.sourceline)
     project = etree.Element(Q + "Project", {"name": "codebook"}, nsmap={None: NS})
-    project.append(_renamed(root, NS))
+    project.append(in_namespace(root, NS))
     project[0].attrib.pop("origin", None)
     if not xsd.validate(project):
         first = xsd.error_log[0]

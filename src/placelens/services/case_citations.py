@@ -32,7 +32,7 @@ def cite_passage(library: EvidenceLibrary, actor: Account, study_id: int,
         The passage's GUID: of a source of the same partnership, or of a published source.
     """
     with library.db.session() as session:
-        study = library._writable(session, actor, study_id, "editor")
+        study = library.writable(session, actor, study_id, "editor")
         selection = session.scalar(select(QualSelection).join(QualSource).where(
             QualSelection.guid == (selection_guid or "").strip(),
             or_(QualSource.partnership_id == study.partnership_id,
@@ -54,7 +54,7 @@ def cited_passages(library: EvidenceLibrary, qual: QualitativeService,
     """The passages a study cites that ``actor`` may see, each as ``{"source", "selection"}``
     (the source with its provenance and consent basis)."""
     with library.db.session() as session:
-        library._readable(session, actor, study_id)
+        library.readable(session, actor, study_id)
         cited = [(c.selection.source_id, c.selection.guid) for c in session.scalars(
             select(EvidenceCitation).where(EvidenceCitation.study_id == study_id)
             .order_by(EvidenceCitation.id))]

@@ -151,12 +151,12 @@ class EvidenceLibrary:
     def study(self, actor: Account | None, study_id: int) -> StudyView:
         """One study: published ones for anyone, private ones for members only."""
         with self.db.session() as session:
-            return _view(self._readable(session, actor, study_id))
+            return _view(self.readable(session, actor, study_id))
 
     def report(self, actor: Account | None, study_id: int) -> str:
         """The HTML report placelens attached to a study it made itself."""
         with self.db.session() as session:
-            study = self._readable(session, actor, study_id)
+            study = self.readable(session, actor, study_id)
             if not study.report_html:
                 raise NotFoundError(f"Study {study_id} has no placelens report")
             return study.report_html
@@ -222,7 +222,7 @@ class EvidenceLibrary:
         if sms is not None and not (rationale or "").strip():
             raise InputError("rationale", "Say why the study has this level")
         with self.db.session() as session:
-            study = self._writable(session, actor, study_id, "editor")
+            study = self.writable(session, actor, study_id, "editor")
             study.sms = sms
             study.grade_source = "partnership grader" if sms is not None else "not graded"
             study.grade_detail = (rationale or "").strip()[:2000]
@@ -235,7 +235,7 @@ class EvidenceLibrary:
         """Add a finding to a partnership's study (editors and admins)."""
         check_finding(finding)
         with self.db.session() as session:
-            study = self._writable(session, actor, study_id, "editor")
+            study = self.writable(session, actor, study_id, "editor")
             study.findings.append(_finding_row(finding))
             audit(session, actor, study.partnership_id, "add_finding", f"study:{study.id}",
                   finding.outcome_domain)
@@ -245,7 +245,7 @@ class EvidenceLibrary:
     def set_published(self, actor: Account, study_id: int, published: bool) -> StudyView:
         """Publish a partnership's study to everyone, or take it back (admins only)."""
         with self.db.session() as session:
-            study = self._writable(session, actor, study_id, "admin")
+            study = self.writable(session, actor, study_id, "admin")
             study.published = published
             audit(session, actor, study.partnership_id,
                   "publish" if published else "unpublish", f"study:{study.id}")
@@ -253,14 +253,16 @@ class EvidenceLibrary:
 
     def delete(self, actor: Account, study_id: int) -> None:
         with self.db.session() as session:
-            study = self._writable(session, actor, study_id, "editor")
+            study = self.writable(session, actor, study_id, "editor")
             audit(session, actor, study.partnership_id, "delete_study", f"study:{study.id}",
                   study.reference)
             session.delete(study)
 
     # ---- authorisation ------------------------------------------------------------------
-    def _readable(self, session: Session, actor: Account | None, study_id: int
-                  ) -> EvidenceStudy:
+    def readable(self, session: Session, actor: Account | None, study_id: int
+                 ) -> EvidenceStudy:
+        """A study ``actor`` may see, in ``session`` (for services that build on studies,
+        such as case citations)."""
         study = session.scalar(self.visible(session, actor).where(
             EvidenceStudy.id == study_id))
         if study is None:
@@ -268,8 +270,8 @@ class EvidenceLibrary:
         return study
 
     @staticmethod
-    def _writable(session: Session, actor: Account, study_id: int, role: str
-                  ) -> EvidenceStudy:
+    def writable(session: Session, actor: Account, study_id: int, role: str
+                 ) -> EvidenceStudy:
         """A partnership's study ``actor`` may change; the shared library is read-only."""
         study = session.get(EvidenceStudy, study_id)
         if study is None or study.partnership_id is None or role_in(
