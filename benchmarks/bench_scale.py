@@ -126,7 +126,7 @@ def main() -> None:
             print(f"| {written:,} | {engine} | {result['seconds']:.1f} | "
                   f"{written / result['seconds']:,.0f} | {result['peak_mb']:,.0f} | "
                   f"{result['cells']:,} | "
-                  f"{'' if ratio is None else f'{ratio:.1f}×'} |", flush=True)
+                  f"{'' if ratio is None else f'{ratio:.2g}×'} |", flush=True)
 
 
 if __name__ == "__main__":

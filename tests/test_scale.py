@@ -191,3 +191,13 @@ def test_matrices_commands(tmp_path, warehouse_path):
     bad = runner.invoke(app, ["matrices", "build", "--input", str(out), "--out",
                               str(tmp_path / "x.csv")])
     assert bad.exit_code == 2 and "lacks column(s) firm_id" in " ".join(bad.output.split())
+
+
+def test_duckdb_memory_cap_from_the_environment(monkeypatch):
+    monkeypatch.setenv("PLACELENS_DUCKDB_MEMORY", "1GB")
+    capped = connect("duckdb")
+    limit = capped.raw_sql("SELECT current_setting('memory_limit')").fetchone()[0]
+    assert limit == "953.6 MiB"                       # 10^9 bytes, as DuckDB 2.0 prints it
+    monkeypatch.setenv("PLACELENS_DUCKDB_MEMORY", "lots'; DROP TABLE x")
+    with pytest.raises(InputError, match="not a memory size"):
+        connect("duckdb")

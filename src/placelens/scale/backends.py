@@ -5,6 +5,7 @@ the tables of results brought back in one canonical form so the two can be compa
 from __future__ import annotations
 
 import os
+import re
 from pathlib import Path
 
 import pandas as pd
@@ -17,14 +18,23 @@ BACKENDS = ("duckdb", "spark")
 def connect(backend: str):
     """An Ibis connection for ``backend``.
 
-    Spark uses the active session if there is one (a cluster's), else starts one on
-    ``$PLACELENS_SPARK_MASTER`` (default ``local[2]``) with the web UI off; it needs the
-    ``spark`` extra (``pip install 'placelens[spark]'``) and Java.
+    DuckDB takes up to 80% of memory by default; ``$PLACELENS_DUCKDB_MEMORY`` (``2GB``, say)
+    caps it, spilling to disk instead. Spark uses the active session if there is one (a
+    cluster's), else starts one on ``$PLACELENS_SPARK_MASTER`` (default ``local[2]``) with
+    the web UI off; it needs the ``spark`` extra (``pip install 'placelens[spark]'``) and
+    Java.
     """
     import ibis
 
     if backend == "duckdb":
-        return ibis.duckdb.connect()
+        connection = ibis.duckdb.connect()
+        limit = os.environ.get("PLACELENS_DUCKDB_MEMORY", "").strip()
+        if limit:
+            if not re.fullmatch(r"\d+(\.\d+)?\s*[KMGT]i?B", limit, flags=re.I):
+                raise InputError("PLACELENS_DUCKDB_MEMORY", f"{limit!r} is not a memory size "
+                                 "such as 2GB or 500MiB")
+            connection.raw_sql(f"SET memory_limit = '{limit}'")
+        return connection
     if backend != "spark":
         raise InputError("backend", f"The backend is one of {', '.join(BACKENDS)}")
     try:
