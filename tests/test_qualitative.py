@@ -206,3 +206,22 @@ def test_qual_commands(tmp_path, monkeypatch, datapack):
     assert runner.invoke(app, ["qual", "search", "council"]).output.strip().endswith("0 hits")
     private = runner.invoke(app, ["qual", "search", "council", "--as", "ann@example.org"])
     assert "1 hits" in private.output
+
+
+def test_two_imports_at_once_store_the_project_once(corpus, datapack, monkeypatch):
+    """Both runs pass the repeat check before either commits (forced here by skipping it in
+    the second): the database's unique GUIDs refuse the second whole, with a clear error."""
+    from placelens.qda.refi import qdpx_bytes, schema
+    from placelens.qda.refi_read import read_qdpx
+    from placelens.services import qualitative_projects
+    from test_refi_qda import sample
+
+    qual, ann, _, _, tees, _ = corpus
+    xsd = schema(datapack.parent / "standards" / "refi-qda" / "Project-mrt2019.xsd")
+    project = read_qdpx(qdpx_bytes(sample()), "tees.qdpx", xsd)
+    qualitative_projects.import_project(qual.db, ann, tees.id, project)
+    before = len(qual.partnership_sources(ann, tees.id))
+    monkeypatch.setattr(qualitative_projects, "_refuse_repeats", lambda *args: None)
+    with pytest.raises(InputError, match=r"ran at the same time\); nothing was stored"):
+        qualitative_projects.import_project(qual.db, ann, tees.id, project)
+    assert len(qual.partnership_sources(ann, tees.id)) == before

@@ -191,6 +191,15 @@ def test_matrices_commands(tmp_path, warehouse_path):
     bad = runner.invoke(app, ["matrices", "build", "--input", str(out), "--out",
                               str(tmp_path / "x.csv")])
     assert bad.exit_code == 2 and "lacks column(s) firm_id" in " ".join(bad.output.split())
+    negative = _hand_register()
+    negative.loc[3, "employment"] = -5
+    negative.loc[7, "activity"] = None
+    negative.to_csv(tmp_path / "negative.csv", index=False)
+    refused = runner.invoke(app, ["matrices", "build", "--input", str(tmp_path / "negative.csv"),
+                                  "--out", str(out)])
+    assert refused.exit_code == 2 and "2 row(s) with a missing or negative 'employment'" in \
+        " ".join(refused.output.split()), refused.output
+    assert pd.read_csv(out, dtype={"activity": str}).equals(cells)   # the old output kept
 
 
 def test_duckdb_memory_cap_from_the_environment(monkeypatch):

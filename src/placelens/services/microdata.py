@@ -88,6 +88,11 @@ def build_matrices(source: Path, backend: str = "duckdb",
     if missing:
         raise InputError("input", f"{source}: the register lacks column(s) "
                          f"{', '.join(missing)} (needs {', '.join(REGISTER_COLUMNS)})")
+    bad = register.filter(register.employment.isnull() | (register.employment < 0)
+                          | register.area_code.isnull() | register.activity.isnull()).count()
+    if (found := int(connection.execute(bad))):
+        raise InputError("input", f"{source}: {found:,} row(s) with a missing or negative "
+                         "'employment' or a missing 'area_code' or 'activity'; nothing built")
     cells = connection.execute(area_activity_cells(register, rule).drop("top"))
     cells = canonical(cells, CELL_KEYS)
     engine = "pyspark" if backend == "spark" else "duckdb"

@@ -158,8 +158,11 @@ class QualitativeService:
             passages = {(c.partnership_id, g) for c in cases for g in c.selection_guids}
             quotes = []
             for source in session.scalars(self.visible(session, actor)):
-                view = _view(source, actor)
                 covered = (source.partnership_id, source.guid) in whole
+                if not covered and not any((source.partnership_id, s.guid) in passages
+                                           for s in source.selections):
+                    continue       # not about this place: no view built
+                view = _view(source, actor)
                 quotes += [{"source": view, "selection": selection}
                            for selection in view.selections if selection.codes and (
                                covered or (source.partnership_id, selection.guid) in passages)]

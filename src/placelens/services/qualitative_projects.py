@@ -16,7 +16,7 @@ from dataclasses import dataclass
 
 from sqlalchemy import select
 
-from placelens.db.database import Database
+from placelens.db.database import Database, flush_unique
 from placelens.db.qual_models import (
     QualCase,
     QualCode,
@@ -101,7 +101,8 @@ def import_project(db: Database, actor: Account, partnership_id: int, project: P
         session.add_all(_other_rows(partnership_id, actor, project))
         counts |= {"cases": len(project.cases), "variables": len(project.variables),
                    "notes": len(project.notes), "sets": len(project.sets)}
-        session.flush()
+        flush_unique(session, "project", "the partnership already holds part of this "
+                     "project (an import of it ran at the same time); nothing was stored")
         audit(session, actor, partnership_id, "import_project", "qualitative", project.name)
         return ImportedProject(counts, _not_stored(project))
 
