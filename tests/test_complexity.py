@@ -6,6 +6,7 @@ import warnings
 import numpy as np
 import pandas as pd
 import pytest
+import scipy.sparse
 
 from placelens.analysis import complexity as cx
 from placelens.analysis.complexity_panels import panel_from_long
@@ -143,6 +144,22 @@ def test_lanczos_and_dense_paths_agree(monkeypatch):
     monkeypatch.setattr(cx, "SMALL_PROBLEM", 10_000)
     dense = cx.complexity(x)
     assert lanczos.eci.to_numpy() == pytest.approx(dense.eci.to_numpy(), abs=1e-8)
+
+
+def test_sparse_and_dense_presence_give_the_same_eigenvector():
+    """Large sparse presence matrices are only multiplied by vectors; dense ones form the
+    Gram matrix first. Both must find the same second eigenpair, in either space."""
+    x = _random_matrix(90, 70, seed=9)
+    m = cx.presence(cx.rca(x)).to_numpy()
+    m = m[m.sum(axis=1) > 0][:, m.sum(axis=0) > 0]
+    scaled = m / np.sqrt(m.sum(axis=1))[:, None] / np.sqrt(m.sum(axis=0))[None, :]
+    for in_activity_space, k in ((True, m.sum(axis=0)), (False, m.sum(axis=1))):
+        leading = np.sqrt(k) / np.linalg.norm(np.sqrt(k))
+        dense_vector, dense_value = cx._second_eigenvector(scaled, leading, in_activity_space)
+        sparse_vector, sparse_value = cx._second_eigenvector(
+            scipy.sparse.csr_matrix(scaled), leading, in_activity_space)
+        assert sparse_value == pytest.approx(dense_value, abs=1e-10)
+        assert abs(sparse_vector @ dense_vector) == pytest.approx(1.0, abs=1e-10)
 
 
 def test_projection_of_an_existing_area_reproduces_its_values():
