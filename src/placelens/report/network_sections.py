@@ -4,12 +4,12 @@ style and the partnership's innovation journey."""
 from __future__ import annotations
 
 import math
-import random
 
 import numpy as np
 import pandas as pd
 
 from placelens.analysis.actors import ACTOR_LABELS, ACTOR_TYPES
+from placelens.analysis.layout import force_directed_layout
 from placelens.analysis.leadership import (
     BORDERLINE,
     DESCRIPTIONS,
@@ -98,11 +98,10 @@ def _match_sentence(rate: pd.DataFrame) -> str:
             "district); Northern Ireland postcodes are not covered by Code-Point Open.")
 
 
-def _ego_layout(network, place: Place) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """The place's most active organisations and their strongest outside partners, laid out
-    with a seeded Fruchterman–Reingold layout (the same picture every time)."""
-    import igraph
-
+def ego_graph(network, place: Place) -> tuple[pd.Index, int, pd.DataFrame, np.ndarray]:
+    """The diagram's organisations (the place's most funded, then their strongest outside
+    partners), how many of them are the place's own, the links among them, and those links
+    as pairs of positions in the first."""
     orgs = network.organisations
     local = orgs[orgs["area_code"].isin(place.members)].nlargest(DIAGRAM_LOCAL, "value_gbp")
     edges = network.edges
@@ -110,27 +109,27 @@ def _ego_layout(network, place: Place) -> tuple[pd.DataFrame, pd.DataFrame]:
     other = touching["target"].where(touching["source"].isin(local.index), touching["source"])
     strength = touching.groupby(other.to_numpy())["weight"].sum().drop(local.index,
                                                                         errors="ignore")
-    chosen = list(local.index) + list(strength.nlargest(DIAGRAM_PARTNERS).index)
+    chosen = pd.Index(list(local.index) + list(strength.nlargest(DIAGRAM_PARTNERS).index))
     keep = edges[edges["source"].isin(chosen) & edges["target"].isin(chosen)]
-    index = pd.Index(chosen)
-    graph = igraph.Graph(n=len(index), edges=np.column_stack([
-        index.get_indexer(keep["source"]), index.get_indexer(keep["target"])]).tolist())
-    # igraph draws from Python's global random generator during the layout too, so seeding
-    # the start positions alone gave a different picture in each process.
-    igraph.set_random_number_generator(random.Random(LAYOUT_SEED))
-    try:
-        coords = np.asarray(graph.layout_fruchterman_reingold(
-            seed=np.random.default_rng(LAYOUT_SEED).random((len(index), 2)).tolist(),
-            niter=500).coords)
-    finally:
-        igraph.set_random_number_generator(random)
+    pairs = np.column_stack([chosen.get_indexer(keep["source"]),
+                             chosen.get_indexer(keep["target"])])
+    return chosen, len(local), keep, pairs
+
+
+def _ego_layout(network, place: Place) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The diagram's organisations and links, laid out with a seeded Fruchterman–Reingold
+    layout (the same picture every time)."""
+    orgs = network.organisations
+    chosen, local_count, keep, pairs = ego_graph(network, place)
+    coords = force_directed_layout(
+        pairs, start=np.random.default_rng(LAYOUT_SEED).random((len(chosen), 2)))
     table = orgs.loc[chosen]
     nodes = pd.DataFrame({
-        "id": chosen, "x": coords[:, 0], "y": coords[:, 1],
+        "id": list(chosen), "x": coords[:, 0], "y": coords[:, 1],
         "name": table["name"].to_numpy(), "label": table["name"].str.slice(0, 28).to_numpy(),
         "type": table["actor_type"].map(ACTOR_LABELS).to_numpy(),
         "size": table["value_gbp"].to_numpy(),
-        "local": [c in set(local.index) for c in chosen],
+        "local": np.arange(len(chosen)) < local_count,
         "place": table["area_code"].fillna("abroad / not placed").to_numpy()})
     # Label the place's own largest organisations; partners are named in the data table.
     nodes["labelled"] = nodes["local"] & (nodes["size"].rank(ascending=False, method="first")
