@@ -52,6 +52,28 @@ def test_every_kind_of_value_comes_back_equal(tmp_path):
     assert (seven, infinite) == (7, float("inf"))
 
 
+@pytest.mark.parametrize("values", [np.arange(120.0).reshape(3, 40),
+                                    np.arange(120).reshape(3, 40) % 7 == 0,
+                                    np.empty((0, 40))])
+def test_wide_matrices_come_back_equal(tmp_path, values):
+    """Wide numeric frames are stored row-wise (one list per row), not column by column."""
+    index = pd.MultiIndex.from_tuples([("E1", 2015), ("E2", 2016), ("E3", 2017)][:len(values)],
+                                      names=["area_code", "year"])
+    matrix = pd.DataFrame(values, index=index, columns=pd.Index(
+        [f"s{j}" for j in range(40)], name="sic"))
+    matrix.iloc[:1, :1] = np.nan if values.dtype == float else matrix.iloc[:1, :1]
+    ranged = pd.DataFrame(np.ones((2, 33)))
+    writer = DerivedWriter(tmp_path / "x.derived", "f1", {"built_at": "today"})
+    writer.add("m", [matrix, ranged], step="one")
+    writer.commit({"one": 0.1})
+    entry = json.loads((tmp_path / "x.derived" / "manifest.json").read_text())["entries"]["m"]
+    assert [item["matrix"] for item in entry["value"]["list"]] == [True, True]
+
+    back, ranged_back = DerivedStore(tmp_path / "x.derived", "f1").get("m")
+    pd.testing.assert_frame_equal(back, matrix)
+    pd.testing.assert_frame_equal(ranged_back, ranged)
+
+
 def test_a_store_is_used_only_for_its_own_fingerprint(tmp_path):
     writer = DerivedWriter(tmp_path / "x.derived", "f1", {})
     writer.add("n", 1, step="s")

@@ -144,9 +144,13 @@ def _encode(value: Any, folder: Path, stem: str) -> Any:
             name = f"{stem}_{next(counter)}.parquet"
             frame = item.to_frame(name="0") if isinstance(item, pd.Series) else item
             labels = list(frame.columns)
-            stored = frame.set_axis([str(i) for i in range(len(labels))], axis=1)
-            stored.to_parquet(folder / "tables" / name)
-            return {"frame": name, "columns": encode(labels),
+            matrix = _is_matrix(frame)
+            if matrix:
+                _write_matrix(frame, folder / "tables" / name)
+            else:
+                stored = frame.set_axis([str(i) for i in range(len(labels))], axis=1)
+                stored.to_parquet(folder / "tables" / name)
+            return {"frame": name, "matrix": matrix, "columns": encode(labels),
                     "column_names": encode(list(frame.columns.names)),
                     "range_columns": isinstance(frame.columns, pd.RangeIndex),
                     "series_name": encode(item.name) if isinstance(item, pd.Series) else None,
@@ -196,8 +200,9 @@ def _decode(data: Any, folder: Path) -> Any:
 
 
 def _decode_frame(data: dict, folder: Path) -> pd.DataFrame | pd.Series:
-    frame = pd.read_parquet(folder / "tables" / data["frame"])
+    path = folder / "tables" / data["frame"]
     labels = _decode(data["columns"], folder)
+    frame = _read_matrix(path, len(labels)) if data.get("matrix") else pd.read_parquet(path)
     names = _decode(data["column_names"], folder)
     if data.get("range_columns"):
         columns: pd.Index = pd.RangeIndex(len(labels), name=names[0])
@@ -209,3 +214,36 @@ def _decode_frame(data: dict, folder: Path) -> pd.DataFrame | pd.Series:
     if data["series"]:
         return frame.iloc[:, 0].rename(_decode(data["series_name"], folder))
     return frame
+
+
+# Wide numeric frames (complexity's areas × activities matrices, proximity) are stored as their
+# index plus one fixed-size list of values per row: Parquet pays per column, so reading a
+# 39 × 525 matrix column by column took about 35 ms and as rows takes about 4 ms.
+WIDE = 32
+
+
+def _is_matrix(frame: pd.DataFrame) -> bool:
+    """Whether ``frame`` is wide and holds one plain numeric dtype in every column."""
+    dtypes = set(frame.dtypes)
+    return len(frame.columns) > WIDE and len(dtypes) == 1 and \
+        isinstance(dtype := dtypes.pop(), np.dtype) and dtype.kind in "fiub"
+
+
+def _write_matrix(frame: pd.DataFrame, path: Path) -> None:
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    index = pa.Table.from_pandas(frame.iloc[:, :0])  # the index, with pandas' metadata
+    values = pa.FixedSizeListArray.from_arrays(pa.array(frame.to_numpy().ravel()),
+                                               len(frame.columns))
+    pq.write_table(index.append_column("values", values), path)
+
+
+def _read_matrix(path: Path, width: int) -> pd.DataFrame:
+    import pyarrow.parquet as pq
+
+    table = pq.read_table(path)
+    values = table.column("values").combine_chunks().flatten()
+    index = table.drop_columns(["values"]).to_pandas().index
+    return pd.DataFrame(values.to_numpy(zero_copy_only=False).reshape(len(index), width),
+                        index=index)
