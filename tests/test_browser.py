@@ -314,6 +314,9 @@ def test_demo_corpus_coded_published_and_seen_on_the_area_page(server, chromium,
     page.click("button:has-text('Publish this source')")
     page.wait_for_selector("text=No e-mail address")
     visitor = chromium.new_context().new_page()
+    # The test warehouse has no derived store, so the first area page a server builds computes
+    # the national tables (over a minute on a slow machine), as in the axe test.
+    visitor.set_default_timeout(120_000)
     visitor.goto(base + "/areas/E08000003")
     words = " ".join(visitor.inner_text("#testimony ~ figure").split())
     assert words.startswith("“In Manchester, for example, the local development agency")
