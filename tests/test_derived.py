@@ -187,3 +187,25 @@ def test_a_damaged_store_is_ignored_and_results_are_computed(tmp_path):
     manifest.write_text(manifest.read_text()[:50])  # a cut manifest
     damaged = DerivedStore(tmp_path / "x.derived", "f")
     assert damaged.state == "damaged" and damaged.entries == {}
+
+
+@pytest.mark.parametrize("damage", ["cut", "plain table", "wrong width"])
+def test_a_damaged_matrix_is_ignored_and_computed(tmp_path, damage):
+    from placelens.services.base import ResultCache
+
+    writer = DerivedWriter(tmp_path / "x.derived", "f", {})
+    writer.add(store_key("Svc", ("index", "a")), pd.DataFrame(np.ones((2, 40))), step="s")
+    writer.commit({})
+    (table,) = (tmp_path / "x.derived" / "tables").iterdir()
+    if damage == "cut":
+        table.write_bytes(table.read_bytes()[:20])
+    elif damage == "plain table":
+        pd.DataFrame({"0": [1.0, 2.0]}).to_parquet(table)
+    else:
+        writer = DerivedWriter(tmp_path / "y.derived", "f", {})
+        writer.add("m", pd.DataFrame(np.ones((2, 41))), step="s")
+        writer.commit({})
+        (other,) = (tmp_path / "y.derived" / "tables").iterdir()
+        table.write_bytes(other.read_bytes())  # 41 values a row where 40 columns are named
+    cache = ResultCache("Svc", DerivedStore(tmp_path / "x.derived", "f"), ("index",))
+    assert ("index", "a") not in cache  # so the service computes it

@@ -52,6 +52,13 @@ def test_start_positions_must_be_points_in_the_plane():
         force_directed_layout(np.array([[0, 1]]), np.zeros((2, 3)))
 
 
+@pytest.mark.parametrize("pair", [[0, 2], [-1, 1]])
+def test_links_must_name_existing_nodes(pair):
+    # get_indexer marks a missing organisation -1, which would otherwise link the last node
+    with pytest.raises(ValueError, match="nodes 0 to 1"):
+        force_directed_layout(np.array([pair]), np.array([[0.1, 0.2], [0.3, 0.4]]))
+
+
 DIAGRAM = """
 import sys
 import pandas as pd

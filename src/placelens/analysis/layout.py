@@ -26,7 +26,7 @@ def force_directed_layout(edges: np.ndarray, start: np.ndarray, iterations: int 
     Parameters
     ----------
     edges
-        Integer array of shape (m, 2): the linked pairs, by node position.
+        Integer array of shape (m, 2): the linked pairs, by node position (0 to n - 1).
     start
         Array of shape (n, 2): starting positions in the unit square (e.g. seeded random
         numbers); distinct points, since coincident nodes have no direction to repel along.
@@ -49,6 +49,9 @@ def force_directed_layout(edges: np.ndarray, start: np.ndarray, iterations: int 
         raise ValueError(f"start must have shape (n, 2), not {points.shape}")
     linked = np.zeros((n_nodes, n_nodes), dtype=bool)
     pairs = np.asarray(edges, dtype=np.intp).reshape(-1, 2)
+    if len(pairs) and (pairs.min() < 0 or pairs.max() >= n_nodes):
+        raise ValueError(f"edges must name nodes 0 to {n_nodes - 1}, not "
+                         f"{pairs.min()} to {pairs.max()}")
     linked[pairs[:, 0], pairs[:, 1]] = linked[pairs[:, 1], pairs[:, 0]] = True
     np.fill_diagonal(linked, False)
     attraction = linked / np.sqrt(1.0 / max(n_nodes, 1))  # 1/k on linked pairs

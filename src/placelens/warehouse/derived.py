@@ -230,6 +230,7 @@ def _is_matrix(frame: pd.DataFrame) -> bool:
 
 
 def _write_matrix(frame: pd.DataFrame, path: Path) -> None:
+    """Write ``frame`` as its index columns and a ``values`` column of one list per row."""
     import pyarrow as pa
     import pyarrow.parquet as pq
 
@@ -240,9 +241,13 @@ def _write_matrix(frame: pd.DataFrame, path: Path) -> None:
 
 
 def _read_matrix(path: Path, width: int) -> pd.DataFrame:
+    """The frame :func:`_write_matrix` wrote, with ``width`` columns (labels set by the caller);
+    ValueError when the file is not such a matrix, so that the result is computed instead."""
     import pyarrow.parquet as pq
 
     table = pq.read_table(path)
+    if "values" not in table.column_names:
+        raise ValueError(f"{path} holds no 'values' column of a stored matrix")
     values = table.column("values").combine_chunks().flatten()
     index = table.drop_columns(["values"]).to_pandas().index
     return pd.DataFrame(values.to_numpy(zero_copy_only=False).reshape(len(index), width),
