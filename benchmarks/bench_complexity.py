@@ -4,11 +4,12 @@ Run: ``.venv/bin/python benchmarks/bench_complexity.py`` (``--quick`` for a smal
 Cases (issue 3): 361 places × 600 activities × 10 periods, and 2,000 × 1,200 × 1. The inputs
 are synthetic (log-normal sizes, about 40% zero cells, larger places more diverse), because no
 real UK matrix is that large. Both packages start from the same long table. Prints each
-package's time (best of three), peak traced memory, the speed ratio, and the largest absolute
-difference of ECI, PCI, density, COI and COG (equal results are the condition for the ratio
-to count). placelens is timed returning its labelled matrices, and again reshaped to the
-peer's long output. The peer runs with its log-supermodularity check switched off, which only
-prints diagnostics and would slow it further. ``--threads N`` limits the BLAS threads of both
+package's time (best of three, the packages taking turns), peak traced memory, the speed
+ratio, and the largest absolute difference of ECI, PCI, density, COI and COG (equal results
+are the condition for the ratio to count). placelens is timed returning its labelled
+matrices, and again reshaped to the peer's long output. The peer runs with its
+log-supermodularity check switched off, which only prints diagnostics and would slow it
+further. ``--threads N`` limits the BLAS threads of both
 packages (threadpoolctl); the ratio depends on it, so the printout says which was used.
 """
 
@@ -71,28 +72,36 @@ def run_peer(long: pd.DataFrame) -> pd.DataFrame:
                            verbose=False, check_logsupermodularity=False)
 
 
-def measure(function, data, runs: int = 3):
-    """Best of ``runs`` timed runs (after a garbage collection each), then a separate run
-    under tracemalloc for peak memory (tracing slows Python-heavy code, so it never overlaps
-    the timing)."""
-    seconds = []
+def best_times(functions: list, data, runs: int = 3) -> list[float]:
+    """Best of ``runs`` timed runs of each function, taken in turn (ours, the peer's, ours...)
+    so that a change in the machine's speed during the run affects both sides alike; a
+    garbage collection before each run."""
+    seconds: list[list[float]] = [[] for _ in functions]
     for _ in range(runs):
-        gc.collect()
-        started = time.perf_counter()
-        result = function(data)
-        seconds.append(time.perf_counter() - started)
+        for times, function in zip(seconds, functions, strict=True):
+            gc.collect()
+            started = time.perf_counter()
+            function(data)
+            times.append(time.perf_counter() - started)
+    return [min(times) for times in seconds]
+
+
+def peak_memory(function, data) -> tuple[object, float]:
+    """The result and peak traced memory (MiB) of one run (tracing slows Python-heavy code,
+    so it never overlaps the timing)."""
     tracemalloc.start()
-    function(data)
+    result = function(data)
     peak = tracemalloc.get_traced_memory()[1] / 2**20
     tracemalloc.stop()
-    return result, min(seconds), peak
+    return result, peak
 
 
 def case(places: int, activities: int, periods: int) -> None:
     data = synthetic_panel(places, activities, periods)
-    results, our_time, our_peak = measure(run_placelens, data)
-    _, our_long_time, _ = measure(run_placelens_long, data)
-    theirs, their_time, their_peak = measure(run_peer, data)
+    our_time, our_long_time, their_time = best_times(
+        [run_placelens, run_placelens_long, run_peer], data)
+    results, our_peak = peak_memory(run_placelens, data)
+    theirs, their_peak = peak_memory(run_peer, data)
     merged = as_long(results).merge(theirs, on=["time", "loc", "prod"],
                                     suffixes=("", "_peer"))
     assert len(merged) == len(theirs), "the two outputs cover different cells"

@@ -101,6 +101,50 @@ def test_panel_from_long_sums_duplicates_and_fills_zero():
     assert panel[2].loc["y", "j"] == 0.0 and panel[2].loc["x", "j"] == 4.0
 
 
+@pytest.mark.parametrize("dtype", ["object", "str"])
+def test_panel_from_long_reads_sorted_rows_by_runs_and_shuffled_rows_alike(dtype):
+    # 5,000 rows in runs of 50 areas (the run-length path: the first 4,096 rows hold 82
+    # runs) give the same panel as the same rows shuffled (every row encoded), and as a pivot.
+    rng = np.random.default_rng(3)
+    areas = np.repeat([f"r{i:03d}" for i in rng.permutation(100)], 50)
+    long = pd.DataFrame({"t": np.repeat([2001, 2000], 2500), "a": areas,
+                         "p": rng.choice(["x", "y", "z", "w"], 5000),
+                         "v": rng.integers(0, 9, 5000).astype(float)})
+    long["a"], long["p"] = long["a"].astype(dtype), long["p"].astype(dtype)
+    shuffled = long.sample(frac=1, random_state=1)
+    in_runs = panel_from_long(long, "t", "a", "p", "v")
+    at_random = panel_from_long(shuffled, "t", "a", "p", "v")
+    assert list(in_runs) == [2000, 2001]
+    for period in in_runs:
+        pd.testing.assert_frame_equal(in_runs[period], at_random[period])
+        pivot = long[long["t"] == period].pivot_table(index="a", columns="p", values="v",
+                                                      aggfunc="sum", fill_value=0.0)
+        assert in_runs[period].loc[pivot.index, pivot.columns].to_numpy() == \
+            pytest.approx(pivot.to_numpy())
+
+
+def test_panel_from_long_joins_arrow_chunks_on_one_dictionary():
+    # Three Arrow chunks, each meeting new labels: codes must refer to one shared dictionary.
+    chunks = [pd.DataFrame({"t": [1, 1], "a": ["b", "a"], "p": ["i", "j"], "v": [1.0, 2.0]}),
+              pd.DataFrame({"t": [1], "a": ["c"], "p": ["i"], "v": [4.0]}),
+              pd.DataFrame({"t": [1, 1], "a": ["a", "d"], "p": ["k", "i"], "v": [8.0, 16.0]})]
+    long = pd.concat([c.astype({"a": "str", "p": "str"}) for c in chunks], ignore_index=True)
+    assert long["a"].array.__arrow_array__().num_chunks == 3
+    matrix = panel_from_long(long, "t", "a", "p", "v")[1]
+    assert matrix.to_dict("index") == {
+        "a": {"i": 0.0, "j": 2.0, "k": 8.0}, "b": {"i": 1.0, "j": 0.0, "k": 0.0},
+        "c": {"i": 4.0, "j": 0.0, "k": 0.0}, "d": {"i": 16.0, "j": 0.0, "k": 0.0}}
+
+
+@pytest.mark.parametrize("dtype", ["object", "str"])
+def test_panel_from_long_refuses_rows_without_a_label(dtype):
+    long = pd.DataFrame({"t": [1, 1, 1], "a": ["x", None, "y"], "p": ["i", "i", "j"],
+                         "v": [1.0, 2.0, 3.0]}).astype({"a": dtype})
+    with pytest.raises(ValueError, match=r"column 'a' has no label in 1 row\(s\), the first "
+                                         r"at row 1"):
+        panel_from_long(long, "t", "a", "p", "v")
+
+
 def _random_matrix(rows, cols, seed):
     rng = np.random.default_rng(seed)
     values = rng.lognormal(2, 1.5, (rows, cols)) * (rng.random((rows, cols)) > 0.3)

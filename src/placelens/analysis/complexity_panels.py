@@ -6,25 +6,70 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
 import pyarrow.compute as pc
 
 from placelens.analysis.complexity import ComplexityResult, complexity
 
+#: Rows looked at to decide whether a column comes in runs of one label.
+RUN_SAMPLE = 4096
+
 
 def _sorted_factorize(values: pd.Series) -> tuple[np.ndarray, pd.Index]:
-    """Codes and sorted labels. Arrow-backed text columns are dictionary-encoded by Arrow
-    (about twice as fast as hashing in pandas); only the few labels are then sorted."""
-    arrow = getattr(values.array, "__arrow_array__", None)
-    if arrow is not None and not values.isna().any():
-        encoded = pc.dictionary_encode(arrow()).combine_chunks()
-        codes = encoded.indices.to_numpy(zero_copy_only=False).astype(np.intp)
-        labels = pd.Index(encoded.dictionary.to_pylist())
+    """Codes and sorted labels of one column of long rows.
+
+    Long tables usually come sorted (all of an area's rows together, or a period's), so when
+    the first rows show runs of one label, only the first row of each run is encoded and its
+    code repeated; otherwise every row is. Only the few labels are then sorted."""
+    missing = values.isna().to_numpy()
+    if missing.any():
+        raise ValueError(f"column {values.name!r} has no label in {int(missing.sum())} "
+                         f"row(s), the first at row {int(np.argmax(missing))}")
+    head = values.iloc[:RUN_SAMPLE]
+    if len(values) > RUN_SAMPLE and 8 * len(_run_starts(head)) < len(head):
+        starts = _run_starts(values)
+        codes, labels = _factorize(values.iloc[starts])
+        codes = np.repeat(codes, np.diff(starts, append=len(values)))
     else:
-        codes, labels = pd.factorize(values)
+        codes, labels = _factorize(values)
     order = np.argsort(np.asarray(labels), kind="stable")
     rank = np.empty_like(order)
     rank[order] = np.arange(len(order))
     return rank[codes], labels.take(order)
+
+
+def _run_starts(values: pd.Series) -> np.ndarray:
+    """Positions where a run of equal labels begins (always including 0)."""
+    arrow = _as_arrow(values)
+    if arrow is not None:
+        changed = pc.not_equal(arrow.slice(1), arrow.slice(0, len(arrow) - 1)).to_numpy()
+    else:
+        array = values.to_numpy()
+        changed = array[1:] != array[:-1]
+    return np.flatnonzero(np.concatenate(([True], changed)))
+
+
+def _factorize(values: pd.Series) -> tuple[np.ndarray, pd.Index]:
+    """Codes (``intp``) and labels in order of first appearance. Arrow-backed text is
+    dictionary-encoded by Arrow, about twice as fast as hashing in pandas; all chunks of
+    Arrow's result share one dictionary, so their indices are only joined."""
+    arrow = _as_arrow(values)
+    if arrow is None:
+        codes, labels = pd.factorize(values)
+        return codes.astype(np.intp, copy=False), pd.Index(labels)
+    encoded = pc.dictionary_encode(arrow)
+    chunks = encoded.chunks if isinstance(encoded, pa.ChunkedArray) else [encoded]
+    if any(not chunk.dictionary.equals(chunks[-1].dictionary) for chunk in chunks):
+        chunks = [encoded.combine_chunks()]
+    codes = np.concatenate([chunk.indices.to_numpy(zero_copy_only=False) for chunk in chunks]
+                           + [np.empty(0, np.intp)]).astype(np.intp)
+    return codes, pd.Index(chunks[-1].dictionary.to_pylist() if chunks else [])
+
+
+def _as_arrow(values: pd.Series) -> pa.Array | pa.ChunkedArray | None:
+    """The Arrow array behind a text column, or None when it is held by numpy."""
+    convert = getattr(values.array, "__arrow_array__", None)
+    return convert() if convert is not None else None
 
 
 def panel_from_long(long: pd.DataFrame, period: str, area: str, activity: str, value: str
