@@ -8,6 +8,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from placelens import collaboration
 from placelens.analysis.backtest import BacktestResult
 from placelens.analysis.networks import CollaborationNetwork, Period
 from placelens.api import Observatory
@@ -117,9 +118,9 @@ def test_derived_results_equal_computed_ones_and_are_read_not_recomputed(own_war
     report = derive(obs, only=[("place types", obs.benchmark.place_types),
                                ("complexity", obs.complexity.compute),
                                ("network", lambda: obs.collaboration.network(period))])
-    # place-type signals and types (with the latest network and its metrics), complexity, and
-    # the earliest network
-    assert report.tables == 6
+    # place-type signals and types (with the years, GVA matrix and totals of districts, the
+    # organisations, the latest network and its metrics), complexity, and the earliest network
+    assert report.tables == 10
     manifest = json.loads((own_warehouse.parent / "placelens.derived" /
                            "manifest.json").read_text())
     assert manifest["warehouse_build"]["built_at"] == str(
@@ -136,6 +137,10 @@ def test_derived_results_equal_computed_ones_and_are_read_not_recomputed(own_war
     assert stored_types.thresholds == obs.benchmark.place_types().thresholds
     stored = fresh.complexity.compute()
     pd.testing.assert_series_equal(stored.eci, obs.complexity.compute().eci)
+    monkeypatch.setattr(collaboration, "classify_organisations",
+                        lambda *args: pytest.fail("organisations were classified again"))
+    pd.testing.assert_frame_equal(fresh.collaboration.organisations,
+                                  obs.collaboration.organisations)
     network = fresh.collaboration.network(period)
     pd.testing.assert_frame_equal(network.edges, obs.collaboration.network(period).edges)
     assert store_key("Collaboration", ("network", period)) in manifest["entries"]

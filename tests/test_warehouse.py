@@ -5,6 +5,7 @@ import hashlib
 import os
 import shutil
 
+import pandas as pd
 import pytest
 
 from placelens.errors import DataFormatError
@@ -18,6 +19,18 @@ def wh(warehouse_path):
 
 def _count(wh, sql):
     return int(wh.query(sql).iloc[0, 0])
+
+
+def test_queries_give_the_types_duckdb_would_give_pandas(wh):
+    # Results come through Arrow: text as pandas strings, dates as datetime64[us] (as DuckDB's
+    # own conversion gives), missing numbers as NaN, and parameters bound in order.
+    frame = wh.query("SELECT DATE '2020-02-29' AS day, ? AS code, ?::DOUBLE * 2 AS x, "
+                     "NULL::INTEGER AS n", ["E08000035", 1.25])
+    assert str(frame["day"].dtype) == "datetime64[us]"
+    assert frame["day"].iloc[0] == pd.Timestamp("2020-02-29")
+    assert pd.api.types.is_string_dtype(frame["code"]) and frame["code"].iloc[0] == "E08000035"
+    assert frame["x"].iloc[0] == 2.5 and pd.isna(frame["n"].iloc[0])
+    assert wh.query("SELECT 1 AS one WHERE false").columns.tolist() == ["one"]
 
 
 def test_area_counts_match_the_lookups(wh):

@@ -54,6 +54,7 @@ def steps(obs: Observatory) -> Iterator[tuple[str, Callable[[], object]]]:
     yield "clusters", obs.complexity.clusters
     yield "opportunity back-test", obs.complexity.opportunity_backtest
     yield "functional regions", obs.regions.functional_regions
+    yield "organisations", lambda: collab.organisations
     for period in collab.periods:
         yield f"network {period.label}", partial(collab.network, period)
     yield "brokers", collab.brokers
@@ -81,8 +82,8 @@ def derive(obs: Observatory, progress: Callable[[str], None] | None = None,
     warehouse = obs.warehouse
     writer = DerivedWriter(warehouse.derived_folder, warehouse.derived_fingerprint,
                            warehouse.build_record)
-    caches = [obs.benchmark._cache, obs.comparators._cache, obs.complexity._cache,
-              obs.regions._cache, obs.collaboration._cache]
+    caches = [obs.economy._cache, obs.benchmark._cache, obs.comparators._cache,
+              obs.complexity._cache, obs.regions._cache, obs.collaboration._cache]
     timings: dict[str, float] = {}
     try:
         for label, compute in (steps(obs) if only is None else only):

@@ -109,7 +109,7 @@ def classify_organisations(names: pd.Series, leads: pd.Series | None = None) -> 
         rule[hit] = rule_name
     kind[kind.isna()] = "business"
     rule[rule.isna()] = DEFAULT_RULE
-    return pd.DataFrame({"actor_type": kind, "type_rule": rule})
+    return pd.DataFrame({"actor_type": kind.astype("str"), "type_rule": rule.astype("str")})
 
 
 def classification_scores(labels: pd.Series, predicted: pd.Series) -> pd.DataFrame:

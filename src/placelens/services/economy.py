@@ -26,6 +26,10 @@ UK_REFERENCES = ("published", "lad_sum")
 class EconomyService(Service):
     """GVA by industry and the measures built on it, for any place."""
 
+    # District × industry matrices, each district's total and the years: every profile reads
+    # several years of them, and building one from the warehouse costs about 20 ms.
+    stored_results = ("lad_gva", "lad_totals", "gva_periods")
+
     def __init__(self, indicators: IndicatorService):
         super().__init__(indicators.warehouse, indicators.places)
         self.indicators = indicators

@@ -33,6 +33,8 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.parquet as pq
 
 import placelens
 
@@ -202,7 +204,8 @@ def _decode(data: Any, folder: Path) -> Any:
 def _decode_frame(data: dict, folder: Path) -> pd.DataFrame | pd.Series:
     path = folder / "tables" / data["frame"]
     labels = _decode(data["columns"], folder)
-    frame = _read_matrix(path, len(labels)) if data.get("matrix") else pd.read_parquet(path)
+    frame = _read_matrix(path, len(labels)) if data.get("matrix") else \
+        _read_table(path).to_pandas()
     names = _decode(data["column_names"], folder)
     if data.get("range_columns"):
         columns: pd.Index = pd.RangeIndex(len(labels), name=names[0])
@@ -231,9 +234,6 @@ def _is_matrix(frame: pd.DataFrame) -> bool:
 
 def _write_matrix(frame: pd.DataFrame, path: Path) -> None:
     """Write ``frame`` as its index columns and a ``values`` column of one list per row."""
-    import pyarrow as pa
-    import pyarrow.parquet as pq
-
     index = pa.Table.from_pandas(frame.iloc[:, :0])  # the index, with pandas' metadata
     values = pa.FixedSizeListArray.from_arrays(pa.array(frame.to_numpy().ravel()),
                                                len(frame.columns))
@@ -243,12 +243,18 @@ def _write_matrix(frame: pd.DataFrame, path: Path) -> None:
 def _read_matrix(path: Path, width: int) -> pd.DataFrame:
     """The frame :func:`_write_matrix` wrote, with ``width`` columns (labels set by the caller);
     ValueError when the file is not such a matrix, so that the result is computed instead."""
-    import pyarrow.parquet as pq
-
-    table = pq.read_table(path)
+    table = _read_table(path)
     if "values" not in table.column_names:
         raise ValueError(f"{path} holds no 'values' column of a stored matrix")
     values = table.column("values").combine_chunks().flatten()
     index = table.drop_columns(["values"]).to_pandas().index
     return pd.DataFrame(values.to_numpy(zero_copy_only=False).reshape(len(index), width),
                         index=index)
+
+
+def _read_table(path: Path) -> pa.Table:
+    """One stored Parquet file, read as a single file: pandas' and pyarrow's ``read_table``
+    go through the dataset machinery, which cost a profile's 60-odd small reads about twice
+    as long."""
+    with pq.ParquetFile(path) as file:
+        return file.read()
