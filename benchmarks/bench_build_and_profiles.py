@@ -10,6 +10,8 @@ Run: ``make bench`` (or ``.venv/bin/python benchmarks/bench_build_and_profiles.p
 - cold ``placelens profile <district> --html-only`` in a new process (start-up, imports,
   warehouse, derived tables and the profile) in both chart modes, as a ratio to the warm
   district median of the same mode;
+- the start-up floor: a new Python importing the data stack every profile needs, as a ratio
+  to the warm profile (a cold profile costs at least this plus the warm work);
 - every district profile with two worker processes (``--jobs 2 --charts browser``, as
   ``make demo`` writes them), wall time.
 
@@ -38,6 +40,9 @@ from placelens.warehouse import build_warehouse
 DISTRICTS = ["Leeds", "Cornwall", "Hartlepool", "Oxford", "Wigan", "Cardiff", "Eden",
              "Glasgow City"]
 PLACELENS = str(Path(sys.executable).with_name("placelens"))
+#: What every profile needs before placelens's own code runs: a cold profile cannot take less
+#: than this start-up plus the warm profile's work.
+STACK = "numpy, pandas, pyarrow.parquet, duckdb, jinja2"
 
 
 def warm_times(builder: ProfileBuilder, obs: Observatory, queries: list[str], out: Path,
@@ -102,6 +107,10 @@ def main() -> None:
         print(f"cold `placelens profile Leeds --html-only --charts {charts}` (new process): "
               f"median {cold:.2f} s of 3 = {cold / warm[charts]:.1f}× the warm district "
               "profile")
+    floor = statistics.median(run([sys.executable, "-c", f"import {STACK}"], env)
+                              for _ in range(3))
+    print(f"start-up floor (a new Python importing {STACK}): median {floor:.2f} s of 3 = "
+          f"{floor / warm['browser']:.1f}× the warm district profile (browser charts)")
     help_times = [run([PLACELENS, "--help"], env) for _ in range(5)]
     print(f"`placelens --help`: median {statistics.median(help_times):.2f} s")
 

@@ -71,9 +71,9 @@ class ComplexityResult:
 
 def _rca_array(values: np.ndarray) -> np.ndarray:
     with np.errstate(divide="ignore", invalid="ignore"):
-        out = values / values.sum(axis=1, keepdims=True) / (
-            values.sum(axis=0, keepdims=True) / values.sum())
-    return np.nan_to_num(out, nan=0.0, posinf=0.0)
+        out = values / values.sum(axis=1, keepdims=True)
+        out /= values.sum(axis=0, keepdims=True) / values.sum()
+    return np.nan_to_num(out, copy=False, nan=0.0, posinf=0.0)
 
 
 def _values(x: pd.DataFrame) -> np.ndarray:

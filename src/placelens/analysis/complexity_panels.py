@@ -26,16 +26,16 @@ def _sorted_factorize(values: pd.Series) -> tuple[np.ndarray, pd.Index]:
         raise ValueError(f"column {values.name!r} has no label in {int(missing.sum())} "
                          f"row(s), the first at row {int(np.argmax(missing))}")
     head = values.iloc[:RUN_SAMPLE]
-    if len(values) > RUN_SAMPLE and 8 * len(_run_starts(head)) < len(head):
-        starts = _run_starts(values)
-        codes, labels = _factorize(values.iloc[starts])
-        codes = np.repeat(codes, np.diff(starts, append=len(values)))
-    else:
-        codes, labels = _factorize(values)
+    runs = len(values) > RUN_SAMPLE and 8 * len(_run_starts(head)) < len(head)
+    starts = _run_starts(values) if runs else None
+    codes, labels = _factorize(values if starts is None else values.iloc[starts])
     order = np.argsort(np.asarray(labels), kind="stable")
     rank = np.empty_like(order)
     rank[order] = np.arange(len(order))
-    return rank[codes], labels.take(order)
+    codes = rank[codes]
+    if starts is not None:
+        codes = np.repeat(codes, np.diff(starts, append=len(values)))
+    return codes, labels.take(order)
 
 
 def _run_starts(values: pd.Series) -> np.ndarray:
