@@ -123,6 +123,31 @@ def test_panel_from_long_reads_sorted_rows_by_runs_and_shuffled_rows_alike(dtype
             pytest.approx(pivot.to_numpy())
 
 
+@pytest.mark.parametrize("storage", ["Int64 periods", "Period periods", "python strings",
+                                     "pyarrow strings", "categories"])
+def test_panel_from_long_takes_every_column_storage(storage):
+    # 6,000 rows sorted by area (the run path for periods and areas) in each pandas storage
+    # give the panel of plain integers and Python objects; one cell is summed by hand.
+    rng = np.random.default_rng(5)
+    plain = pd.DataFrame({"t": np.repeat([2001, 2000, 2002], 2000),
+                          "a": np.repeat([f"r{i:02d}" for i in range(60)], 100),
+                          "p": rng.choice(["w", "x", "y", "z"], 6000), "v": rng.random(6000)})
+    stored = {"Int64 periods": plain.astype({"t": "Int64"}),
+              "Period periods": plain.assign(t=pd.PeriodIndex(plain["t"].astype(str),
+                                                              freq="Y")),
+              "python strings": plain.astype({"a": "string[python]", "p": "string[python]"}),
+              "pyarrow strings": plain.astype({"a": "string[pyarrow]", "p": "string[pyarrow]"}),
+              "categories": plain.astype({"a": "category", "p": "category"})}[storage]
+    expected = panel_from_long(plain, "t", "a", "p", "v")
+    found = panel_from_long(stored, "t", "a", "p", "v")
+    assert len(found) == 3
+    for (_, want), (_, got) in zip(sorted(expected.items()), sorted(found.items()), strict=True):
+        assert list(got.index) == list(want.index) and list(got.columns) == ["w", "x", "y", "z"]
+        assert got.to_numpy() == pytest.approx(want.to_numpy())
+    by_hand = plain.loc[(plain["t"] == 2000) & (plain["a"] == "r25") & (plain["p"] == "x"), "v"]
+    assert found[min(found)].loc["r25", "x"] == pytest.approx(by_hand.sum())
+
+
 def test_panel_from_long_joins_arrow_chunks_on_one_dictionary():
     # Three Arrow chunks, each meeting new labels: codes must refer to one shared dictionary.
     chunks = [pd.DataFrame({"t": [1, 1], "a": ["b", "a"], "p": ["i", "j"], "v": [1.0, 2.0]}),

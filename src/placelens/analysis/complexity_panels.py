@@ -42,7 +42,8 @@ def _run_starts(values: pd.Series) -> np.ndarray:
     """Positions where a run of equal labels begins (always including 0)."""
     arrow = _as_arrow(values)
     if arrow is not None:
-        changed = pc.not_equal(arrow.slice(1), arrow.slice(0, len(arrow) - 1)).to_numpy()
+        changed = pc.not_equal(arrow.slice(1), arrow.slice(0, len(arrow) - 1)).to_numpy(
+            zero_copy_only=False)
     else:
         array = values.to_numpy()
         changed = array[1:] != array[:-1]
@@ -50,7 +51,7 @@ def _run_starts(values: pd.Series) -> np.ndarray:
 
 
 def _factorize(values: pd.Series) -> tuple[np.ndarray, pd.Index]:
-    """Codes (``intp``) and labels in order of first appearance. Arrow-backed text is
+    """Codes (``intp``) and labels in order of first appearance. Pandas text columns are
     dictionary-encoded by Arrow, about twice as fast as hashing in pandas; all chunks of
     Arrow's result share one dictionary, so their indices are only joined."""
     arrow = _as_arrow(values)
@@ -67,9 +68,12 @@ def _factorize(values: pd.Series) -> tuple[np.ndarray, pd.Index]:
 
 
 def _as_arrow(values: pd.Series) -> pa.Array | pa.ChunkedArray | None:
-    """The Arrow array behind a text column, or None when it is held by numpy."""
-    convert = getattr(values.array, "__arrow_array__", None)
-    return convert() if convert is not None else None
+    """The Arrow array of a pandas text column (Arrow- or Python-backed strings), or None for
+    every other column (numbers, dates, periods, categories and Python objects), which numpy
+    and pandas encode."""
+    if values.dtype == object or not pd.api.types.is_string_dtype(values.dtype):
+        return None
+    return values.array.__arrow_array__()
 
 
 def panel_from_long(long: pd.DataFrame, period: str, area: str, activity: str, value: str
