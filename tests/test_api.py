@@ -1,6 +1,8 @@
 """The Python API on real data: published versus derived values, LQs that agree with the
 published totals, shift-share identity for a real place."""
 
+import numpy as np
+import pandas as pd
 import pytest
 
 
@@ -76,3 +78,41 @@ def test_shift_share_identity_for_a_real_place(observatory):
 def test_metric_table_unknown_metric_lists_choices(observatory):
     with pytest.raises(ValueError, match="gva_per_hour_gbp"):
         observatory.economy.metric_table("no_such_metric")
+
+
+def test_place_sums_hand_computed_with_suppressed_and_missing_members():
+    from placelens.geography.places import Place
+    from placelens.services.economy import _sum_members
+
+    def place(code, *members):
+        return Place(code, code, "SET", "test", members)
+
+    values = np.array([[1.0, 2.0], [10.0, np.nan], [100.0, 200.0]])
+    sums = _sum_members(values, pd.Index(["a", "b", "c"]),
+                        [place("ac", "a", "c"), place("ab", "a", "b"), place("ax", "a", "x"),
+                         place("none"), place("c", "c")])
+    expected = [[101.0, 202.0],        # 1 + 100, 2 + 200
+                [11.0, np.nan],        # b's second cell is suppressed: no partial total
+                [np.nan, np.nan],      # x is not a district of the table
+                [0.0, 0.0],            # nothing to add
+                [100.0, 200.0]]
+    np.testing.assert_array_equal(sums, expected)
+    assert _sum_members(values, pd.Index(["a", "b", "c"]), []).shape == (0, 2)
+
+
+@pytest.mark.parametrize("area_type", ["LAD", "CA", "ITL2", "ITL1"])
+def test_place_matrix_equals_the_sum_of_each_places_districts_to_the_bit(observatory,
+                                                                         area_type):
+    economy = observatory.economy
+    places = observatory.places.of_type(area_type)
+    lad = economy.lad_gva_matrix("2023")
+    matrix = economy.place_matrix(places, "2023")
+    for place in places:
+        by_hand = lad.reindex(list(place.members)).sum(skipna=False)
+        np.testing.assert_array_equal(matrix.loc[place.code].to_numpy(), by_hand.to_numpy())
+    totals = economy.place_totals(places, "2023")
+    lad_totals = economy.lad_gva_totals("2023")
+    assert totals.tolist() == [lad_totals.reindex(list(p.members)).sum(skipna=False)
+                               for p in places]
+    if area_type == "LAD":
+        assert matrix.isna().any().any()  # suppressed cells stay missing

@@ -221,6 +221,18 @@ def test_real_explanation_reproduces_the_index(observatory):
     assert explanation.loc["Median weekly pay", "input"] == "own area"
 
 
+def test_packaged_sets_read_by_libyaml_equal_the_pure_python_reading():
+    from importlib import resources
+
+    import yaml
+
+    from placelens.indicator_sets import SAFE_LOADER, SETS_FILE
+
+    text = resources.files("placelens.data").joinpath(SETS_FILE).read_text("utf-8")
+    assert SAFE_LOADER is yaml.CSafeLoader  # PyPI's wheels are built with libyaml
+    assert yaml.load(text, Loader=SAFE_LOADER) == yaml.safe_load(text)  # noqa: S506
+
+
 def test_every_index_indicator_has_a_unit_and_one_declared_period(observatory):
     from placelens.indicator_sets import load_sets
 

@@ -89,6 +89,23 @@ def test_bootstrap_stability_and_borderline():
     assert ls.finding(ls.NO_ACTIVITY, np.nan) == ls.NO_ACTIVITY
 
 
+def test_draw_counts_per_organisation_by_hand_and_as_the_sparse_product():
+    import scipy.sparse
+
+    # organisation 0 is in projects 0 and 2 (twice in 2: two roles), 1 in project 1, 2 in none
+    rows, cols = np.array([0, 1, 0, 0]), np.array([0, 1, 2, 2])
+    counts = np.array([[1.0, 0.0], [2.0, 1.0], [0.0, 3.0]])  # projects × draws
+    np.testing.assert_array_equal(ls._per_organisation(rows, cols, counts, 3),
+                                  [[1.0, 6.0], [2.0, 1.0], [0.0, 0.0]])  # 1+0+0, 0+3+3
+    assert ls._per_organisation(rows[:0], cols[:0], counts, 3).tolist() == [[0, 0]] * 3
+    rng = np.random.default_rng(4)
+    rows, cols = rng.integers(0, 40, 500), rng.integers(0, 90, 500)
+    counts = rng.multinomial(90, np.full(90, 1 / 90), size=200).T.astype(float)
+    incidence = scipy.sparse.csr_matrix((np.ones(500), (rows, cols)), shape=(40, 90))
+    np.testing.assert_array_equal(ls._per_organisation(rows, cols, counts, 40),
+                                  incidence @ counts)
+
+
 def test_real_styles_are_not_a_size_proxy(observatory):
     styles = observatory.collaboration.leadership()
     assert styles["area_code"].nunique() == 361

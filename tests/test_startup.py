@@ -31,3 +31,10 @@ def test_the_command_line_starts_without_pandas_or_plotting():
 @pytest.mark.parametrize("module", ["placelens.api", "placelens.report.tables"])
 def test_the_python_api_loads_no_statistics_or_plotting_until_used(module):
     assert imported_modules(module).isdisjoint(HEAVY_FOR_EVERY_ENTRY)
+
+
+@pytest.mark.parametrize("module", ["placelens.api", "placelens.report.profile"])
+def test_profiles_from_the_derived_store_do_not_import_scipy(module):
+    # scipy.sparse and scipy.linalg cost 0.1-0.2 s; only computing networks, complexity or
+    # functional regions needs them, and a profile reads those from the derived store
+    assert not {name for name in imported_modules(module) if name.split(".")[0] == "scipy"}

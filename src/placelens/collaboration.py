@@ -14,6 +14,7 @@ from collections.abc import Callable
 from functools import cached_property
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
 from placelens.analysis import leadership as ls
@@ -35,7 +36,7 @@ FALLBACK_PEER_TYPE = "ITL2"
 NETWORK_AREA_TYPES = ("LAD", "ITL3", "ITL2", "ITL1")
 #: National results kept by ``placelens data derive``.
 STORED_RESULTS = ("organisations", "network", "area_metrics", "panel", "leadership_inputs",
-                  "brokers")
+                  "brokers", "district_memberships")
 
 
 class Collaboration:
@@ -179,20 +180,19 @@ class Collaboration:
                      ) -> pd.DataFrame:
         """Memberships of every period with the organisation's area under ``grouping`` (only
         of organisations in ``areas``, when given)."""
-        if areas is None:
-            every = self._district_memberships()
-        else:
-            by_district = self._memo(("memberships_by_district",), lambda: dict(
-                list(self._district_memberships().groupby("district", sort=False))))
-            frames = [by_district[d] for d in grouping.index[grouping.isin(areas)]
-                      if d in by_district]
-            every = pd.concat(frames).sort_index() if frames else \
-                self._district_memberships().iloc[:0]  # in the order of all memberships
+        every = self._district_memberships()
+        if areas is not None:
+            rows = self._memo(("membership_rows",),
+                              lambda: every.groupby("district", sort=False).indices)
+            found = [rows[d] for d in grouping.index[grouping.isin(areas)] if d in rows]
+            # in the order of all memberships, which the bootstrap's draws depend on
+            every = every.take(np.sort(np.concatenate(found))) if found else every.iloc[:0]
         return every.assign(area_code=every["district"].map(grouping).to_numpy())
 
     def _district_memberships(self) -> pd.DataFrame:
-        """Memberships of every period with the organisation's district (read once: every
-        place's leadership needs them)."""
+        """Memberships of every period with the organisation's district (every place's
+        leadership needs them; kept in the derived store, where reading them takes a tenth
+        of joining them from the four networks)."""
         return self._memo(("district_memberships",), self._read_memberships)
 
     def _read_memberships(self) -> pd.DataFrame:

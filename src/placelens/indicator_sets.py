@@ -71,13 +71,18 @@ def load_sets(text: str | None = None) -> dict[str, IndicatorSet]:
 
 @cache
 def _packaged_sets() -> dict[str, IndicatorSet]:
-    """The packaged sets, parsed once per process (a parse costs 60 ms; every index and
-    neighbour look-up of every profile asks for a set)."""
+    """The packaged sets, parsed once per process (every index and neighbour look-up of
+    every profile asks for a set)."""
     return _parse_sets(resources.files("placelens.data").joinpath(SETS_FILE).read_text("utf-8"))
 
 
+#: libyaml's safe loader where PyYAML was built with it: the same results as the pure-Python
+#: one in a tenth of the time (2 ms against 22 ms for the packaged sets).
+SAFE_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
 def _parse_sets(text: str) -> dict[str, IndicatorSet]:
-    data = yaml.safe_load(text)
+    data = yaml.load(text, Loader=SAFE_LOADER)  # noqa: S506 (a safe loader)
     sets = {}
     for kind, key in (("index", "indicators"), ("neighbours", "variables")):
         for name, body in (data.get(kind) or {}).items():

@@ -18,12 +18,13 @@ from __future__ import annotations
 
 import warnings
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
-import scipy.linalg
-import scipy.sparse
-import scipy.sparse.linalg
+
+if TYPE_CHECKING:  # scipy is imported where it is used: profiles read stored results
+    import scipy.sparse
 
 #: Up to this many rows in the eigen-space, a dense symmetric solver is used.
 SMALL_PROBLEM = 60
@@ -167,6 +168,9 @@ def _second_eigenvector(a: np.ndarray | scipy.sparse.spmatrix, leading: np.ndarr
     period's vector) speeds convergence. Small problems, or a Lanczos run that does not
     converge, use a dense symmetric solver instead.
     """
+    import scipy.linalg
+    import scipy.sparse.linalg
+
     n = a.shape[1] if in_activity_space else a.shape[0]
     gram = None if scipy.sparse.issparse(a) else _gram(np.asarray(a), in_activity_space)
     if n > SMALL_PROBLEM:
@@ -321,6 +325,8 @@ def _eigen_scores(m: np.ndarray, k_c: np.ndarray, k_p: np.ndarray,
                   start: np.ndarray | None) -> tuple[np.ndarray, np.ndarray, np.ndarray, float]:
     """Raw (unoriented, unstandardised) area and activity scores from the second eigenvector
     of the symmetric form of the method of reflections, solved in the smaller space."""
+    import scipy.sparse
+
     in_activity_space = m.shape[1] <= m.shape[0]
     sparse = m.size > 1e6 and m.mean() < 0.1
     a_matrix = scipy.sparse.csr_matrix(m) if sparse else m

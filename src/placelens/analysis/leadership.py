@@ -40,7 +40,6 @@ from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
-import scipy.sparse
 
 STYLES = {(False, True): "orchestral", (False, False): "barber shop quartet",
           (True, False): "enthusiastic improvisation", (True, True): "jamming super-group"}
@@ -210,17 +209,12 @@ def bootstrap_stability(memberships: pd.DataFrame, period: str, model: SizeModel
     orgs = pd.Index(memberships["org_id"].unique())
     rows, cols = orgs.get_indexer(memberships["org_id"]), projects.get_indexer(
         memberships["project_id"])
-    incidence = scipy.sparse.csr_matrix((np.ones(len(rows)), (rows, cols)),
-                                        shape=(len(orgs), len(projects)))
     leading = memberships["is_lead"].to_numpy()
-    lead_incidence = scipy.sparse.csr_matrix(
-        (np.ones(leading.sum()), (rows[leading], cols[leading])),
-        shape=(len(orgs), len(projects)))
     rng = np.random.default_rng(seed)
     counts = rng.multinomial(len(projects), np.full(len(projects), 1 / len(projects)),
                              size=draws).T.astype(float)  # projects × draws
-    actors = np.asarray((incidence @ counts > 0).sum(axis=0)).ravel()
-    lead_roles = lead_incidence @ counts                    # orgs × draws
+    actors = (_per_organisation(rows, cols, counts, len(orgs)) > 0).sum(axis=0)
+    lead_roles = _per_organisation(rows[leading], cols[leading], counts, len(orgs))
     totals = lead_roles.sum(axis=0)
     with np.errstate(invalid="ignore", divide="ignore"):
         deciders = np.where(totals > 0, totals ** 2 / (lead_roles ** 2).sum(axis=0), 0.0)
@@ -232,6 +226,22 @@ def bootstrap_stability(memberships: pd.DataFrame, period: str, model: SizeModel
     labels = np.array([STYLES[(dd > 0, aa > 0)] if good else NO_ACTIVITY
                        for aa, dd, good in zip(a, d, ok, strict=True)])
     return float((labels == style).mean())
+
+
+def _per_organisation(rows: np.ndarray, cols: np.ndarray, counts: np.ndarray,
+                      organisations: int) -> np.ndarray:
+    """Organisations × draws: how often each draw took the projects of each organisation's
+    memberships (``rows`` organisation and ``cols`` project of each membership; ``counts``
+    projects × draws). The product of the sparse incidence matrix with ``counts``, summed
+    in NumPy so that a profile need not import scipy.sparse (0.09 s); the sums are of whole
+    numbers, so exact in any order."""
+    out = np.zeros((organisations, counts.shape[1]))
+    if len(rows):
+        order = np.argsort(rows, kind="stable")
+        ordered = rows[order]
+        starts = np.flatnonzero(np.r_[True, ordered[1:] != ordered[:-1]])
+        out[ordered[starts]] = np.add.reduceat(counts[cols[order]], starts, axis=0)
+    return out
 
 
 def finding(style: str, stability: float) -> str:

@@ -19,7 +19,6 @@ from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
-import scipy.sparse
 
 from placelens.analysis.actors import ACTOR_TYPES
 
@@ -130,6 +129,8 @@ def build_network(projects: pd.DataFrame, participants: pd.DataFrame,
     ----------
     Newman (2001), "Scientific collaboration networks. II", *Physical Review E* 64.
     """
+    import scipy.sparse  # here: profiles read stored networks and need not import it
+
     values = value_in_period(projects, period).dropna()
     lead_of = projects.set_index("project_id")["lead_org_id"]
     members = participants[participants["project_id"].isin(values.index)]
