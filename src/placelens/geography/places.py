@@ -92,16 +92,16 @@ class PlaceIndex:
         current = areas[areas["area_type"].isin(PROFILE_TYPES)
                         & ~areas["vintage"].isin(["pre-2023", "2025"])]
         self._lads = sorted(current.loc[current["area_type"] == "LAD", "area_code"])
-        lad_parents = hierarchy[(hierarchy["child_type"] == "LAD") & hierarchy["primary_parent"]]
-        self._parents = {lad: dict(zip(rows["parent_type"], rows["parent_code"], strict=True))
-                         for lad, rows in lad_parents.groupby("child_code")}
+        # plain lists: iterating pandas' Arrow-backed columns costs a microsecond a value
+        links = hierarchy[hierarchy["child_type"] == "LAD"]
+        self._parents: dict[str, dict[str, str]] = {}
         members: dict[str, list[str]] = {}
-        for lad, parent in zip(lad_parents["child_code"], lad_parents["parent_code"], strict=True):
-            members.setdefault(parent, []).append(lad)
-        all_parents = hierarchy[hierarchy["child_type"] == "LAD"]
-        for lad, parent in zip(all_parents["child_code"], all_parents["parent_code"],
-                               strict=True):
-            if parent.startswith("PLCR_"):
+        for lad, parent_type, parent, primary in zip(
+                *(links[c].tolist() for c in ("child_code", "parent_type", "parent_code",
+                                              "primary_parent")), strict=True):
+            if primary:
+                self._parents.setdefault(lad, {})[parent_type] = parent
+            if primary or parent.startswith("PLCR_"):
                 members.setdefault(parent, []).append(lad)
         self.places: dict[str, Place] = {}
         for row in current.itertuples(index=False):
