@@ -30,6 +30,7 @@ from placelens.errors import DataFormatError
 if TYPE_CHECKING:  # imported where used: a profile reads stored regions (0.09 s to import)
     import scipy.sparse
 
+
 @dataclass(frozen=True)
 class TTWAOptions:
     min_size: float = 3_500        # residents in work an area needs
@@ -199,8 +200,7 @@ class _Areas:
         keep_out, keep_in = out_cols != unit, in_cols != unit
         areas_out = self.area_of[out_cols[keep_out]]
         areas_in = self.area_of[in_cols[keep_in]]
-        areas, inverse = np.unique(np.concatenate([areas_out, areas_in]),
-                                   return_inverse=True)
+        areas, inverse = np.unique(np.concatenate([areas_out, areas_in]), return_inverse=True)
         split = len(areas_out)
         out_sum = np.bincount(inverse[:split], weights=out_vals[keep_out],
                               minlength=len(areas))
