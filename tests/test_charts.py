@@ -3,6 +3,7 @@ schema (Altair's copy, installed for the tests), carry its data exactly, and ren
 labelled SVG image."""
 
 import json
+import re
 from importlib import resources
 
 import jsonschema
@@ -95,3 +96,40 @@ def test_map_boundaries_are_stored_once(rendered):
     spec = rendered["choropleth"].spec
     assert [layer["data"] for layer in spec["layer"]] == [{"name": "areas"}] * 2
     assert [f["properties"]["code"] for f in spec["datasets"]["areas"]] == ["E1", "E2"]
+
+
+def test_period_labels_that_would_overlap_are_left_to_the_table():
+    # the latest period is placed first, then the first, then the rest if clear of both
+    assert charts._labels_apart(np.array([[0.0, 0.0], [10.0, 5.0], [100.0, 0.0]])) == [
+        True, False, True]  # 10 px right and 5 px down of the first: inside 48 × 11
+    assert charts._labels_apart(np.array([[0.0, 0.0], [0.0, 12.0], [0.0, 24.0]])) == [
+        True, True, True]   # 12 px apart vertically: clear of an 11 px label
+    assert charts._labels_apart(np.array([[5.0, 5.0]])) == [True]
+    assert charts._labels_apart(np.empty((0, 2))) == []
+
+
+def test_a_stable_places_leadership_path_labels_only_its_latest_period():
+    # Leeds 2006-2017: actors 1.18-1.38x and deciders 0.67-0.68x what size predicts
+    leadership = pd.DataFrame({"period": ["2006-2008", "2009-2011", "2012-2014", "2015-2017"],
+                               "actors_residual": np.log([1.27, 1.18, 1.28, 1.38]),
+                               "deciders_residual": np.log([0.673, 0.673, 0.672, 0.676])})
+    spec = charts.leadership_chart(leadership, "Leadership", "GtR").spec
+    path = spec["datasets"]["path"]
+    assert [row["labelled"] for row in path] == [False, False, False, True]
+    text = spec["layer"][-1]
+    assert text["transform"] == [{"filter": "datum.labelled"}]
+    assert text["encoding"]["text"]["field"] == "period"
+
+
+def test_a_long_source_line_wraps_instead_of_widening_the_image():
+    source = ("UK Research and Innovation, Gateway to Research (GtR API snapshot, April 2018); "
+              "Ordnance Survey, Code-Point Open (postcode to local authority district) "
+              "(2025.4.0 (October 2025))")
+    leadership = pd.DataFrame({"period": ["2015-2017"], "actors_residual": [0.3],
+                               "deciders_residual": [-0.4]})
+    chart = charts.leadership_chart(leadership, "Leadership", source, width=360)
+    lines = chart.spec["title"]["subtitle"]
+    assert len(lines) == 4 and all(len(line) <= 60 for line in lines)  # 360 px / 6 px
+    assert " ".join(lines) == f"Source: {source}"
+    width = int(re.search(r'<svg[^>]* width="(\d+)"', chart.svg).group(1))
+    assert width < 460  # one unwrapped line made it 962 px, so pages shrank it to a third

@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 import math
 import re
+import textwrap
 from functools import cached_property
 from typing import Any
 
@@ -61,6 +62,17 @@ class Chart:
         return self.svg
 
 
+#: Width of an average character of the 10 px source line, in pixels.
+SOURCE_CHAR_WIDTH = 6
+
+
+def source_lines(source: str, width: int) -> list[str]:
+    """The source line, wrapped to the chart's width: one unwrapped line of a long source
+    (GtR with Code-Point Open is 190 characters) made the image 960 px wide, so pages scaled
+    the whole chart, its labels included, to under half size."""
+    return textwrap.wrap(f"Source: {source}", max(40, width // SOURCE_CHAR_WIDTH))
+
+
 def _finish(body: Spec, title: str, source: str, width: int, height: int,
             datasets: dict[str, list] | None = None) -> Chart:
     """Title, source line and size; the SVG is one image labelled with the title (marks carry
@@ -74,7 +86,7 @@ def _finish(body: Spec, title: str, source: str, width: int, height: int,
         "config": {"view": {"continuousWidth": 300, "continuousHeight": 300, "stroke": None},
                    "aria": False, "font": FONT},
         **body,
-        "title": {"text": title, "subtitle": [f"Source: {source}"], "anchor": "start",
+        "title": {"text": title, "subtitle": source_lines(source, width), "anchor": "start",
                   "fontSize": 13, "subtitleFontSize": 10, "subtitleColor": "#505a5f"},
         "width": width, "height": height}
     if datasets:
@@ -281,9 +293,31 @@ def leadership_chart(frame: pd.DataFrame, title: str, source: str, width: int = 
                       "y": {**ratio_y, "scale": scale,
                             "title": "Deciders (× prediction, or × 2 if more)"},
                       "order": _field("period", "ordinal")}},
-        {**path, "mark": {"type": "text", "dx": 6, "dy": -7, "fontSize": 9, "align": "left"},
+        {**path, "transform": [{"filter": "datum.labelled"}],
+         "mark": {"type": "text", "dx": 6, "dy": -7, "fontSize": 9, "align": "left"},
          "encoding": {"x": ratio_x, "y": ratio_y, "text": _field("period", "nominal")}},
     ]
-    path_values = _values(data[["period", "actors_ratio", "deciders_ratio"]])["values"]
+    pixels = np.log(ratios) / (2 * np.log(extent)) * [width, -height]
+    data = data.assign(labelled=_labels_apart(pixels))
+    path_values = _values(data[["period", "actors_ratio", "deciders_ratio",
+                                "labelled"]])["values"]
     return _finish({"layer": layers}, title, source, width, height,
                    datasets={"path": path_values})
+
+
+#: Room a period label (9 px text such as "2015-2017") needs: width and height in pixels.
+LABEL_BOX = (48.0, 11.0)
+
+
+def _labels_apart(pixels: np.ndarray) -> list[bool]:
+    """Which points of a path get their label: the last (latest period) first, then the
+    first, then the others in order, each only if its label would not overlap one already
+    placed (points closer than :data:`LABEL_BOX`). Periods close together in a stable place
+    otherwise print on top of each other; the data table beside the chart lists them all."""
+    count = len(pixels)
+    order = dict.fromkeys([count - 1, 0, *range(1, count - 1)]) if count else {}
+    placed: list[int] = []
+    for point in order:
+        if all((np.abs(pixels[point] - pixels[other]) >= LABEL_BOX).any() for other in placed):
+            placed.append(point)
+    return [point in placed for point in range(count)]
