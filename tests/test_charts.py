@@ -71,7 +71,7 @@ def test_every_spec_is_valid_vega_lite_and_one_labelled_image(rendered, vega_lit
     errors = [f"{list(e.absolute_path)}: {e.message[:200]}"
               for e in vega_lite_validator.iter_errors(chart.spec)]
     assert errors == []
-    assert chart.svg.startswith(f'<svg role="img" aria-label="{chart.spec["title"]["text"]}"')
+    assert chart.svg.startswith(f'<svg role="img" aria-label="{chart.title}"')
     assert "graphics-symbol" not in chart.svg and "aria-roledescription" not in chart.svg
     source = {"placebo": "ADH", "network": "GtR", "leadership": "GtR"}.get(name, "ONS")
     assert chart.spec["title"]["subtitle"] == [f"Source: {source}"]
@@ -121,13 +121,17 @@ def test_a_stable_places_leadership_path_labels_only_its_latest_period():
     assert text["encoding"]["text"]["field"] == "period"
 
 
-def test_a_long_source_line_wraps_instead_of_widening_the_image():
+def test_long_titles_and_source_lines_wrap_instead_of_widening_the_image():
     source = ("UK Research and Innovation, Gateway to Research (GtR API snapshot, April 2018); "
               "Ordnance Survey, Code-Point Open (postcode to local authority district) "
               "(2025.4.0 (October 2025))")
     leadership = pd.DataFrame({"period": ["2015-2017"], "actors_residual": [0.3],
                                "deciders_residual": [-0.4]})
-    chart = charts.leadership_chart(leadership, "Leadership", source, width=360)
+    title = "Leadership style of Greater Manchester Combined Authority over time"
+    chart = charts.leadership_chart(leadership, title, source, width=360)
+    assert chart.spec["title"]["text"] == [  # 360 px / 8 px: 45 characters a line
+        "Leadership style of Greater Manchester", "Combined Authority over time"]
+    assert chart.svg.startswith(f'<svg role="img" aria-label="{title}"')  # the whole title
     lines = chart.spec["title"]["subtitle"]
     assert len(lines) == 4 and all(len(line) <= 60 for line in lines)  # 360 px / 6 px
     assert " ".join(lines) == f"Source: {source}"

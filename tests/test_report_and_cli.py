@@ -51,6 +51,7 @@ def test_browser_charts_draw_from_specs_without_rendering_svg(builder, observato
                        r'</script>', html, re.S)
     assert len(specs) >= 4 and "<svg" not in html
     titles = [json.loads(spec)["title"]["text"] for spec in specs]
+    titles = [" ".join(t) if isinstance(t, list) else t for t in titles]  # wrapped titles
     for title in titles:                  # each chart is one image named by its title
         assert f'role="img" aria-label="{title}"' in html.replace("&#39;", "'")
     for script in ("vega.min.js", "vega-lite.min.js", "vega-embed.min.js",

@@ -62,15 +62,16 @@ class Chart:
         return self.svg
 
 
-#: Width of an average character of the 10 px source line, in pixels.
-SOURCE_CHAR_WIDTH = 6
+#: Width in pixels of an average character of the 13 px bold title and the 10 px source.
+TITLE_CHAR_WIDTH, SOURCE_CHAR_WIDTH = 8, 6
 
 
-def source_lines(source: str, width: int) -> list[str]:
-    """The source line, wrapped to the chart's width: one unwrapped line of a long source
-    (GtR with Code-Point Open is 190 characters) made the image 960 px wide, so pages scaled
-    the whole chart, its labels included, to under half size."""
-    return textwrap.wrap(f"Source: {source}", max(40, width // SOURCE_CHAR_WIDTH))
+def _wrapped(text: str, width: int, char_width: int) -> list[str]:
+    """``text`` in lines that fit the chart's ``width``: one long line (a source naming GtR
+    and Code-Point Open is 190 characters; a combined authority's full name makes a long
+    title) made the image up to 960 px wide, so pages scaled the whole chart, its labels
+    included, to under half size."""
+    return textwrap.wrap(text, max(30, width // char_width)) or [text]
 
 
 def _finish(body: Spec, title: str, source: str, width: int, height: int,
@@ -81,13 +82,16 @@ def _finish(body: Spec, title: str, source: str, width: int, height: int,
     Specs are written as plain Vega-Lite dicts: building them with Altair cost a third of a
     profile's time (schema validation and deep copies); the tests validate every chart's
     spec against the Vega-Lite schema instead."""
+    title_lines = _wrapped(title, width, TITLE_CHAR_WIDTH)
     spec: Spec = {
         "$schema": SCHEMA,
         "config": {"view": {"continuousWidth": 300, "continuousHeight": 300, "stroke": None},
                    "aria": False, "font": FONT},
         **body,
-        "title": {"text": title, "subtitle": source_lines(source, width), "anchor": "start",
-                  "fontSize": 13, "subtitleFontSize": 10, "subtitleColor": "#505a5f"},
+        "title": {"text": title if len(title_lines) == 1 else title_lines,
+                  "subtitle": _wrapped(f"Source: {source}", width, SOURCE_CHAR_WIDTH),
+                  "anchor": "start", "fontSize": 13, "subtitleFontSize": 10,
+                  "subtitleColor": "#505a5f"},
         "width": width, "height": height}
     if datasets:
         spec["datasets"] = datasets
