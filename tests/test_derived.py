@@ -214,3 +214,22 @@ def test_a_damaged_matrix_is_ignored_and_computed(tmp_path, damage):
         table.write_bytes(other.read_bytes())  # 41 values a row where 40 columns are named
     cache = ResultCache("Svc", DerivedStore(tmp_path / "x.derived", "f"), ("index",))
     assert ("index", "a") not in cache  # so the service computes it
+
+
+def test_memberships_by_district_are_stored_and_a_places_leadership_reads_them(
+        own_warehouse, monkeypatch):
+    obs = Observatory(own_warehouse)
+    derive(obs, only=[("leadership inputs (LAD)",
+                       lambda: obs.collaboration.leadership_inputs("LAD"))])
+    manifest = json.loads((own_warehouse.parent / "placelens.derived" /
+                           "manifest.json").read_text())
+    assert store_key("Collaboration", ("district_memberships",)) in manifest["entries"]
+
+    fresh = Observatory(own_warehouse)
+    monkeypatch.setattr(collaboration.Collaboration, "_read_memberships",
+                        lambda self: pytest.fail("memberships were joined again"))
+    pd.testing.assert_frame_equal(fresh.collaboration._district_memberships(),
+                                  obs.collaboration._district_memberships())
+    leeds = obs.place("Leeds")
+    pd.testing.assert_frame_equal(fresh.collaboration.leadership(leeds),
+                                  obs.collaboration.leadership(leeds))

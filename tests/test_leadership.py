@@ -135,3 +135,16 @@ def test_real_place_with_projects_led_elsewhere_has_no_deciders(observatory):
     # the research councils sit in Swindon as co-funders; no Swindon organisation leads
     assert latest["deciders"] == 0
     assert latest["leadership_style"] in ("barber shop quartet", "orchestral")
+
+
+def test_a_places_memberships_are_its_districts_rows_in_their_original_order(observatory):
+    collab = observatory.collaboration
+    every = collab._district_memberships()
+    grouping = collab._grouping("ITL1")
+    region = grouping.loc["E08000035"]  # Leeds's region: Yorkshire and The Humber
+    chosen = collab._memberships(grouping, {region})
+    by_mask = every[every["district"].map(grouping).eq(region).to_numpy()]
+    assert len(chosen) > 1000 and chosen.index.is_monotonic_increasing
+    pd.testing.assert_frame_equal(chosen.drop(columns="area_code"), by_mask)
+    assert set(chosen["area_code"]) == {region}
+    assert collab._memberships(grouping, {"nowhere"}).empty
