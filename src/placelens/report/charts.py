@@ -301,7 +301,7 @@ def leadership_chart(frame: pd.DataFrame, title: str, source: str, width: int = 
          "mark": {"type": "text", "dx": 6, "dy": -7, "fontSize": 9, "align": "left"},
          "encoding": {"x": ratio_x, "y": ratio_y, "text": _field("period", "nominal")}},
     ]
-    pixels = np.log(ratios) / (2 * np.log(extent)) * [width, -height]
+    pixels = np.log(ratios) / (2 * np.log(extent)) * [width, height]  # on the log axes
     data = data.assign(labelled=_labels_apart(pixels))
     path_values = _values(data[["period", "actors_ratio", "deciders_ratio",
                                 "labelled"]])["values"]
