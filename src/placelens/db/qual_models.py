@@ -115,9 +115,9 @@ class QualCoding(Base):
 
 
 class QualCase(Base):
-    """A case: a place (with its GSS code), a partnership, a journey stage, a stakeholder
-    group or an intervention, with the sources and selections it covers, the codes that
-    describe it and its variable values."""
+    """A case (a unit of analysis): ``kind`` is "place" (with its GSS code) or "unspecified"
+    (any other unit an imported project brings, such as a stakeholder group), with the sources
+    and selections it covers, the codes that describe it and its variable values."""
 
     __tablename__ = "qual_cases"
     __table_args__ = (UniqueConstraint("partnership_id", "guid"),)

@@ -12,8 +12,6 @@ from __future__ import annotations
 import uuid
 from dataclasses import dataclass, field
 
-VARIABLE_TYPES = ("Text", "Boolean", "Integer", "Float", "Date", "DateTime")
-
 
 def new_guid() -> str:
     """A fresh GUID in the standard's form."""
@@ -73,7 +71,7 @@ class Selection:
 @dataclass
 class VariableValue:
     variable: str             # the variable's GUID
-    kind: str                 # one of VARIABLE_TYPES
+    kind: str                 # the schema's type: Text, Boolean, Integer, Float, Date or DateTime
     value: str                # as written in the XML
 
 

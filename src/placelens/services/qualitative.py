@@ -25,8 +25,6 @@ from placelens.services.access import audit, own_partnerships, require_role, rol
 from placelens.services.accounts import Account
 
 SOURCE_KINDS = ("interview", "workshop notes", "case study", "minutes", "document")
-CASE_KINDS = ("place", "partnership", "journey stage", "stakeholder group", "intervention",
-              "unspecified")
 #: The UK Data Service's access levels.
 ACCESS_TIERS = ("open", "safeguarded", "controlled")
 CONTEXT = 60
