@@ -93,6 +93,18 @@ def test_empty_rows_and_columns_are_dropped_and_listed():
     assert result.dropped_areas == ["empty"] and result.dropped_activities == ["never"]
 
 
+def test_results_own_their_arrays_when_nothing_is_dropped():
+    # With no area or activity dropped, results wrap the function's own arrays (no copies by
+    # indexing): a manual presence matrix is one, so changing the input leaves it alone.
+    x = M.copy()
+    result = cx.complexity(x, presence_test="manual")
+    x.iloc[0, 0] = 0.0
+    assert result.presence.iloc[0, 0] == 1.0 and result.rca.iloc[0, 0] == 1.0
+    rca = cx.complexity(_random_matrix(30, 20, 4))
+    assert not rca.dropped_areas and not rca.dropped_activities
+    assert rca.presence.to_numpy().tolist() == (rca.rca.to_numpy() >= 1).tolist()
+
+
 def test_panel_from_long_sums_duplicates_and_fills_zero():
     long = pd.DataFrame({"t": [1, 1, 1, 2], "a": ["x", "x", "y", "x"],
                          "p": ["i", "i", "j", "j"], "v": [1.0, 2.0, 5.0, 4.0]})
@@ -159,6 +171,52 @@ def test_panel_from_long_joins_arrow_chunks_on_one_dictionary():
     assert matrix.to_dict("index") == {
         "a": {"i": 0.0, "j": 2.0, "k": 8.0}, "b": {"i": 1.0, "j": 0.0, "k": 0.0},
         "c": {"i": 4.0, "j": 0.0, "k": 0.0}, "d": {"i": 16.0, "j": 0.0, "k": 0.0}}
+
+
+@pytest.mark.parametrize("dtype", ["object", "str"])
+def test_panel_from_long_encodes_one_cycle_of_a_cycling_column(dtype, monkeypatch):
+    # Rows sorted by period and area, the activities cycling p00..p09 under each area
+    # (6,000 rows): only the first cycle of ten labels is encoded, and the panel equals the
+    # one from the same rows shuffled (every row encoded).
+    from placelens.analysis import complexity_panels
+
+    rng = np.random.default_rng(11)
+    areas = [f"r{i:03d}" for i in rng.permutation(300)]
+    long = pd.DataFrame({"t": np.repeat([2000, 2001], 3000), "a": np.tile(np.repeat(areas, 10), 2),
+                         "p": np.tile([f"p{i:02d}" for i in rng.permutation(10)], 600),
+                         "v": rng.random(6000)}).astype({"a": dtype, "p": dtype})
+    shuffled = long.sample(frac=1, random_state=2)
+    encoded = []
+    factorize = complexity_panels._factorize
+    monkeypatch.setattr(complexity_panels, "_factorize",
+                        lambda values: encoded.append(len(values)) or factorize(values))
+    cycled = panel_from_long(long, "t", "a", "p", "v")
+    assert sorted(encoded) == [2, 10, 600]  # run starts of periods and areas, one cycle
+    at_random = panel_from_long(shuffled, "t", "a", "p", "v")
+    for period in cycled:
+        pd.testing.assert_frame_equal(cycled[period], at_random[period])
+    row = long.iloc[4321]
+    assert cycled[row["t"]].loc[row["a"], row["p"]] == row["v"]
+
+
+@pytest.mark.parametrize("break_at", [5999, 10])
+def test_panel_from_long_checks_a_cycle_on_every_row(break_at):
+    # A column that cycles x, y, z, u except at one row (the last one, or one among the first
+    # rows) is encoded row by row, so the odd label is counted where it is.
+    long = pd.DataFrame({"t": 1, "a": np.repeat([f"r{i:04d}" for i in range(1500)], 4),
+                         "p": np.tile(["x", "y", "z", "u"], 1500), "v": 1.0})
+    long.loc[break_at, "p"] = "w"
+    matrix = panel_from_long(long, "t", "a", "p", "v")[1]
+    assert matrix.loc[long.loc[break_at, "a"], "w"] == 1.0 and matrix["w"].sum() == 1.0
+    assert matrix.to_numpy().sum() == 6000.0
+
+
+def test_panel_from_long_takes_no_cycle_from_a_label_that_recurs_within_it():
+    # "x" comes again after two rows but the cycle is four rows long: every row is encoded.
+    long = pd.DataFrame({"t": 1, "a": np.repeat([f"r{i:04d}" for i in range(1500)], 4),
+                         "p": np.tile(["x", "y", "x", "z"], 1500), "v": 1.0})
+    counts = panel_from_long(long, "t", "a", "p", "v")[1]
+    assert counts.to_dict("list") == {"x": [2.0] * 1500, "y": [1.0] * 1500, "z": [1.0] * 1500}
 
 
 @pytest.mark.parametrize("dtype", ["object", "str"])

@@ -71,14 +71,21 @@ class ComplexityResult:
 
 
 def _rca_array(values: np.ndarray) -> np.ndarray:
+    """RCA of non-negative values; 0 where an area or activity total is 0 (or not finite)."""
+    area_totals, activity_totals = values.sum(axis=1, keepdims=True), \
+        values.sum(axis=0, keepdims=True)
+    total = values.sum()
     with np.errstate(divide="ignore", invalid="ignore"):
-        out = values / values.sum(axis=1, keepdims=True)
-        out /= values.sum(axis=0, keepdims=True) / values.sum()
+        out = values / area_totals
+        out /= activity_totals / total
+    if np.isfinite(total) and area_totals.all() and activity_totals.all():
+        return out  # every quotient is finite
     return np.nan_to_num(out, copy=False, nan=0.0, posinf=0.0)
 
 
 def _values(x: pd.DataFrame) -> np.ndarray:
-    values = x.to_numpy(dtype="float64", na_value=0.0)
+    """``x`` as a new float64 array (results wrap arrays made from it, never ``x`` itself)."""
+    values = x.to_numpy(dtype="float64", na_value=0.0, copy=True)
     if (values < 0).any():
         raise ValueError("x has negative values; complexity needs non-negative quantities")
     return values
@@ -272,9 +279,12 @@ def complexity(x: pd.DataFrame, presence_test: str = "rca", threshold: float = 1
     ratio = _presence_ratio(values, x, presence_test, population)
     m_full = ratio if presence_test == "manual" else (ratio >= threshold).astype("float64")
     keep_areas, keep_activities = m_full.sum(axis=1) > 0, m_full.sum(axis=0) > 0
-    kept = np.ix_(keep_areas, keep_activities)  # row-major result (chained masks are not)
-    m, ratio = m_full[kept], ratio[kept]
-    areas, activities = x.index[keep_areas], x.columns[keep_activities]
+    if keep_areas.all() and keep_activities.all():  # nothing to drop: no copies
+        m, areas, activities = m_full, x.index, x.columns
+    else:
+        kept = np.ix_(keep_areas, keep_activities)  # row-major (chained masks are not)
+        m, ratio = m_full[kept], ratio[kept]
+        areas, activities = x.index[keep_areas], x.columns[keep_activities]
     if len(areas) < 3 or len(activities) < 3:
         raise ValueError("complexity needs at least 3 areas and 3 activities with presence")
     k_c, k_p = m.sum(axis=1), m.sum(axis=0)

@@ -18,36 +18,65 @@ RUN_SAMPLE = 4096
 def _sorted_factorize(values: pd.Series) -> tuple[np.ndarray, pd.Index]:
     """Codes and sorted labels of one column of long rows.
 
-    Long tables usually come sorted (all of an area's rows together, or a period's), so when
-    the first rows show runs of one label, only the first row of each run is encoded and its
-    code repeated; otherwise every row is. Only the few labels are then sorted."""
+    Long tables usually come sorted: an outer key (period, area) in runs of one label, and the
+    innermost key (activity) cycling through the same labels once for each outer label. When
+    the first rows show runs, only the first row of each run is encoded and its code
+    repeated; when the whole column repeats a cycle, only the first cycle is encoded and its
+    codes tiled; otherwise every row is. Only the few labels are then sorted."""
     missing = values.isna().to_numpy()
     if missing.any():
         raise ValueError(f"column {values.name!r} has no label in {int(missing.sum())} "
                          f"row(s), the first at row {int(np.argmax(missing))}")
+    if len(values) <= RUN_SAMPLE:
+        return _sorted_codes(values)
     head = values.iloc[:RUN_SAMPLE]
-    runs = len(values) > RUN_SAMPLE and 8 * len(_run_starts(head)) < len(head)
-    starts = _run_starts(values) if runs else None
-    codes, labels = _factorize(values if starts is None else values.iloc[starts])
+    if 8 * len(_run_starts(head)) < len(head):
+        starts = _run_starts(values)
+        codes, labels = _sorted_codes(values.iloc[starts])
+        return np.repeat(codes, np.diff(starts, append=len(values))), labels
+    cycle = _cycle_length(values)
+    if cycle is not None:
+        codes, labels = _sorted_codes(values.iloc[:cycle])
+        return np.resize(codes, len(values)), labels
+    return _sorted_codes(values)
+
+
+def _sorted_codes(values: pd.Series) -> tuple[np.ndarray, pd.Index]:
+    """Codes of every row of ``values`` and its labels, both in sorted label order."""
+    codes, labels = _factorize(values)
     order = np.argsort(np.asarray(labels), kind="stable")
     rank = np.empty_like(order)
     rank[order] = np.arange(len(order))
-    codes = rank[codes]
-    if starts is not None:
-        codes = np.repeat(codes, np.diff(starts, append=len(values)))
-    return codes, labels.take(order)
+    return rank[codes], labels.take(order)
+
+
+def _differs(values: pd.Series, shift: int) -> np.ndarray:
+    """Whether each row from ``shift`` on differs from the row ``shift`` before it."""
+    arrow = _as_arrow(values)
+    if arrow is not None:
+        return pc.not_equal(arrow.slice(shift), arrow.slice(0, len(arrow) - shift)).to_numpy(
+            zero_copy_only=False)
+    array = values.to_numpy()
+    return array[shift:] != array[:-shift]
 
 
 def _run_starts(values: pd.Series) -> np.ndarray:
     """Positions where a run of equal labels begins (always including 0)."""
-    arrow = _as_arrow(values)
-    if arrow is not None:
-        changed = pc.not_equal(arrow.slice(1), arrow.slice(0, len(arrow) - 1)).to_numpy(
-            zero_copy_only=False)
-    else:
-        array = values.to_numpy()
-        changed = array[1:] != array[:-1]
-    return np.flatnonzero(np.concatenate(([True], changed)))
+    return np.flatnonzero(np.concatenate(([True], _differs(values, 1))))
+
+
+def _cycle_length(values: pd.Series) -> int | None:
+    """The length of the cycle the column repeats (every row equal to the row that many
+    before it), or None. The candidate is where the first label comes again in the first rows;
+    it is checked on those rows before the whole column."""
+    head = values.iloc[:RUN_SAMPLE]
+    again = np.flatnonzero(head.to_numpy()[1:] == head.iloc[0])
+    if not len(again):
+        return None
+    cycle = int(again[0]) + 1
+    if _differs(head, cycle).any() or _differs(values, cycle).any():
+        return None
+    return cycle
 
 
 def _factorize(values: pd.Series) -> tuple[np.ndarray, pd.Index]:
