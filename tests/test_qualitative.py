@@ -112,6 +112,8 @@ def test_a_refi_project_goes_into_the_database_and_back_out(corpus, datapack):
     stored = import_project(qual.db, ann, tees.id, project)
     assert stored.counts == {"codes": 3, "sources": 1, "selections": 3, "codings": 4,
                              "cases": 1, "variables": 2, "notes": 1, "sets": 1}
+    assert stored.summary == ("3 codes, 1 source, 3 selections, 4 codings, 1 case, "
+                              "2 variables, 1 note, 1 set")
     assert stored.not_stored == ["PDFSource 'Minutes'", "Link 'led by'"]
     with pytest.raises(InputError, match="already holds source 'Interview 1'"):
         import_project(qual.db, ann, tees.id, project)
@@ -182,7 +184,7 @@ def test_qual_commands(tmp_path, monkeypatch, datapack):
     runner = CliRunner()
     member = ["--partnership", "Tees LPIP", "--as", "ann@example.org"]
     done = runner.invoke(app, ["qual", "import", str(tmp_path / "in.qdpx"), *member])
-    assert done.exit_code == 0 and "1 sources" in done.output, done.output
+    assert done.exit_code == 0 and "1 source, 3 selections" in done.output, done.output
     assert "Not stored (placelens keeps text sources): PDFSource 'Minutes'" in " ".join(
         done.output.split())
     exported = runner.invoke(app, ["qual", "export", *member, "--out",

@@ -89,7 +89,7 @@ def test_code_and_case_browsers_and_exchange(team, datapack):
     imported = ann.post(f"/workspaces/{tees}/qualitative/import", files={
         "project": ("tees.qdpx", qdpx_bytes(sample()), "application/zip")},
         from_page=cases_page)
-    assert "Imported 3 codes, 1 sources" in imported.text
+    assert "Imported 3 codes, 1 source," in imported.text
     assert "Not stored (placelens keeps text sources): PDFSource" in imported.text
     assert "Stage: 2" in imported.text                   # the case's variable value
     assert "“We kept piloting” in <a" in imported.text     # the passage the case names

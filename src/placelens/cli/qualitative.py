@@ -44,15 +44,15 @@ def import_project(
             codes = read_qdc(file.read_bytes(), file.name, schema())
             database, account, partnership_id = _member(actor, partnership)
             added = import_codebook(database, account, partnership_id, codes)
-            console.print(f"Added {added} codes to the partnership's codebook.")
+            console.print(f"Added {added} {'code' if added == 1 else 'codes'} to the "
+                          "partnership's codebook.")
             return
         project = read_qdpx(file.read_bytes(), file.name, schema())
         database, account, partnership_id = _member(actor, partnership)
         stored = import_project(database, account, partnership_id, project)
     except (PlacelensError, OSError) as error:
         fail(error)
-    console.print("Imported " + ", ".join(f"{n} {what}" for what, n in stored.counts.items())
-                  + " (private to the partnership).")
+    console.print(f"Imported {stored.summary} (private to the partnership).")
     if stored.not_stored:
         console.print("Not stored (placelens keeps text sources): "
                       + ", ".join(stored.not_stored))

@@ -55,6 +55,12 @@ class ImportedProject:
     counts: dict[str, int]
     not_stored: list[str]
 
+    @property
+    def summary(self) -> str:
+        """The counts in words: "14 codes, 3 sources, 1 case, 0 variables"."""
+        return ", ".join(f"{n} {kind if n != 1 else kind.removesuffix('s')}"
+                         for kind, n in self.counts.items())
+
 
 def import_project(db: Database, actor: Account, partnership_id: int, project: Project
                    ) -> ImportedProject:

@@ -113,12 +113,12 @@ async def import_file(request: Request, partnership_id: RecordId):
             if upload.filename.lower().endswith(".qdc"):
                 added = projects.import_codebook(service(request).db, account, partnership_id,
                                                  read_qdc(data, upload.filename, schema()))
-                message = f"Added {added} codes to the codebook."
+                message = f"Added {added} {'code' if added == 1 else 'codes'} to the codebook."
             else:
                 stored = projects.import_project(
                     service(request).db, account, partnership_id,
                     read_qdpx(data, upload.filename, schema()))
-                message = "Imported " + ", ".join(f"{n} {k}" for k, n in stored.counts.items())
+                message = f"Imported {stored.summary}"
                 if stored.not_stored:
                     message += ". Not stored (placelens keeps text sources): " + ", ".join(
                         stored.not_stored)
