@@ -19,6 +19,15 @@ def test_derived_sum_equals_sum_of_members(observatory):
     assert value == pytest.approx(sum(members)) and method.startswith("derived")
 
 
+
+def test_a_place_of_one_district_says_the_figure_is_that_districts(observatory):
+    darlington = observatory.places.get("TLC13")  # the ITL3 area of one district
+    assert darlington.members == ("E06000005",)
+    _, value, method = observatory.indicators.latest(darlington, "gva_current_gbp_m")
+    _, own, _ = observatory.indicators.latest(observatory.places.get("E06000005"),
+                                             "gva_current_gbp_m")
+    assert method == "derived (its one district's figure)" and value == own
+
 def test_derived_ratio_is_ratio_of_sums(observatory):
     gm = observatory.place("Greater Manchester")
     total = observatory.indicators.series(gm, "gdhi_total_gbp_m").set_index("period")["value"]

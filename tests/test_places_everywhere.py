@@ -8,7 +8,7 @@ import pandas as pd
 import pytest
 from typer.testing import CliRunner
 
-from placelens.analysis.aggregation import combine_members
+from placelens.analysis.aggregation import combination_rule, combine_members
 from placelens.cli import app
 from placelens.errors import InvalidChoiceError, UnknownPlaceError
 from placelens.geography.places import postcode_keys
@@ -87,6 +87,13 @@ def test_combining_members_by_hand():
                              {"jobs"})
     assert np.isnan(strict.loc["abc", "rate"])
 
+
+
+def test_combination_rule_names_the_rule_and_a_single_district_plainly():
+    assert combination_rule(True, 10) == "sum of 10 districts"
+    assert combination_rule(False, 2) == "population-weighted mean of 2 districts"
+    assert combination_rule(True, 1) == combination_rule(False, 1) == \
+        "its one district's figure"
 
 # --- the real warehouse ---------------------------------------------------------------------
 

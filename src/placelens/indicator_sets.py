@@ -295,7 +295,7 @@ def _member_sums(indicators, spec: IndicatorSpec, codes: list[str],
     if spec.per_head:
         values = values / grouped["people"].sum(min_count=1)
     periods = grouped["period"].first().where(complete)
-    sources = [f"sum of {n} districts" for n in grouped.size().reindex(codes)]
+    sources = [combination_rule(True, n) for n in grouped.size().reindex(codes)]
     return (values.reindex(codes).astype("float64"), periods.reindex(codes).tolist(), sources)
 
 

@@ -89,8 +89,11 @@ def combination_rule(is_total: bool, members: int) -> str:
     Returns
     -------
     str
-        For example ``"sum of 10 districts"``.
+        For example ``"sum of 10 districts"``; a place of one district has that district's
+        own figure, whichever the rule.
     """
+    if members == 1:
+        return "its one district's figure"
     if is_total:
         return f"sum of {members} districts"
     return f"population-weighted mean of {members} districts"

@@ -6,6 +6,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from placelens.analysis.aggregation import combination_rule
 from placelens.errors import InvalidChoiceError, check_period
 from placelens.geography.places import Place
 from placelens.services.base import Service
@@ -82,7 +83,7 @@ class IndicatorService(Service):
         grouped = rows.groupby("period")["value"].agg(["sum", "count"])
         complete = grouped[grouped["count"] == len(place.members)]
         return pd.DataFrame({"period": complete.index, "value": complete["sum"].to_numpy(),
-                             "method": f"derived (sum of {len(place.members)} LADs)"})
+                             "method": f"derived ({combination_rule(True, len(place.members))})"})
 
     def latest(self, place: Place, indicator: str) -> tuple[str | None, float | None, str]:
         series = self.series(place, indicator).dropna(subset=["value"])
