@@ -11,6 +11,7 @@ from typer.testing import CliRunner
 from placelens.analysis.aggregation import combination_rule, combine_members
 from placelens.cli import app
 from placelens.errors import InvalidChoiceError, UnknownPlaceError
+from placelens.geography.area_types import upper_first
 from placelens.geography.places import postcode_keys
 from placelens.warehouse.successors import combine_predecessors, last_predecessors
 
@@ -94,6 +95,12 @@ def test_combination_rule_names_the_rule_and_a_single_district_plainly():
     assert combination_rule(False, 2) == "population-weighted mean of 2 districts"
     assert combination_rule(True, 1) == combination_rule(False, 1) == \
         "its one district's figure"
+
+
+def test_upper_first_keeps_acronyms():
+    assert upper_first("ITL3 region") == "ITL3 region" and upper_first("UK") == "UK"
+    assert upper_first("combined authority") == "Combined authority"
+    assert upper_first("MSOAs") == "MSOAs" and upper_first("") == ""
 
 # --- the real warehouse ---------------------------------------------------------------------
 

@@ -28,12 +28,19 @@ def browser(app):
     return Browser(app)
 
 
+CAPTIONS = {"LAD": "Local authority district", "ITL1": "ITL1 region", "ITL3": "ITL3 region",
+            "UK": "UK", "CR": "City region / growth deal"}
+
+
 def test_every_place_type_has_an_area_page(app, observatory, browser):
     for area_type in PROFILE_TYPES:
         place = observatory.places.of_type(area_type)[0]
         response = browser.client.get(f"/areas/{place.code}")
         assert response.status_code == 200, (area_type, place.code)
         assert f"<h1 class=\"govuk-heading-xl\">{place.name}</h1>" in response.text
+        # the caption names the type with a capital first and acronyms kept
+        caption = CAPTIONS.get(area_type)
+        assert caption is None or f">{caption} · {place.code}" in response.text, area_type
         _, value, _ = observatory.indicators.latest(place, "gva_per_hour_gbp")
         if value is not None:   # the headline figure the page states is the service's
             assert f">{fmt(value, 1, '£')}<" in response.text

@@ -20,7 +20,7 @@ from placelens.cli.common import (
 )
 from placelens.defaults import EMERGING_INDICATOR, EMERGING_WINDOW
 from placelens.errors import PlacelensError
-from placelens.geography.area_types import PEERS
+from placelens.geography.area_types import PEERS, upper_first
 
 benchmark_app = typer.Typer(help="Composite innovation index and similar places.",
                             no_args_is_help=True)
@@ -226,7 +226,7 @@ def benchmark_neighbours(
     except (ValueError, PlacelensError) as error:
         fail(error)
     write_table(table.set_index("rank"), out,
-                f"{PEERS[target.area_type].capitalize()} most like {target.name}",
+                f"{upper_first(PEERS[target.area_type])} most like {target.name}",
                 ["neighbour", "name", "distance", "closest_on", "furthest_on"])
 
 

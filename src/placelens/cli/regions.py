@@ -20,6 +20,7 @@ from placelens.cli.common import (
     write_table,
 )
 from placelens.errors import PlacelensError
+from placelens.geography.area_types import upper_first
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -181,5 +182,5 @@ def regions_show(place: str, method: Annotated[RegionMethod, typer.Option(
                         f"{row['residents_in_work']:,.0f} residents in work; supply-side "
                         f"self-containment {row['supply_containment']:.1%}, demand-side "
                         f"{row['demand_containment']:.1%}; meets the criteria: {row['valid']}")
-    write_table(members, None, f"{unit.capitalize()} of {target.name}",
+    write_table(members, None, f"{upper_first(unit)} of {target.name}",
                 ["name", "region_name", "share_within_region", "share_within_authority"])

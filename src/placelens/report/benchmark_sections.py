@@ -10,7 +10,7 @@ import pandas as pd
 from placelens.analysis import emerging as em
 from placelens.api import Observatory
 from placelens.defaults import EMERGING_WINDOW
-from placelens.geography.area_types import PEERS
+from placelens.geography.area_types import PEERS, upper_first
 from placelens.geography.places import Place
 from placelens.report import charts
 from placelens.report.tables import as_table
@@ -178,7 +178,7 @@ def _backtest_table(places: pd.DataFrame, industries: pd.DataFrame, unit: str) -
     """Mean AUC (range over windows) of each predictor in the growth back-tests of places
     of the type and of district industries."""
     rows = []
-    for subject, backtest in ((f"{unit.capitalize()} (real GVA)", places),
+    for subject, backtest in ((f"{upper_first(unit)} (real GVA)", places),
                               ("Industries of districts (≥ 1% of GVA)", industries)):
         for predictor, aucs in backtest.groupby("predictor", sort=False)["auc"]:
             rows.append({"Back-test of": subject, "Predictor": predictor,

@@ -9,11 +9,15 @@ import re
 import pandas as pd
 from jinja2 import Environment, PackageLoader, select_autoescape
 
+from placelens.geography.area_types import upper_first
+
 
 def template_environment() -> Environment:
     """The Jinja environment for every page placelens writes (autoescaped)."""
-    return Environment(loader=PackageLoader("placelens.report", "templates"),
-                       autoescape=select_autoescape(["html", "j2"]))
+    env = Environment(loader=PackageLoader("placelens.report", "templates"),
+                      autoescape=select_autoescape(["html", "j2"]))
+    env.filters["upper_first"] = upper_first
+    return env
 
 
 _NUMBER = re.compile(r"^[£+\-–−]?\(?[\d,.]+\)?(%|m|k)?$|^–$")

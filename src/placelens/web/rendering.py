@@ -12,6 +12,7 @@ from fastapi.responses import HTMLResponse, Response
 from jinja2 import ChoiceLoader, Environment, PackageLoader, select_autoescape
 
 import placelens
+from placelens.geography.area_types import upper_first
 from placelens.web.security import csrf_token, current_account
 
 
@@ -23,6 +24,7 @@ def environment() -> Environment:
                       autoescape=select_autoescape(["html", "j2"]))
     env.globals.update(version=placelens.__version__, ogl=placelens.OGL_ATTRIBUTION)
     env.filters["figure"] = figure
+    env.filters["upper_first"] = upper_first
     return env
 
 
