@@ -46,6 +46,16 @@ def test_every_place_type_has_an_area_page(app, observatory, browser):
             assert f">{fmt(value, 1, '£')}<" in response.text
 
 
+def test_home_page_lists_each_type_of_place_by_its_own_name(browser, observatory):
+    home = browser.client.get("/").text
+    for label, area_type in (("Districts", "LAD"), ("ITL3 areas", "ITL3"),
+                             ("Area sets", "SET"), ("Countries", "CTRY"),
+                             ("United Kingdom", "UK")):
+        count = len(observatory.places.of_type(area_type))
+        assert f'href="/areas?type={area_type}">{label}</a> ({count})' in home, label
+    assert "United Kingdom</a> (1)" in home
+
+
 def test_area_page_leads_with_key_messages_and_offers_tagged_pdfs(browser):
     page = browser.client.get("/areas/E06000052").text
     assert page.index("Key messages") < page.index('id="headline"')

@@ -11,6 +11,8 @@ TYPE_LABELS = {"LAD": "local authority district", "CA": "combined authority",
 PEERS = {"LAD": "districts", "CA": "combined authorities", "CR": "city regions",
          "ITL1": "ITL1 regions", "ITL2": "ITL2 regions", "ITL3": "ITL3 areas",
          "CTRY": "countries", "UK": "countries", "SET": "districts and area sets"}
+#: How the places of each type are listed together (the web home page's "Browse places").
+PLURALS = {**PEERS, "SET": "area sets", "UK": "United Kingdom"}
 VINTAGES = {"LAD": "LAD 2023", "CA": "2023", "CR": "2023", "ITL3": "ITL 2021",
             "ITL2": "ITL 2021", "ITL1": "ITL 2021", "CTRY": "2023", "UK": "2023", "SET": "LAD 2023"}
 

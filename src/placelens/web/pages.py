@@ -9,7 +9,7 @@ from fastapi import APIRouter, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from placelens.errors import InvalidChoiceError, UnknownPlaceError
-from placelens.geography.area_types import PEERS, PROFILE_TYPES, TYPE_LABELS
+from placelens.geography.area_types import PLURALS, PROFILE_TYPES, TYPE_LABELS
 from placelens.report.files import pdf_bytes
 from placelens.report.tables import as_table, fmt
 from placelens.web.rendering import csv_download, frame_of, page, xlsx_download
@@ -26,8 +26,7 @@ def site(request: Request) -> Site:
 @router.get("/", response_class=HTMLResponse)
 def home(request: Request):
     counts = {t: len(site(request).obs.places.of_type(t)) for t in PROFILE_TYPES}
-    return page(request, "home.html.j2", types=PROFILE_TYPES, labels=TYPE_LABELS,
-                peers=PEERS, counts=counts)
+    return page(request, "home.html.j2", types=PROFILE_TYPES, plurals=PLURALS, counts=counts)
 
 
 @router.get("/search", response_class=HTMLResponse)
