@@ -184,6 +184,32 @@ def test_workspace_journey_and_privacy(server, chromium, page, tmp_path):
     outsider.context.close()
 
 
+#: How many lines each numeric table cell's text takes, as the browser laid it out.
+CELL_LINES = """() => [...document.querySelectorAll('td.govuk-table__cell--numeric')]
+    .filter(cell => cell.offsetParent !== null && cell.textContent.trim())
+    .map(cell => { const range = document.createRange(); range.selectNodeContents(cell);
+                   const tops = [...range.getClientRects()].map(r => Math.round(r.top));
+                   return new Set(tops).size; })"""
+
+
+def test_area_page_figures_stay_whole_and_the_page_fits_a_phone(server, chromium):
+    """At desktop width no figure breaks across lines ("202" over "2" did); at 375 px the
+    page still fits the screen (figures may break there rather than push the page wider)."""
+    base, _ = server
+    for width in (1100, 375):
+        context = chromium.new_context(viewport={"width": width, "height": 900})
+        page = context.new_page()
+        page.set_default_timeout(120_000)
+        page.goto(f"{base}/areas/E08000035")
+        lines = page.evaluate(CELL_LINES)
+        overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
+        context.close()
+        assert len(lines) > 20, width
+        if width == 1100:
+            assert max(lines) == 1, lines
+        assert overflow <= 0, (width, overflow)
+
+
 def _axe_pages(observatory) -> list[str]:
     from placelens.geography.area_types import PROFILE_TYPES
 
