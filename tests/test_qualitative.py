@@ -103,7 +103,11 @@ def test_a_refi_project_goes_into_the_database_and_back_out(corpus, datapack):
     second import of the export exports the same project again."""
     from placelens.qda.refi import qdpx_bytes, schema
     from placelens.qda.refi_read import read_qdpx
-    from placelens.services.qualitative_projects import export_project, import_project
+    from placelens.services.qualitative_projects import (
+        counted,
+        export_project,
+        import_project,
+    )
     from test_refi_qda import sample
 
     qual, ann, vic, eve, tees, _ = corpus
@@ -114,6 +118,7 @@ def test_a_refi_project_goes_into_the_database_and_back_out(corpus, datapack):
                              "cases": 1, "variables": 2, "notes": 1, "sets": 1}
     assert stored.summary == ("3 codes, 1 source, 3 selections, 4 codings, 1 case, "
                               "2 variables, 1 note, 1 set")
+    assert [counted(n, "code") for n in (0, 1, 2)] == ["0 codes", "1 code", "2 codes"]
     assert stored.not_stored == ["PDFSource 'Minutes'", "Link 'led by'"]
     with pytest.raises(InputError, match="already holds source 'Interview 1'"):
         import_project(qual.db, ann, tees.id, project)

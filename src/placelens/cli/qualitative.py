@@ -37,15 +37,14 @@ def import_project(
     partnership, private; it is validated against the standard's schema first."""
     from placelens.qda.refi import schema
     from placelens.qda.refi_read import read_qdc, read_qdpx
-    from placelens.services.qualitative_projects import import_codebook, import_project
+    from placelens.services.qualitative_projects import counted, import_codebook, import_project
 
     try:
         if file.suffix.lower() == ".qdc":
             codes = read_qdc(file.read_bytes(), file.name, schema())
             database, account, partnership_id = _member(actor, partnership)
             added = import_codebook(database, account, partnership_id, codes)
-            console.print(f"Added {added} {'code' if added == 1 else 'codes'} to the "
-                          "partnership's codebook.")
+            console.print(f"Added {counted(added, 'code')} to the partnership's codebook.")
             return
         project = read_qdpx(file.read_bytes(), file.name, schema())
         database, account, partnership_id = _member(actor, partnership)

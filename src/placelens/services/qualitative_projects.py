@@ -58,8 +58,13 @@ class ImportedProject:
     @property
     def summary(self) -> str:
         """The counts in words: "14 codes, 3 sources, 1 case, 0 variables"."""
-        return ", ".join(f"{n} {kind if n != 1 else kind.removesuffix('s')}"
-                         for kind, n in self.counts.items())
+        return ", ".join(counted(n, kind.removesuffix("s")) for kind, n in self.counts.items())
+
+
+def counted(number: int, noun: str) -> str:
+    """``number`` with ``noun`` (one that takes an s) in the right number: "1 code",
+    "3 codes"."""
+    return f"{number} {noun if number == 1 else noun + 's'}"
 
 
 def import_project(db: Database, actor: Account, partnership_id: int, project: Project

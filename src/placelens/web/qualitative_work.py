@@ -113,7 +113,7 @@ async def import_file(request: Request, partnership_id: RecordId):
             if upload.filename.lower().endswith(".qdc"):
                 added = projects.import_codebook(service(request).db, account, partnership_id,
                                                  read_qdc(data, upload.filename, schema()))
-                message = f"Added {added} {'code' if added == 1 else 'codes'} to the codebook."
+                message = f"Added {projects.counted(added, 'code')} to the codebook."
             else:
                 stored = projects.import_project(
                     service(request).db, account, partnership_id,
